@@ -1,0 +1,65 @@
+"""Documents -> catalog fields: title, place, outlet and date, from a catalog file or the text itself.
+
+A folder may carry `catalog.csv` (file_name, title, place, outlet, date, script, note), written by a
+person; where it is silent, the fields are read off the document: the first line as title, a
+`来源：` line as outlet, the first full date near the top or in the boilerplate as date.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+CATALOG_FILE = "catalog.csv"
+CATALOG_FIELDS = ["title", "place", "outlet", "date"]
+_DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_OUTLET_RE = re.compile(r"来源\s*[:：]\s*([^\s|｜,，。:：]{2,20})")
+_TITLE_MAX = 60
+
+
+def read_catalog(directory: Path) -> pd.DataFrame:
+    """The folder's catalog.csv as a table indexed by file_name (empty when there is none)."""
+    path = Path(directory) / CATALOG_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=["file_name", *CATALOG_FIELDS]).set_index("file_name")
+    return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("file_name")
+
+
+def infer_title(clean_text: str) -> str:
+    first = next((line.strip() for line in clean_text.splitlines() if line.strip()), "")
+    return first if len(first) <= _TITLE_MAX else first[:_TITLE_MAX - 1] + "…"
+
+
+def infer_date(clean_text: str, boilerplate: str = "") -> str:
+    """ISO date stated near the top of the text or in its boilerplate, else ''."""
+    for haystack in (clean_text[:400], boilerplate):
+        match = _DATE_RE.search(haystack)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return ""
+
+
+def infer_outlet(clean_text: str, boilerplate: str = "") -> str:
+    match = _OUTLET_RE.search(clean_text[:400]) or _OUTLET_RE.search(boilerplate)
+    return match.group(1) if match else ""
+
+
+def describe_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add title, outlet, date (and place where the catalog gives it) to documents.
+
+    documents needs file_name, clean_text, boilerplate. Catalog values win over inferred ones.
+    """
+    out = documents.copy()
+    out["title"] = [infer_title(t) for t in out["clean_text"]]
+    out["outlet"] = [infer_outlet(t, b) for t, b in zip(out["clean_text"], out["boilerplate"])]
+    out["date"] = [infer_date(t, b) for t, b in zip(out["clean_text"], out["boilerplate"])]
+    out["place"] = ""
+    if catalog is not None and len(catalog):
+        for field in CATALOG_FIELDS:
+            if field in catalog:
+                given = out["file_name"].map(catalog[field]).fillna("")
+                out[field] = given.where(given != "", out[field])
+    return out

@@ -1,0 +1,241 @@
+"""Files -> documents: format and encoding detection, text extraction, stable ids, clear rejections.
+
+A document row holds `doc_id` (content hash), `file_name`, `source`, `format`, `encoding` and
+`raw_text`. A file that cannot become a document raises `IngestError` naming the file and the
+reason; `load_documents` collects those instead of stopping, so one bad file never costs the rest.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.text import has_cjk
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a county strategy is rarely over 1 MB; 20 MB leaves room for PDFs
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # .docx is a zip: refuse bombs before inflating them
+MAX_NAME_CHARS = 120
+FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
+           ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+DOCUMENT_COLUMNS = ["doc_id", "file_name", "source", "format", "encoding", "raw_text"]
+
+
+class IngestError(ValueError):
+    """A file that cannot become a document; str() is the one-line message shown to the user."""
+
+    def __init__(self, file_name: str, reason: str):
+        super().__init__(f"{file_name}: {reason}")
+        self.file_name = file_name
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Rejection:
+    file_name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file_name}: {self.reason}"
+
+
+def safe_file_name(name: str) -> str:
+    """The base name of an uploaded file, without path parts, control characters or excess length.
+
+    >>> safe_file_name("../../etc/x.txt"), safe_file_name("C:\\\\tmp\\\\a.txt"), safe_file_name("a\\x00b.txt")
+    ('x.txt', 'a.txt', 'ab.txt')
+    """
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
+    if len(base) > MAX_NAME_CHARS:
+        stem, dot, ext = base.rpartition(".")
+        keep = MAX_NAME_CHARS - len(ext) - 1 if dot and len(ext) <= 10 else MAX_NAME_CHARS
+        base = (stem[:keep] + "." + ext) if dot and len(ext) <= 10 else base[:keep]
+    return base or "unnamed.txt"
+
+
+def document_id(data: bytes) -> str:
+    """Stable id of a document: the first 16 hex digits of the SHA-256 of its bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(head) * 0.05
+
+
+def decode_text(data: bytes, file_name: str = "<bytes>") -> tuple[str, str]:
+    """Decode text bytes: UTF-8 (with or without BOM) first, then GB18030 or Big5 as detected.
+
+    Returns (text, encoding). Raises IngestError for binary or undecodable bytes.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM (Windows "Unicode" text)
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise IngestError(file_name, "undecodable UTF-16 text (无法识别的编码)") from None
+    if _looks_binary(data):
+        raise IngestError(file_name, "binary content, not text (二进制内容，不是文本)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # GB18030 is a superset of GBK/GB2312, and Big5 files often decode as GB18030 garbage:
+    # decode both strictly and keep the one whose characters are the more common.
+    candidates = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            candidates.append((encoding, data.decode(encoding)))
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
+        raise IngestError(file_name, "undecodable text: not UTF-8, GB18030/GBK or Big5 (无法识别的编码)")
+    encoding, text = max(candidates, key=lambda c: _common_char_score(c[1]))
+    return text, encoding
+
+
+def _common_char_score(text: str) -> float:
+    """Share of characters in the CJK block's most used range plus ASCII: garbage decodes score low."""
+    if not text:
+        return 0.0
+    common = sum(1 for ch in text if ch.isascii() or "\u4e00" <= ch <= "\u9fa5" or "\u3000" <= ch <= "\u303f"
+                 or "\uff00" <= ch <= "\uffef")
+    return common / len(text)
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: scripts and styles removed, block elements become line breaks."""
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    tree = HTMLParser(html)
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    body = tree.body or tree.root
+    if body is None:
+        return ""
+    text = body.text(separator="\n", strip=True)
+    return re.sub(r"\n{2,}", "\n", text)
+
+
+def markdown_to_text(md: str) -> str:
+    """Markdown without its markup: headings, emphasis, links and images reduced to their text."""
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", md)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", "", text, flags=re.M)
+    text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
+    return html_to_text(text) if re.search(r"</?[a-zA-Z][^>]*>", text) else text
+
+
+def docx_to_text(data: bytes, file_name: str) -> str:
+    """Paragraph and table text of a .docx; refuses corrupt files and zip bombs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+            if inflated > MAX_UNZIPPED_BYTES:
+                raise IngestError(file_name, f"docx expands to {inflated // 2**20} MB, over the "
+                                             f"{MAX_UNZIPPED_BYTES // 2**20} MB limit (疑似压缩炸弹)")
+            if "word/document.xml" not in archive.namelist():
+                raise IngestError(file_name, "corrupt .docx: no word/document.xml (文件损坏)")
+    except zipfile.BadZipFile:
+        raise IngestError(file_name, "corrupt .docx: not a zip archive (文件损坏)") from None
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises many kinds for broken XML
+        raise IngestError(file_name, f"corrupt .docx: {type(error).__name__} (文件损坏)") from None
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def pdf_to_text(data: bytes, file_name: str) -> str:
+    """Text layer of a PDF; a scanned PDF without one is rejected (OCR is out of scope)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise IngestError(file_name, f"corrupt PDF: {error} (PDF 损坏)") from None
+    if not text.strip():
+        raise IngestError(file_name, "PDF has no text layer (scanned image?) (PDF 无文字层)")
+    return text
+
+
+def detect_format(file_name: str, data: bytes) -> str:
+    """Format from the extension, checked against the content's magic bytes."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in FORMATS:
+        raise IngestError(file_name, f"unsupported file type '{suffix or '(none)'}'; "
+                                     "use .txt, .md, .html, .docx or .pdf (不支持的文件类型)")
+    fmt = FORMATS[suffix]
+    if fmt == "pdf" and not data.startswith(b"%PDF"):
+        raise IngestError(file_name, "not a PDF: the content does not start with %PDF (文件损坏)")
+    return fmt
+
+
+def read_document(file_name: str, data: bytes, source: str = "upload") -> dict:
+    """One document row from a file's name and bytes. Raises IngestError with the reason."""
+    file_name = safe_file_name(file_name)
+    if not data:
+        raise IngestError(file_name, "empty file (空文件)")
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(file_name, f"{len(data) / 2**20:.1f} MB is over the "
+                                     f"{MAX_FILE_BYTES // 2**20} MB limit (文件过大)")
+    fmt = detect_format(file_name, data)
+    encoding = "utf-8"
+    if fmt == "docx":
+        text = docx_to_text(data, file_name)
+    elif fmt == "pdf":
+        text = pdf_to_text(data, file_name)
+    else:
+        text, encoding = decode_text(data, file_name)
+        if fmt == "html":
+            text = html_to_text(text)
+        elif fmt == "md":
+            text = markdown_to_text(text)
+    if not text.strip():
+        raise IngestError(file_name, "no text in the file (没有文字)")
+    if not has_cjk(text):
+        raise IngestError(file_name, "no Chinese text found (没有中文内容)")
+    return {"doc_id": document_id(data), "file_name": file_name, "source": source, "format": fmt,
+            "encoding": encoding, "raw_text": text}
+
+
+def load_documents(paths: list[Path], source: str = "seed") -> tuple[pd.DataFrame, list[Rejection]]:
+    """Documents from files; unreadable ones become Rejections. Duplicate contents are kept once."""
+    rows, rejections, seen = [], [], set()
+    for path in sorted(paths):
+        try:
+            data = Path(path).read_bytes()
+            row = read_document(Path(path).name, data, source)
+        except IngestError as error:
+            rejections.append(Rejection(error.file_name, error.reason))
+            continue
+        except OSError as error:
+            rejections.append(Rejection(Path(path).name, f"cannot read: {error.strerror}"))
+            continue
+        if row["doc_id"] in seen:
+            rejections.append(Rejection(row["file_name"], "exact duplicate of a document already loaded (重复文件)"))
+            continue
+        seen.add(row["doc_id"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS), rejections
+
+
+def document_paths(directory: Path) -> list[Path]:
+    """The files of a directory that look like documents (hidden files and the catalog skipped)."""
+    return sorted(p for p in Path(directory).iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in FORMATS)

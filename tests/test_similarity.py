@@ -1,0 +1,75 @@
+"""Similarity: TF-IDF cosine, sparse top-k, clustering order, shared and distinctive terms."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.similarity import (cluster_order, distinctive_terms, fit_model, neighbours, pair_similarity,
+                                  shared_terms, similarity_matrix, transform)
+
+
+def tokens_table(bags: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"passage_id": range(len(bags)), "doc_id": [f"d{i}" for i in range(len(bags))],
+                         "unit": list(bags), "tokens": list(bags.values())})
+
+
+BAGS = tokens_table({
+    "甲县": "森林 旅游 康养 森林 生态",
+    "乙县": "森林 旅游 康养 生态 木耳",
+    "丙县": "煤炭 焦化 钢铁 煤炭 园区",
+    "丁县": "煤炭 焦化 园区 招商",
+})
+
+
+def test_similar_vocabularies_are_nearest():
+    sims = pair_similarity(fit_model(BAGS))
+    assert neighbours(sims, "甲县", 1)["b"].tolist() == ["乙县"]
+    assert neighbours(sims, "丙县", 1)["b"].tolist() == ["丁县"]
+    cos = similarity_matrix(sims, ["甲县", "乙县", "丙县"])
+    assert cos.loc["甲县", "丙县"] == pytest.approx(0.0)
+    assert 0 < cos.loc["甲县", "乙县"] < 1
+    assert np.allclose(cos.to_numpy(), cos.to_numpy().T)
+
+
+def test_top_k_keeps_each_rows_best_pairs_only():
+    sims = pair_similarity(fit_model(BAGS), top_k=1)
+    assert sims.groupby("a").size().max() == 1
+    assert set(sims["a"]) == set(BAGS["unit"])
+
+
+def test_cluster_order_puts_alike_units_together():
+    sims = pair_similarity(fit_model(BAGS))
+    order, clusters = cluster_order(sims, ["甲县", "丙县", "乙县", "丁县"])
+    position = {unit: i for i, unit in enumerate(order)}
+    assert abs(position["甲县"] - position["乙县"]) == 1
+    assert abs(position["丙县"] - position["丁县"]) == 1
+    assert clusters[order.index("甲县")] == clusters[order.index("乙县")] != clusters[order.index("丙县")]
+
+
+def test_shared_terms_sum_to_the_cosine():
+    model = fit_model(BAGS)
+    shared = shared_terms(model, "甲县", "乙县", top_n=50)
+    cos = similarity_matrix(pair_similarity(model), ["甲县", "乙县"]).loc["甲县", "乙县"]
+    assert set(shared["term"]) == {"森林", "旅游", "康养", "生态"}
+    assert shared["contribution"].sum() == pytest.approx(cos)
+
+
+def test_transform_places_a_new_text_near_its_kind():
+    model = fit_model(BAGS)
+    vector = transform(model, "煤炭 焦化 钢铁")
+    scores = (model.matrix @ vector.T).toarray().ravel()
+    assert model.keys[int(scores.argmax())] == "丙县"
+
+
+def test_distinctive_terms_for_more_than_two_units():
+    table = distinctive_terms(BAGS, min_count=1)
+    top = table.sort_values("score", ascending=False).groupby("unit")["term"].first()
+    assert top["丙县"] == "煤炭" and top["甲县"] == "森林"
+    assert set(table["unit"]) == {"甲县", "乙县", "丙县", "丁县"}
+    assert (table["score"] > 0).all()
+
+
+def test_distinctive_terms_respect_the_selection():
+    table = distinctive_terms(BAGS, units=["甲县", "丙县"], min_count=1)
+    assert set(table["unit"]) == {"甲县", "丙县"}
