@@ -1,0 +1,329 @@
+"""Built tables -> what each page shows: the corpus object, key-figure cards, matrices, profiles.
+
+Pages call these functions with the user's selection; nothing here touches Streamlit, so every
+number on screen can be reproduced in a Python shell:
+
+>>> corpus = load_corpus()                      # doctest: +SKIP
+>>> key_figures(corpus.tables["figures"], ["岚县"])  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from analytics.i18n import label
+from analytics.paths import data_file
+
+KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "value", "unit_of_measure",
+                      "value_normalized", "unit_normalized", "year", "is_target", "evidence", "doc_id",
+                      "start", "end"]
+
+
+@dataclass
+class Corpus:
+    """The built tables of the current corpus, with the lookups pages need."""
+
+    tables: dict[str, pd.DataFrame]
+    rejections: list = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @cached_property
+    def _texts(self) -> dict[str, str]:
+        docs = self.tables["documents"]
+        return dict(zip(docs["doc_id"], docs["clean_text"]))
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        docs = self.tables["documents"]
+        return {d: (title or name) for d, title, name in zip(docs["doc_id"], docs["title"], docs["file_name"])}
+
+    def clean_text(self, doc_id: str) -> str:
+        return self._texts[doc_id]
+
+    def document_label(self, doc_id: str) -> str:
+        return self._titles.get(doc_id, doc_id)
+
+    def unit_options(self) -> list[str]:
+        """Units to choose from: comparable kinds first (by text size), then the context places."""
+        units = self.tables["units"]
+        comparable = units["kind"].isin(["county", "county_city", "district", "zone", "prefecture"])
+        ordered = units.assign(_c=~comparable).sort_values(["_c", "n_chars"], ascending=[True, False])
+        return ordered["unit"].tolist()
+
+    def default_units(self, n: int = 3) -> list[str]:
+        """The default comparison: the places that have a document of their own, in document order."""
+        docs = self.tables["documents"]
+        units = set(self.tables["units"]["unit"])
+        own = [p for p in docs["place"] if p in units]
+        chosen = list(dict.fromkeys(own))[:n]
+        return chosen or self.unit_options()[:n]
+
+    def unit_label(self, unit: str) -> str:
+        return unit
+
+
+def load_corpus() -> Corpus:
+    """The seeds' tables, built now or served from the build cache."""
+    from analytics.build import build
+
+    result = build()
+    return Corpus(result.tables, result.rejections)
+
+
+def key_figure_slots() -> pd.DataFrame:
+    """data/key_figures.csv: slot, slot_zh, slot_en, indicators ('|'-joined), in card order."""
+    slots = pd.read_csv(data_file("key_figures.csv"), dtype=str, comment="#")
+    return slots.assign(indicators=slots["indicators"].str.split("|"))
+
+
+def key_figures(figures: pd.DataFrame, units: list[str]) -> pd.DataFrame:
+    """The headline figure per unit and card slot (population, area, GDP, coverage, investment …).
+
+    Per slot the first listed indicator the unit has wins; an actual figure wins over a target,
+    a recent year over an older one. Output: KEY_FIGURE_COLUMNS, one row per unit × filled slot.
+    """
+    rows = []
+    selected = figures[figures["unit"].isin(units)]
+    for slot in key_figure_slots().itertuples():
+        rank = {name: i for i, name in enumerate(slot.indicators)}
+        candidates = selected[selected["indicator"].isin(rank)].assign(
+            _rank=lambda f: f["indicator"].map(rank), _year=lambda f: f["year"].fillna(0))
+        if candidates.empty:
+            continue
+        best = candidates.sort_values(["unit", "_rank", "is_target", "_year", "start"],
+                                      ascending=[True, True, True, False, True]).drop_duplicates("unit")
+        for row in best.itertuples():
+            rows.append({"unit": row.unit, "slot": slot.slot, "slot_zh": slot.slot_zh, "slot_en": slot.slot_en,
+                         **{c: getattr(row, c) for c in KEY_FIGURE_COLUMNS if c not in
+                            ("unit", "slot", "slot_zh", "slot_en")}})
+    return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
+
+
+def format_value(value: float, unit_of_measure: str) -> str:
+    """A figure as an analyst writes it: 18.7万人, 76%, 163.92亿元."""
+    if pd.isna(value):
+        return ""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    return f"{text}{unit_of_measure or ''}"
+
+
+def industry_matrix(industries: pd.DataFrame, units: list[str], lang: str = "zh") -> pd.DataFrame:
+    """Units × industries: 'has' / 'targets' / '' — rows are industries grouped by GB/T 4754 section."""
+    chosen = industries[industries["unit"].isin(units)]
+    if chosen.empty:
+        return pd.DataFrame(columns=["gbt_section", "industry", *units])
+    name = "industry" if lang == "zh" else "industry_en"
+    wide = chosen.pivot_table(index=["gbt_section", name], columns="unit", values="status", aggfunc="first")
+    wide = wide.reindex(columns=units).fillna("")
+    wide = wide.apply(lambda col: col.map(lambda s: label("status", s, lang) if s else ""))
+    return wide.reset_index().rename(columns={name: "industry"})
+
+
+def theme_profile(themes: pd.DataFrame, units: list[str]) -> pd.DataFrame:
+    """The theme shares of the selected units (rows of the themes table, selection order kept)."""
+    chosen = themes[themes["unit"].isin(units)].copy()
+    chosen["unit"] = pd.Categorical(chosen["unit"], categories=units, ordered=True)
+    return chosen.sort_values(["unit", "theme"]).assign(unit=lambda t: t["unit"].astype(str))
+
+
+def assets_by_unit(assets: pd.DataFrame, units: list[str], domain: str) -> pd.DataFrame:
+    """One domain's qualitative assets (ecology / tourism / investment) for the selected units."""
+    return assets[assets["unit"].isin(units) & (assets["domain"] == domain)].reset_index(drop=True)
+
+
+def figures_view(figures: pd.DataFrame, units: list[str] | None = None, categories: list[str] | None = None,
+                 target: str = "all", search: str = "") -> pd.DataFrame:
+    """Figures filtered by unit, category, target/actual ('all' | 'target' | 'actual') and text search."""
+    view = figures
+    if units:
+        view = view[view["unit"].isin(units)]
+    if categories:
+        view = view[view["category"].isin(categories)]
+    if target == "target":
+        view = view[view["is_target"]]
+    elif target == "actual":
+        view = view[~view["is_target"]]
+    if search.strip():
+        needle = search.strip()
+        view = view[view["indicator"].str.contains(needle, regex=False)
+                    | view["evidence"].str.contains(needle, regex=False)]
+    return view.reset_index(drop=True)
+
+
+# ---- tables as the pages show them ----------------------------------------------------------------
+
+def localize(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Column headers in the UI language (ui_strings keys 'col.<name>'; unknown names kept)."""
+    return table.rename(columns={c: label("col", c, lang) for c in table.columns})
+
+
+def corpus_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Headline counts of the corpus: documents, units, passages, figures, industries."""
+    units = tables["units"]
+    return {"documents": len(tables["documents"]),
+            "units": int((units["kind"] != "unknown").sum()),
+            "passages": len(tables["passages"]),
+            "figures": len(tables["figures"]),
+            "industries": int(tables["industries"][["unit", "industry"]].drop_duplicates().shape[0])}
+
+
+def documents_view(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """One row per document: title, place, outlet, date, script, size and cleaning fixes."""
+    view = documents[["doc_id", "title", "place", "outlet", "date", "script", "format", "n_chars",
+                      "pinyin_removed", "chars_converted", "garbled_repaired", "garbled_flagged",
+                      "boilerplate_lines"]].copy()
+    view["script"] = view["script"].map(lambda s: label("script", s, lang))
+    return localize(view, lang)
+
+
+def units_view(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    view = units[["unit", "kind", "province", "prefecture", "host", "aliases", "n_passages", "n_chars"]].copy()
+    view["kind"] = view["kind"].map(lambda k: label("kind", k, lang))
+    return localize(view, lang)
+
+
+def cleaning_view(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    view = documents[["title", "pinyin_removed", "chars_converted", "garbled_repaired", "garbled_flagged",
+                      "boilerplate_lines", "punct_normalized"]]
+    return localize(view, lang)
+
+
+def flagged_spans(documents: pd.DataFrame, width: int = 15) -> pd.DataFrame:
+    """Where cleaning could not recover text (runs of U+FFFD), with context: doc_id, start, end, context."""
+    import re
+
+    from analytics.text import UNRECOVERABLE
+
+    rows = []
+    run = re.compile(f"{UNRECOVERABLE}+")
+    for doc in documents.itertuples():
+        for m in run.finditer(doc.clean_text):
+            context = doc.clean_text[max(0, m.start() - width):m.end() + width].replace("\n", " ")
+            rows.append((doc.doc_id, doc.title, m.start(), m.end(), m.end() - m.start(), context))
+    return pd.DataFrame(rows, columns=["doc_id", "title", "start", "end", "n_chars", "context"])
+
+
+def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh") -> pd.DataFrame:
+    """Units × key-figure slots as formatted text (e.g. 18.7万人), for the overview and exports."""
+    cards = key_figures(figures, units)
+    if cards.empty:
+        return pd.DataFrame(columns=[label("col", "unit", lang)])
+    cards = cards.assign(text=[format_value(v, u) + ("*" if target else "")
+                               for v, u, target in zip(cards["value"], cards["unit_of_measure"], cards["is_target"])])
+    slot_name = "slot_zh" if lang == "zh" else "slot_en"
+    order = [s for s in key_figure_slots()[slot_name] if s in set(cards[slot_name])]
+    wide = cards.pivot_table(index="unit", columns=slot_name, values="text", aggfunc="first")
+    wide = wide.reindex(index=[u for u in units if u in wide.index], columns=order).fillna("")
+    return wide.reset_index().rename(columns={"unit": label("col", "unit", lang)})
+
+
+def sources_for(tables: dict[str, pd.DataFrame], units: list[str]) -> list[str]:
+    """Titles of the documents that have passages for the units, in document order."""
+    passages = tables["passages"]
+    doc_ids = set(passages.loc[passages["unit"].isin(units), "doc_id"])
+    docs = tables["documents"]
+    return [title for doc_id, title in zip(docs["doc_id"], docs["title"]) if doc_id in doc_ids]
+
+
+def unit_caption(units: pd.DataFrame, unit: str, lang: str = "zh") -> str:
+    """'山西省 · 长治市 · 县' — where a unit is and what kind it is."""
+    row = units[units["unit"] == unit]
+    if row.empty:
+        return ""
+    row = row.iloc[0]
+    parts = [row["province"], row["prefecture"] if row["prefecture"] != row["unit"] else "",
+             label("kind", row["kind"], lang)]
+    return " · ".join(str(p) for p in parts if isinstance(p, str) and p)
+
+
+def figures_display(figures: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Figures as shown in tables: formatted value next to the normalized one, evidence last."""
+    view = figures.assign(shown=[format_value(v, u) for v, u in zip(figures["value"], figures["unit_of_measure"])],
+                          category=figures["category"].map(lambda c: label("category", c, lang)))
+    columns = ["unit", "indicator", "shown", "value_normalized", "unit_normalized", "category", "year",
+               "is_target", "evidence", "doc_id", "start", "end"]
+    return localize(view[columns], lang)
+
+
+DOMAIN_EVIDENCE_COLUMNS = ["unit", "label", "doc_id", "start", "end"]
+
+
+def domain_evidence(figures: pd.DataFrame, assets: pd.DataFrame, units: list[str], domain: str) -> pd.DataFrame:
+    """A domain's figures and assets for the units as one list: unit, label, doc_id, start, end."""
+    figs = figures[figures["unit"].isin(units) & (figures["category"] == domain)]
+    fig_rows = pd.DataFrame({"unit": figs["unit"],
+                             "label": [f"{i} {format_value(v, u)}" for i, v, u in
+                                       zip(figs["indicator"], figs["value"], figs["unit_of_measure"])],
+                             "doc_id": figs["doc_id"], "start": figs["start"], "end": figs["end"]})
+    chosen = assets_by_unit(assets, units, domain)
+    asset_rows = chosen.rename(columns={"asset": "label"})[DOMAIN_EVIDENCE_COLUMNS]
+    both = pd.concat([fig_rows, asset_rows], ignore_index=True)
+    both["unit"] = pd.Categorical(both["unit"], categories=units, ordered=True)
+    return both.sort_values(["unit", "start"]).assign(unit=lambda t: t["unit"].astype(str)).reset_index(drop=True)
+
+
+def domain_rows(figures: pd.DataFrame, assets: pd.DataFrame, units: list[str], domain: str,
+                lang: str = "zh") -> pd.DataFrame:
+    """One row per unit: its figures and its assets in the domain, as short '；'-joined lists."""
+    evidence = domain_evidence(figures, assets, units, domain)
+    rows = []
+    for unit in units:
+        mine = evidence[evidence["unit"] == unit]["label"]
+        rows.append({"unit": unit, "items": "；".join(dict.fromkeys(mine)), "n": len(mine)})
+    return localize(pd.DataFrame(rows, columns=["unit", "items", "n"]), lang)
+
+
+def key_labels(tables: dict[str, pd.DataFrame], level: str) -> dict[str, str]:
+    """Display names of similarity keys: units as they are, documents by a short title."""
+    if level == "unit":
+        return {u: u for u in tables["units"]["unit"]}
+    docs = tables["documents"]
+    return {d: (title[:18] + "…" if len(title) > 18 else title) or d for d, title in zip(docs["doc_id"], docs["title"])}
+
+
+def label_pairs(pairs: pd.DataFrame, level: str, labels: dict[str, str]) -> pd.DataFrame:
+    """The level's similarity pairs with keys replaced by display names."""
+    chosen = pairs[pairs["level"] == level]
+    return chosen.assign(a=chosen["a"].map(labels).fillna(chosen["a"]), b=chosen["b"].map(labels).fillna(chosen["b"]))
+
+
+def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str], lang: str = "zh") -> pd.DataFrame:
+    """Clustering result as a table: position, key, cluster."""
+    table = pd.DataFrame({"position": range(1, len(order) + 1), "key": [labels.get(k, k) for k in order],
+                          "cluster": clusters})
+    return localize(table, lang)
+
+
+def top_terms(passage_tokens: pd.DataFrame, units: list[str], n: int = 10) -> pd.DataFrame:
+    """Each unit's n most frequent terms: unit, rank, term, count."""
+    rows = []
+    chosen = passage_tokens[passage_tokens["unit"].isin(units)]
+    for unit in units:
+        tokens = " ".join(chosen.loc[chosen["unit"] == unit, "tokens"]).split()
+        counts = pd.Series(tokens, dtype=str).value_counts().head(n)
+        rows += [(unit, rank, term, int(count)) for rank, (term, count) in enumerate(counts.items(), 1)]
+    return pd.DataFrame(rows, columns=["unit", "rank", "term", "count"])
+
+
+def comparable_indicators(figures: pd.DataFrame) -> list[str]:
+    """Indicators stated for the most units (ties: most figures), for the compare-one-indicator chart."""
+    if figures.empty:
+        return []
+    stats = figures.groupby("indicator").agg(units=("unit", "nunique"), n=("unit", "size"))
+    return stats.sort_values(["units", "n"], ascending=False).index.tolist()
+
+
+TABLE_NAMES = ["figures", "industries", "assets", "themes", "similarity", "distinctive_terms", "units",
+               "passages", "documents"]
+
+
+def table_for_download(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A built table as offered for download (documents without their full texts)."""
+    table = tables[name]
+    if name == "documents":
+        table = table.drop(columns=["clean_text", "boilerplate"])
+    return table

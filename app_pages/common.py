@@ -1,0 +1,202 @@
+"""Widgets every page shares: language, presentation mode, URL state, the cached corpus, downloads.
+
+Pages import from here so that each stays a short script; all computing lives in analytics/.
+"""
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from analytics import dashboard, export
+from analytics.evidence import evidence_parts, highlight_html
+from analytics.i18n import t
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
+[data-testid="stHeader"], [data-testid="stDecoration"], footer {display: none !important;}
+.block-container {max-width: 177.78vh !important; padding: 1.2rem 2.5rem !important;}
+html, body, [class*="css"], .stMarkdown p, .stDataFrame {font-size: 1.22rem !important;}
+h1 {font-size: 2.6rem !important;} h2 {font-size: 2.0rem !important;} h3 {font-size: 1.6rem !important;}
+</style>
+"""
+
+
+# ---- URL state: every widget that shapes a view is mirrored in st.query_params -------------------
+
+def url_value(name: str, default: str = "") -> str:
+    return st.query_params.get(name, default)
+
+
+def url_list(name: str) -> list[str]:
+    value = st.query_params.get(name, "")
+    return [v for v in value.split(",") if v]
+
+
+def set_url(name: str, value: str | list[str] | None) -> None:
+    """Write a view's state into the URL (a list as comma-joined), dropping empty values."""
+    text = ",".join(value) if isinstance(value, list) else (value or "")
+    if text:
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+def language() -> str:
+    """The UI language ('zh' default, 'en'), from the URL and the sidebar toggle."""
+    current = url_value("lang", "zh")
+    current = current if current in ("zh", "en") else "zh"
+    english = st.sidebar.toggle("English", value=current == "en", key="lang_en")
+    lang = "en" if english else "zh"
+    set_url("lang", "" if lang == "zh" else "en")
+    st.session_state["ui_lang"] = lang
+    return lang
+
+
+def lang() -> str:
+    """The language chosen in the frame (app.py) for this run."""
+    return st.session_state.get("ui_lang", "zh")
+
+
+def tabs(slugs: list[str], lang: str, key: str = "tab"):
+    """st.tabs whose active tab is mirrored in the URL (?tab=slug), labelled from ui_strings."""
+    labels = [t(f"tab.{slug}", lang) for slug in slugs]
+    wanted = url_value(key)
+    default = labels[slugs.index(wanted)] if wanted in slugs else labels[0]
+    containers = st.tabs(labels, default=default, key=f"w_{key}_{lang}", on_change="rerun")
+    active = st.session_state.get(f"w_{key}_{lang}", default)
+    set_url(key, slugs[labels.index(active)] if active in labels and active != labels[0] else "")
+    return containers
+
+
+def presentation_mode(lang: str) -> bool:
+    """Presentation mode hides sidebar and toolbar and enlarges type, for 16:9 screenshots."""
+    on = st.sidebar.toggle(t("app.presentation_mode", lang), value=url_value("present") == "1",
+                           key="present")
+    set_url("present", "1" if on else "")
+    if on:
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+        if st.button(t("button.exit_presentation", lang), key="exit_present"):
+            set_url("present", "")
+            del st.session_state["present"]
+            st.rerun()
+    return on
+
+
+# ---- the corpus: built tables, shared read-only by every session ----------------------------------
+
+@st.cache_resource(show_spinner=False)
+def corpus() -> dashboard.Corpus:
+    return dashboard.load_corpus()
+
+
+def load_corpus_or_stop(lang: str) -> dashboard.Corpus:
+    """The corpus, or one clear message (the app keeps serving) if it cannot be loaded."""
+    try:
+        with st.spinner(t("message.loading", lang)):
+            return corpus()
+    except Exception as error:  # noqa: BLE001 - any failure must become a message, not a crash
+        st.error(t("message.load_failed", lang, error=str(error)))
+        st.stop()
+
+
+def select_units(lang: str, key: str = "units", max_units: int = 6) -> list[str]:
+    """A multiselect of units mirrored in the URL; defaults to the corpus's default comparison."""
+    data = corpus()
+    options = data.unit_options()
+    wanted = [u for u in url_list(key) if u in options] or data.default_units(max_units)
+    chosen = st.multiselect(t("widget.units", lang), options, default=wanted, key=f"w_{key}",
+                            max_selections=max_units, format_func=data.unit_label,
+                            help=t("widget.units_help", lang, n=max_units))
+    set_url(key, chosen)
+    return chosen
+
+
+# ---- downloads and evidence ---------------------------------------------------------------------
+
+def chart_downloads(chart, name: str, lang: str, footer: str | None = None) -> None:
+    """PNG (2x) and SVG download buttons; bytes are rendered only when clicked."""
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(t("button.download_png", lang), lambda: export.chart_to_png(chart, footer=footer),
+                         file_name=f"{name}.png", mime="image/png", key=f"png_{name}")
+    right.download_button(t("button.download_svg", lang), lambda: export.chart_to_svg(chart, footer=footer),
+                          file_name=f"{name}.svg", mime="image/svg+xml", key=f"svg_{name}")
+
+
+def table_downloads(table, name: str, lang: str) -> None:
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(t("button.download_csv", lang), lambda: export.table_to_csv(table),
+                         file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
+    right.download_button(t("button.download_xlsx", lang), lambda: export.table_to_xlsx(table, name),
+                          file_name=f"{name}.xlsx", key=f"xlsx_{name}",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def show_evidence(doc_id: str, start: int, end: int, caption: str = "") -> None:
+    """The sentence behind a number, its match highlighted (document text escaped, never markup)."""
+    text = corpus().clean_text(doc_id)
+    html = highlight_html(*evidence_parts(text, int(start), int(end)))
+    source = escape(corpus().document_label(doc_id))
+    caption = escape(caption)
+    st.markdown(f"<div class='evidence'>{html}<br><small>{source} · {int(start)}–{int(end)}"
+                f"{' · ' + caption if caption else ''}</small></div>", unsafe_allow_html=True)
+
+
+def evidence_picker(table, label_column: str, lang: str, key: str) -> None:
+    """Choose any row of a table with evidence (doc_id, start, end) and read its sentence."""
+    if table is None or table.empty:
+        return
+    rows = table.reset_index(drop=True)
+    choice = st.selectbox(t("widget.evidence_for", lang), range(len(rows)), key=f"ev_{key}",
+                          format_func=lambda i: f"{rows.at[i, 'unit']} · {rows.at[i, label_column]}")
+    row = rows.iloc[choice]
+    show_evidence(row["doc_id"], row["start"], row["end"])
+
+
+def footer_for(units: list[str], method: str, lang: str) -> str:
+    """The citation footer of exported charts: the selected units' source documents and the method."""
+    return export.export_footer(dashboard.sources_for(corpus().tables, units), method, lang=lang)
+
+
+def choice(key: str, options: list[str], lang: str) -> str:
+    """A segmented control over option slugs (labels 'option.<slug>'), mirrored in the URL."""
+    wanted = url_value(key, options[0])
+    chosen = st.segmented_control(t(f"widget.{key}", lang), options, key=f"w_{key}",
+                                  default=wanted if wanted in options else options[0], required=True,
+                                  format_func=lambda o: t(f"option.{o}", lang))
+    chosen = chosen or options[0]
+    set_url(key, "" if chosen == options[0] else chosen)
+    return chosen
+
+
+def select_keys(level: str, lang: str, max_keys: int = 30) -> list[str]:
+    """Units or documents to put on the similarity heatmap (default: up to max_keys, largest first)."""
+    data = corpus()
+    if level == "unit":
+        options = data.unit_options()
+    else:
+        options = data["documents"].sort_values("n_chars", ascending=False)["doc_id"].tolist()
+    labels = dashboard.key_labels(data.tables, level)
+    url_key = f"keys_{level}"
+    wanted = [k for k in url_list(url_key) if k in options] or options[:max_keys]
+    chosen = st.multiselect(t("widget.keys", lang), options, default=wanted, format_func=labels.get,
+                            key=f"w_{url_key}")
+    set_url(url_key, chosen if chosen != options[:max_keys] else [])
+    return chosen
+
+
+@st.cache_resource(show_spinner=False)
+def tfidf_model(level: str):
+    from analytics.similarity import fit_model
+
+    return fit_model(corpus()["passage_tokens"], level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def network(units: tuple[str, ...]):
+    from analytics.network import cooccurrence_network
+
+    passages = corpus()["passages"]
+    return cooccurrence_network(passages[passages["unit"].isin(units)])

@@ -1,0 +1,78 @@
+"""对比 Compare: 2–6 units side by side — key figures, industries, domains, themes, distinctive terms."""
+import streamlit as st
+
+from analytics import charts, dashboard, similarity
+from analytics.i18n import t
+from app_pages import common
+
+lang = common.lang()
+data = common.corpus()
+st.title(t("page.compare", lang))
+units = common.select_units(lang)
+if len(units) < 2:
+    st.info(t("message.pick_two", lang))
+    st.stop()
+footer = common.footer_for(units, t("method.compare", lang), lang)
+
+cards_tab, industries_tab, domains_tab, themes_tab, terms_tab = common.tabs(
+    ["figures", "industries", "domains", "themes", "terms"], lang)
+
+with cards_tab:
+    cards = dashboard.key_figures(data["figures"], units)
+    slot_name = "slot_zh" if lang == "zh" else "slot_en"
+    header = st.columns(len(units))
+    for column, unit in zip(header, units):
+        column.markdown(f"#### {unit}")
+        column.caption(dashboard.unit_caption(data["units"], unit, lang))
+    for slot in dashboard.key_figure_slots().itertuples():
+        row = cards[cards["slot"] == slot.slot]
+        if row.empty:
+            continue
+        for column, unit in zip(st.columns(len(units)), units):
+            card = row[row["unit"] == unit]
+            with column.container(border=True):
+                if card.empty:
+                    st.metric(getattr(slot, slot_name), "—")
+                    continue
+                card = card.iloc[0]
+                st.metric(getattr(slot, slot_name), dashboard.format_value(card.value, card.unit_of_measure),
+                          help=card.indicator + (f" · {t('status.targets', lang)}" if card.is_target else ""))
+                with st.popover(t("button.evidence", lang)):
+                    common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
+    st.subheader(t("compare.targets", lang))
+    targets = dashboard.figures_view(data["figures"], units, target="target")
+    st.dataframe(dashboard.figures_display(targets, lang), hide_index=True)
+    common.table_downloads(dashboard.key_figure_table(data["figures"], units, lang), "key_figures", lang)
+
+with industries_tab:
+    chosen = data["industries"][data["industries"]["unit"].isin(units)]
+    chart = charts.industries_matrix_chart(chosen, lang, order=units)
+    st.altair_chart(chart)
+    common.chart_downloads(chart, "industries", lang, footer)
+    matrix = dashboard.industry_matrix(data["industries"], units, lang)
+    st.dataframe(matrix, hide_index=True)
+    common.table_downloads(matrix, "industries_matrix", lang)
+    common.evidence_picker(chosen, "industry" if lang == "zh" else "industry_en", lang, key="industries")
+
+with domains_tab:
+    for domain in ("ecology", "tourism", "investment"):
+        st.subheader(t(f"category.{domain}", lang))
+        table = dashboard.domain_rows(data["figures"], data["assets"], units, domain, lang)
+        st.dataframe(table, hide_index=True)
+        evidence = dashboard.domain_evidence(data["figures"], data["assets"], units, domain)
+        common.evidence_picker(evidence, "label", lang, key=f"domain_{domain}")
+
+with themes_tab:
+    profile = dashboard.theme_profile(data["themes"], units)
+    chart = charts.theme_profile_chart(profile, lang, order=units)
+    st.altair_chart(chart)
+    common.chart_downloads(chart, "themes", lang, footer)
+    common.table_downloads(profile, "theme_profile", lang)
+
+with terms_tab:
+    terms = similarity.distinctive_terms(data["passage_tokens"], units=units)
+    chart = charts.distinctive_terms_chart(terms, lang, order=units)
+    st.altair_chart(chart)
+    st.caption(t("compare.terms_method", lang))
+    common.chart_downloads(chart, "distinctive_terms", lang, footer)
+    common.table_downloads(terms, "distinctive_terms", lang)

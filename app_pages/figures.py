@@ -1,0 +1,45 @@
+"""数据 Figures: every figure with its evidence, filterable; the tables behind every chart."""
+import streamlit as st
+
+from analytics import charts, dashboard
+from analytics.i18n import label, t
+from app_pages import common
+
+lang = common.lang()
+data = common.corpus()
+st.title(t("page.figures", lang))
+figures = data["figures"]
+
+left, middle, right = st.columns([3, 2, 1])
+units = left.multiselect(t("widget.units", lang), data.unit_options(), default=common.url_list("fig_units")
+                         and [u for u in common.url_list("fig_units") if u in data.unit_options()], key="w_fig_units")
+categories = middle.multiselect(t("widget.categories", lang), sorted(figures["category"].unique()),
+                                format_func=lambda c: label("category", c, lang), key="w_categories")
+target = right.radio(t("widget.target", lang), ["all", "actual", "target"],
+                     format_func=lambda v: t(f"filter.{v}", lang), key="w_target")
+search = st.text_input(t("widget.search", lang), value=common.url_value("q"), key="w_search")
+common.set_url("fig_units", units)
+common.set_url("q", search.strip())
+
+view = dashboard.figures_view(figures, units, categories, target, search)
+st.caption(t("figures.count", lang, n=len(view), total=len(figures)))
+shown = dashboard.figures_display(view, lang)
+st.dataframe(shown, hide_index=True)
+common.table_downloads(shown, "figures", lang)
+common.evidence_picker(view.assign(label=view["indicator"]), "label", lang, key="figures")
+
+st.subheader(t("figures.compare_indicator", lang))
+indicators = dashboard.comparable_indicators(view if len(view) else figures)
+if indicators:
+    indicator = st.selectbox(t("widget.indicator", lang), indicators, key="w_indicator")
+    chart = charts.figures_bar_chart(figures[figures["unit"].isin(units or data.unit_options())], indicator, lang)
+    st.altair_chart(chart)
+    common.chart_downloads(chart, "figure_compare", lang,
+                           common.footer_for(units or data.unit_options(), t("method.figures", lang), lang))
+
+st.subheader(t("figures.all_tables", lang))
+name = st.selectbox(t("widget.table", lang), dashboard.TABLE_NAMES, key="w_table",
+                    format_func=lambda n: label("table", n, lang))
+table = dashboard.table_for_download(data.tables, name)
+st.dataframe(table, hide_index=True)
+common.table_downloads(table, f"table_{name}", lang)
