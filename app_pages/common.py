@@ -116,6 +116,12 @@ def select_units(lang: str, key: str = "units", max_units: int = 6) -> list[str]
 
 # ---- downloads and evidence ---------------------------------------------------------------------
 
+def show_chart(chart, name: str, lang: str, footer: str | None = None, container=None) -> None:
+    """The chart as built (our theme, not Streamlit's), with its PNG and SVG downloads below."""
+    (container or st).altair_chart(chart, theme=None)
+    chart_downloads(chart, name, lang, footer)
+
+
 def chart_downloads(chart, name: str, lang: str, footer: str | None = None) -> None:
     """PNG (2x) and SVG download buttons; bytes are rendered only when clicked."""
     left, right, _ = st.columns([1, 1, 6])

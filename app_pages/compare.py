@@ -47,8 +47,7 @@ with cards_tab:
 with industries_tab:
     chosen = data["industries"][data["industries"]["unit"].isin(units)]
     chart = charts.industries_matrix_chart(chosen, lang, order=units)
-    st.altair_chart(chart)
-    common.chart_downloads(chart, "industries", lang, footer)
+    common.show_chart(chart, "industries", lang, footer)
     matrix = dashboard.industry_matrix(data["industries"], units, lang)
     st.dataframe(matrix, hide_index=True)
     common.table_downloads(matrix, "industries_matrix", lang)
@@ -65,14 +64,12 @@ with domains_tab:
 with themes_tab:
     profile = dashboard.theme_profile(data["themes"], units)
     chart = charts.theme_profile_chart(profile, lang, order=units)
-    st.altair_chart(chart)
-    common.chart_downloads(chart, "themes", lang, footer)
+    common.show_chart(chart, "themes", lang, footer)
     common.table_downloads(profile, "theme_profile", lang)
 
 with terms_tab:
     terms = similarity.distinctive_terms(data["passage_tokens"], units=units)
     chart = charts.distinctive_terms_chart(terms, lang, order=units)
-    st.altair_chart(chart)
     st.caption(t("compare.terms_method", lang))
-    common.chart_downloads(chart, "distinctive_terms", lang, footer)
+    common.show_chart(chart, "distinctive_terms", lang, footer)
     common.table_downloads(terms, "distinctive_terms", lang)

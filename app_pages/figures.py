@@ -33,8 +33,7 @@ indicators = dashboard.comparable_indicators(view if len(view) else figures)
 if indicators:
     indicator = st.selectbox(t("widget.indicator", lang), indicators, key="w_indicator")
     chart = charts.figures_bar_chart(figures[figures["unit"].isin(units or data.unit_options())], indicator, lang)
-    st.altair_chart(chart)
-    common.chart_downloads(chart, "figure_compare", lang,
+    common.show_chart(chart, "figure_compare", lang,
                            common.footer_for(units or data.unit_options(), t("method.figures", lang), lang))
 
 st.subheader(t("figures.all_tables", lang))

@@ -24,7 +24,7 @@ units = dashboard.units_view(data["units"], lang)
 left, right = st.columns([3, 2])
 left.dataframe(units, hide_index=True)
 map_chart = charts.units_map_chart(data["units"], lang)
-right.altair_chart(map_chart)
+right.altair_chart(map_chart, theme=None)
 common.table_downloads(units, "units", lang)
 
 st.subheader(t("overview.headline", lang))

@@ -16,8 +16,7 @@ footer = common.footer_for(units, t("method.themes", lang), lang)
 
 profile = dashboard.theme_profile(data["themes"], units)
 chart = charts.theme_profile_chart(profile, lang, order=units)
-st.altair_chart(chart)
-common.chart_downloads(chart, "theme_shares", lang, footer)
+common.show_chart(chart, "theme_shares", lang, footer)
 common.table_downloads(dashboard.localize(profile, lang), "theme_shares", lang)
 
 st.subheader(t("themes.top_terms", lang))
@@ -27,8 +26,7 @@ st.dataframe(dashboard.localize(top, lang), hide_index=True)
 st.subheader(t("chart.network.title", lang))
 nodes, edges = common.network(tuple(units))
 network_chart = charts.cooccurrence_network_chart(nodes, edges, lang)
-st.altair_chart(network_chart)
-common.chart_downloads(network_chart, "network", lang, footer)
+common.show_chart(network_chart, "network", lang, footer)
 
 st.subheader(t("themes.kwic", lang))
 term = st.text_input(t("widget.term", lang), value=common.url_value("term"), key="w_term",

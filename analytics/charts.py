@@ -1,0 +1,362 @@
+"""Feature tables -> Altair charts, one presentation theme, labels in Chinese or English.
+
+Every builder takes a table (columns as in analytics/schema.py TABLES) and `lang`, and returns an
+Altair chart object that Streamlit shows, the tests inspect with `to_dict()`, and export.py turns
+into PNG/SVG — the same object all three ways. Builders that need two marks (values written on
+a heatmap, edges under nodes, labels beside points) return an `alt.LayerChart`; the rest return
+an `alt.Chart`. The theme (CJK font, sizes, no frame) is applied with `.configure`, so a chart
+can be exported as it is; export.py lifts the config when it adds a footer.
+
+Localized values go into new `*_label` columns computed here in pandas, so the spec holds the
+text as shown and the tests can read it back.
+"""
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+import altair as alt
+import pandas as pd
+
+from analytics.fonts import font_stack
+from analytics.i18n import check_lang, label, t
+from analytics.paths import data_file
+
+Chart = alt.Chart | alt.LayerChart
+
+WIDTH = 520
+STEP = 24  # px per bar or per heatmap cell: keeps labels readable whatever the number of units
+TEXT_COLOR = "#333333"
+MUTED = "#666666"
+GRID = "#e6e6e6"
+STATUS_COLORS = {"has": "#1f5f99", "targets": "#e08a1e"}
+
+
+def theme_config() -> dict:
+    """Vega-Lite config shared by every chart: CJK font on all text, readable sizes, no frames."""
+    font = font_stack()
+    return {
+        "font": font,
+        "background": "white",
+        "padding": 12,
+        "view": {"stroke": None},
+        "title": {"font": font, "fontSize": 18, "fontWeight": 600, "color": TEXT_COLOR,
+                  "anchor": "start", "subtitleFont": font, "subtitleFontSize": 13,
+                  "subtitleColor": MUTED, "offset": 12},
+        "axis": {"labelFont": font, "titleFont": font, "labelFontSize": 12, "titleFontSize": 13,
+                 "titleFontWeight": 500, "labelColor": TEXT_COLOR, "titleColor": TEXT_COLOR,
+                 "gridColor": GRID, "domainColor": "#999999", "tickColor": "#999999",
+                 "labelLimit": 220},
+        # Category axes need no grid or ticks: the bars already carry the information.
+        "axisBand": {"grid": False, "ticks": False, "domain": False},
+        "legend": {"labelFont": font, "titleFont": font, "labelFontSize": 12, "titleFontSize": 13,
+                   "titleFontWeight": 500, "labelColor": TEXT_COLOR, "titleColor": TEXT_COLOR,
+                   "labelLimit": 260},
+        "header": {"labelFont": font, "titleFont": font, "labelFontSize": 13, "titleFontSize": 13,
+                   "labelColor": TEXT_COLOR, "titleColor": TEXT_COLOR},
+        "text": {"font": font, "fontSize": 12, "color": TEXT_COLOR},
+        "range": {"category": {"scheme": "tableau10"}},
+    }
+
+
+def themed(chart: Chart) -> Chart:
+    return chart.configure(**theme_config())
+
+
+def title(key: str, lang: str, subtitle_key: str | None = None, **fmt) -> alt.TitleParams:
+    subtitle = t(subtitle_key, lang, **fmt) if subtitle_key else alt.Undefined
+    return alt.TitleParams(t(key, lang, **fmt), subtitle=subtitle)
+
+
+def ordered(values: pd.Series, order: list[str] | None) -> list[str]:
+    """`order` restricted to the values present, then any others in order of appearance."""
+    present = list(dict.fromkeys(values.astype(str)))
+    head = [v for v in (order or []) if v in present]
+    return head + [v for v in present if v not in head]
+
+
+def category_scheme(n: int) -> str:
+    # Ten clearly distinct colours while they suffice; past ten, tableau10 would repeat a colour.
+    return "tableau10" if n <= 10 else "tableau20"
+
+
+def theme_labels(themes: pd.DataFrame, lang: str) -> pd.Series:
+    """Display names of the table's theme keys; a value the lexicon does not know is kept as is."""
+    from analytics.themes import theme_label
+
+    if lang == "en" and "theme_en" in themes:
+        english = themes["theme_en"].where(themes["theme_en"].notna() & (themes["theme_en"].astype(str) != ""))
+        return english.fillna(themes["theme"].map(lambda k: theme_label(str(k), "en"))).astype(str)
+    return themes["theme"].map(lambda k: theme_label(str(k), lang)).astype(str)
+
+
+def theme_profile_chart(themes: pd.DataFrame, lang: str = "zh",
+                        order: list[str] | None = None) -> alt.Chart:
+    """Normalized stacked bars: each unit's share of theme hits, one colour per theme.
+
+    Input columns: unit, theme (key), theme_en, hits, share. Chinese labels come from the theme
+    lexicon (data/themes.csv theme_zh), English from theme_en. `order` sorts the units (e.g. the
+    similarity clustering order); themes are stacked and coloured by overall share, largest
+    first, so colours mean the same in both languages.
+    """
+    check_lang(lang)
+    data = themes.dropna(subset=["share"]).copy()
+    data["unit"] = data["unit"].astype(str)
+    data["theme_label"] = theme_labels(data, lang)
+    rank = data.groupby("theme_label")["share"].sum().sort_values(ascending=False)
+    data["theme_rank"] = data["theme_label"].map({name: i for i, name in enumerate(rank.index)})
+    units = ordered(data["unit"], order)
+    chart = alt.Chart(data, title=title("chart.theme_profile.title", lang,
+                                        "chart.theme_profile.subtitle")).mark_bar().encode(
+        x=alt.X("share:Q", stack="normalize", title=t("axis.share", lang),
+                axis=alt.Axis(format="%", tickCount=5)),
+        y=alt.Y("unit:N", sort=units, title=None),
+        color=alt.Color("theme_label:N", sort=list(rank.index), title=t("legend.theme", lang),
+                        scale=alt.Scale(scheme=category_scheme(len(rank)))),
+        order=alt.Order("theme_rank:Q"),
+        tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("theme_label:N", title=t("legend.theme", lang)),
+                 alt.Tooltip("share:Q", title=t("axis.share", lang), format=".1%"),
+                 alt.Tooltip("hits:Q", title=t("tooltip.hits", lang))],
+    ).properties(width=WIDTH, height=alt.Step(STEP))
+    return themed(chart)
+
+
+def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "zh",
+                       level: str | None = None) -> alt.LayerChart:
+    """Cosine heatmap over the keys in `order` (e.g. clustering order), each cell labelled.
+
+    Input columns: level, a, b, cosine. Pairs may be listed one way or both ways; the larger
+    value wins. The diagonal is left blank: a unit's similarity to itself says nothing and
+    would saturate the colour scale. Give `level` when the table holds more than one level.
+    """
+    check_lang(lang)
+    data = similarity
+    if level is not None:
+        data = data[data["level"] == level]
+    elif "level" in data and data["level"].nunique() > 1:
+        raise ValueError(f"similarity holds levels {sorted(data['level'].unique())}: pass level=")
+    keys = [str(k) for k in order]
+    pairs = pd.concat([data[["a", "b", "cosine"]],
+                       data[["b", "a", "cosine"]].set_axis(["a", "b", "cosine"], axis=1)])
+    pairs = pairs.astype({"a": str, "b": str})
+    pairs = pairs[pairs["a"].isin(keys) & pairs["b"].isin(keys) & (pairs["a"] != pairs["b"])]
+    cells = pairs.groupby(["a", "b"], as_index=False)["cosine"].max()
+    base = alt.Chart(cells).encode(
+        x=alt.X("b:N", sort=keys, title=None, axis=alt.Axis(labelAngle=-45, orient="top")),
+        y=alt.Y("a:N", sort=keys, title=None),
+        tooltip=[alt.Tooltip("a:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("b:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("cosine:Q", title=t("legend.cosine", lang), format=".3f")],
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("cosine:Q", title=t("legend.cosine", lang),
+                        scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(format=".1f", gradientLength=160)))
+    # White on dark cells, dark on light ones, so every value stays legible.
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("cosine:Q", format=".2f"),
+        color=alt.condition(alt.datum.cosine > 0.6, alt.value("white"), alt.value(TEXT_COLOR)))
+    size = alt.Step(max(STEP, 36))
+    chart = alt.layer(rect, text, title=title("chart.similarity.title", lang, "chart.similarity.subtitle"))
+    return themed(chart.properties(width=size, height=size))
+
+
+def figures_bar_chart(figures: pd.DataFrame, indicator: str, lang: str = "zh",
+                      order: list[str] | None = None) -> alt.Chart:
+    """One indicator compared across units: value_normalized in unit_normalized, existing vs target.
+
+    Input columns: unit, indicator, value_normalized, unit_normalized, is_target, year, evidence
+    (doc_id optional). Only the most common unit of measure is drawn, because bars in 亿元 and %
+    cannot share an axis; the subtitle says how many figures were left out. Per unit and status
+    the latest year is shown, its evidence in the tooltip.
+    """
+    check_lang(lang)
+    data = figures[(figures["indicator"] == indicator)].dropna(subset=["value_normalized"]).copy()
+    excluded = 0
+    measure = ""
+    if len(data):
+        measure = str(data["unit_normalized"].fillna("").astype(str).value_counts().index[0])
+        keep = data["unit_normalized"].fillna("").astype(str) == measure
+        excluded = int((~keep).sum())
+        data = data[keep]
+    data["unit"] = data["unit"].astype(str)
+    data["status"] = data["is_target"].map(lambda v: "targets" if _truthy(v) else "has")
+    data["status_label"] = data["status"].map(lambda s: label("status", s, lang))
+    data = (data.assign(_year=pd.to_numeric(data["year"], errors="coerce"))
+            .sort_values("_year", na_position="first")
+            .groupby(["unit", "status"], as_index=False).tail(1).drop(columns="_year"))
+    statuses = [s for s in STATUS_COLORS if s in set(data["status"])] or list(STATUS_COLORS)
+    x_title = t("axis.value_in_unit", lang, unit=measure) if measure else t("axis.value", lang)
+    head = alt.TitleParams(
+        t("chart.figures.title", lang, indicator=indicator),
+        subtitle=t("chart.figures.excluded", lang, n=excluded) if excluded else alt.Undefined)
+    columns = ["unit", "status", "status_label", "value_normalized", "year", "evidence"]
+    chart = alt.Chart(data[columns], title=head).mark_bar().encode(
+        x=alt.X("value_normalized:Q", title=x_title),
+        y=alt.Y("unit:N", sort=ordered(data["unit"], order), title=None),
+        # Existing and target bars side by side only when both occur; otherwise one bar per unit.
+        yOffset=(alt.YOffset("status_label:N", sort=[label("status", s, lang) for s in statuses])
+                 if len(statuses) > 1 else alt.Undefined),
+        color=alt.Color("status_label:N", title=t("legend.status", lang),
+                        scale=alt.Scale(domain=[label("status", s, lang) for s in statuses],
+                                        range=[STATUS_COLORS[s] for s in statuses])),
+        tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("value_normalized:Q", title=x_title, format=",.4~g"),
+                 alt.Tooltip("status_label:N", title=t("legend.status", lang)),
+                 alt.Tooltip("year:N", title=t("axis.year", lang)),
+                 alt.Tooltip("evidence:N", title=t("tooltip.evidence", lang))],
+    ).properties(width=WIDTH, height=alt.Step(14 * len(statuses) + 10))
+    return themed(chart)
+
+
+def _truthy(value) -> bool:
+    # is_target arrives as bool, 0/1, or 'true'/'false' text depending on where the table was read.
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "是"}
+    return bool(value) if pd.notna(value) else False
+
+
+@cache
+def gbt_sections() -> dict[str, dict[str, str]]:
+    """GB/T 4754 section letter -> {'zh': name, 'en': name} from data/gbt4754_sections.csv."""
+    with data_file("gbt4754_sections.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["letter"]: {"zh": row["name_zh"], "en": row["name_en"]}
+                for row in csv.DictReader(handle)}
+
+
+def section_label(section: object, lang: str) -> str:
+    """'C 制造业' -> 'C 制造业' (zh) or 'C Manufacturing' (en); unknown values shown as they are."""
+    text = "" if pd.isna(section) else str(section).strip()
+    letter = text[:1].upper()
+    names = gbt_sections().get(letter)
+    return f"{letter} {names[lang]}" if names else text
+
+
+def industries_matrix_chart(industries: pd.DataFrame, lang: str = "zh",
+                            order: list[str] | None = None) -> alt.Chart:
+    """Industries × units: a mark where a unit has or targets an industry, rows grouped by section.
+
+    Input columns: unit, industry, industry_en, gbt_section, status ('has'/'targets'), mentions.
+    Several rows for one unit × industry merge into one mark: 'has' wins over 'targets' (an
+    industry already present is also a target), and mentions add up.
+    """
+    check_lang(lang)
+    data = industries.copy()
+    data["unit"] = data["unit"].astype(str)
+    data["industry_label"] = data["industry" if lang == "zh" else "industry_en"].astype(str)
+    data["section_label"] = data["gbt_section"].map(lambda s: section_label(s, lang))
+    data["has"] = data["status"].astype(str) == "has"
+    merged = data.groupby(["unit", "industry_label", "section_label"], as_index=False).agg(
+        has=("has", "any"), mentions=("mentions", "sum"))
+    merged["status"] = merged["has"].map({True: "has", False: "targets"})
+    merged["status_label"] = merged["status"].map(lambda s: label("status", s, lang))
+    merged = merged.drop(columns="has").sort_values(["section_label", "industry_label"])
+    statuses = list(STATUS_COLORS)
+    # Industries run down the rows (their names are long and read best horizontally), grouped
+    # under section headings; the few units run across the top, in the order given.
+    chart = alt.Chart(merged, title=title("chart.industries.title", lang,
+                                          "chart.industries.subtitle")).mark_square(
+        size=170, opacity=1).encode(
+        x=alt.X("unit:N", sort=ordered(merged["unit"], order), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, grid=True, ticks=False, domain=False)),
+        y=alt.Y("industry_label:N", sort=list(dict.fromkeys(merged["industry_label"])), title=None,
+                axis=alt.Axis(grid=True, ticks=False, domain=False)),
+        row=alt.Row("section_label:N", title=None, sort="ascending", spacing=6,
+                    header=alt.Header(labelOrient="top", labelAngle=0, labelAlign="left",
+                                      labelAnchor="start", labelFontSize=12, labelFontWeight=600,
+                                      labelColor=MUTED, labelLimit=0)),
+        color=alt.Color("status_label:N", title=t("legend.status", lang),
+                        scale=alt.Scale(domain=[label("status", s, lang) for s in statuses],
+                                        range=[STATUS_COLORS[s] for s in statuses])),
+        tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("industry_label:N", title=t("axis.industry", lang)),
+                 alt.Tooltip("section_label:N", title=t("tooltip.section", lang)),
+                 alt.Tooltip("status_label:N", title=t("legend.status", lang)),
+                 alt.Tooltip("mentions:Q", title=t("tooltip.mentions", lang))],
+    ).properties(width=alt.Step(max(STEP, 64)), height=alt.Step(STEP))
+    # Each section lists only its own industries; units stay aligned across sections.
+    return themed(chart.resolve_scale(y="independent"))
+
+
+def distinctive_terms_chart(distinctive_terms: pd.DataFrame, lang: str = "zh", top_n: int = 10,
+                            columns: int = 3, order: list[str] | None = None) -> alt.Chart:
+    """Small multiples: each unit's `top_n` most distinctive terms as bars by score.
+
+    Input columns: unit, term, score, count.
+    """
+    check_lang(lang)
+    data = distinctive_terms.dropna(subset=["score"]).copy()
+    data["unit"] = data["unit"].astype(str)
+    data = (data.sort_values(["unit", "score"], ascending=[True, False])
+            .groupby("unit", as_index=False).head(top_n))
+    chart = alt.Chart(data, title=title("chart.terms.title", lang, "chart.terms.subtitle",
+                                        n=top_n)).mark_bar(color="#1f5f99").encode(
+        x=alt.X("score:Q", title=t("axis.score", lang), axis=alt.Axis(tickCount=3)),
+        y=alt.Y("term:N", sort="-x", title=None),
+        facet=alt.Facet("unit:N", columns=columns, title=None, sort=ordered(data["unit"], order),
+                        header=alt.Header(labelFontSize=14, labelFontWeight=600, labelAnchor="start")),
+        tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("term:N", title=t("axis.term", lang)),
+                 alt.Tooltip("score:Q", title=t("axis.score", lang), format=".3f"),
+                 alt.Tooltip("count:Q", title=t("tooltip.count", lang))],
+    ).properties(width=170, height=alt.Step(20))
+    # Each unit has its own terms, so each panel needs its own y axis.
+    return themed(chart.resolve_scale(y="independent"))
+
+
+def cooccurrence_network_chart(nodes: pd.DataFrame, edges: pd.DataFrame,
+                               lang: str = "zh") -> alt.LayerChart:
+    """Node-link drawing from precomputed positions: edges under sized nodes and term labels.
+
+    Input columns: nodes term, x, y, weight; edges source, target, weight. The layout comes
+    from elsewhere (analytics/network.py), so the same data always draws the same picture.
+    """
+    check_lang(lang)
+    positions = nodes.set_index("term")[["x", "y"]]
+    lines = (edges.join(positions, on="source")
+             .join(positions.rename(columns={"x": "x2", "y": "y2"}), on="target")
+             .dropna(subset=["x", "y", "x2", "y2"]))
+    lines = lines.assign(pair=lines["source"].astype(str) + " – " + lines["target"].astype(str))
+    # Positions are arbitrary MDS units: no axes, no zero, just the picture.
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(zero=False, nice=False, padding=30))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(zero=False, nice=False, padding=30))
+    edge = alt.Chart(lines).mark_rule(color="#9fb7cc").encode(
+        x=x, y=y, x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth("weight:Q", title=t("legend.cooccurrence", lang),
+                                    scale=alt.Scale(range=[0.5, 5]), legend=None),
+        opacity=alt.value(0.7),
+        tooltip=[alt.Tooltip("pair:N", title=t("tooltip.pair", lang)),
+                 alt.Tooltip("weight:Q", title=t("legend.cooccurrence", lang))])
+    node = alt.Chart(nodes).mark_circle(color="#1f5f99", opacity=0.85).encode(
+        x=x, y=y,
+        size=alt.Size("weight:Q", title=t("legend.frequency", lang), scale=alt.Scale(range=[60, 900])),
+        tooltip=[alt.Tooltip("term:N", title=t("axis.term", lang)),
+                 alt.Tooltip("weight:Q", title=t("legend.frequency", lang))])
+    text = alt.Chart(nodes).mark_text(dy=-22, fontSize=13, fontWeight=500).encode(
+        x=x, y=y, text="term:N")
+    chart = alt.layer(edge, node, text, title=title("chart.network.title", lang,
+                                                    "chart.network.subtitle"))
+    return themed(chart.properties(width=WIDTH, height=420))
+
+
+def units_map_chart(units: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
+    """Units as labelled points at their longitude/latitude (no base map), coloured by kind.
+
+    Input columns: unit, kind, longitude, latitude. Units without coordinates are left out.
+    """
+    check_lang(lang)
+    data = units.dropna(subset=["longitude", "latitude"]).copy()
+    data["unit"] = data["unit"].astype(str)
+    data["kind_label"] = data["kind"].map(lambda k: label("kind", k, lang))
+    data = data[["unit", "kind_label", "longitude", "latitude"]]
+    base = alt.Chart(data).encode(longitude="longitude:Q", latitude="latitude:Q")
+    points = base.mark_circle(size=90, opacity=0.9).encode(
+        color=alt.Color("kind_label:N", title=t("legend.kind", lang)),
+        tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("kind_label:N", title=t("legend.kind", lang)),
+                 alt.Tooltip("longitude:Q", title=t("axis.longitude", lang), format=".2f"),
+                 alt.Tooltip("latitude:Q", title=t("axis.latitude", lang), format=".2f")])
+    labels = base.mark_text(align="left", dx=8, fontSize=12).encode(text="unit:N")
+    chart = alt.layer(points, labels, title=title("chart.map.title", lang)).project(type="mercator")
+    return themed(chart.properties(width=WIDTH, height=380))

@@ -1,0 +1,171 @@
+"""Charts and tables -> files to download: PNG, SVG (with a source footer), CSV, XLSX.
+
+Charts are rendered by vl-convert in-process, after the CJK font is registered, so exported
+images show Chinese rather than blanks. Tables are written for Excel first, because that is
+where researchers open them: CSV carries a BOM, XLSX cells hold text as text.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from analytics.fonts import register_cjk_font
+from analytics.i18n import t
+
+FOOTER_COLOR = "#666666"
+FOOTER_SIZE = 11
+# Characters Excel, LibreOffice and Sheets read as the start of a formula (CSV/DDE injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_MAX = 31
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+# openpyxl refuses control characters other than tab, newline and carriage return.
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def export_footer(sources: Sequence[str], method: str | None = None, exported: date | None = None,
+                  lang: str = "zh") -> str:
+    """The citation line for an exported chart.
+
+    >>> export_footer(["沁源县政府工作报告"], "TF-IDF 余弦", date(2026, 11, 23))
+    '来源：沁源县政府工作报告；方法：TF-IDF 余弦；导出 2026-11-23'
+    """
+    parts = []
+    if sources:
+        parts.append(t("footer.source", lang, sources=t("footer.list_separator", lang).join(sources)))
+    if method:
+        parts.append(t("footer.method", lang, method=method))
+    parts.append(t("footer.exported", lang, date=(exported or date.today()).isoformat()))
+    return t("footer.separator", lang).join(parts)
+
+
+def with_footer(chart: alt.TopLevelMixin, footer: str | Sequence[str] | None) -> alt.TopLevelMixin:
+    """The chart with `footer` (one line, several lines, or None for none) written beneath it.
+
+    The footer is the bottom-anchored title of a one-chart vconcat, so it is part of the image
+    whatever the chart's own kind (layer, facet …) and keeps the chart's own title on top.
+    Config is only allowed at the top of a spec, so it moves from the chart to the wrapper.
+    """
+    if not footer:
+        return chart
+    lines = footer.splitlines() if isinstance(footer, str) else list(footer)
+    inner = chart.copy(deep=True)
+    config = inner.config
+    inner.config = alt.Undefined
+    wrapped = alt.vconcat(inner, title=alt.TitleParams(
+        lines, orient="bottom", anchor="start", fontSize=FOOTER_SIZE, fontWeight="normal",
+        color=FOOTER_COLOR, offset=14, limit=0))
+    wrapped.config = config
+    return wrapped
+
+
+def vl_version() -> str | None:
+    """The Vega-Lite version Altair writes for, in vl-convert's form ('6.4'), if it has it."""
+    import vl_convert
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vl_convert.get_vegalite_versions() else None
+
+
+def _spec(chart: alt.TopLevelMixin, footer) -> dict:
+    register_cjk_font()  # raises FontNotFoundError rather than exporting blank labels
+    return with_footer(chart, footer).to_dict()
+
+
+def chart_to_png(chart: alt.TopLevelMixin, scale: float = 2, footer: str | Sequence[str] | None = None,
+                 ppi: float | None = None) -> bytes:
+    """PNG bytes of the chart (scale 2 is sharp on slides), with an optional source footer."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(_spec(chart, footer), vl_version=vl_version(), scale=scale,
+                                      ppi=ppi)
+
+
+def chart_to_svg(chart: alt.TopLevelMixin, footer: str | Sequence[str] | None = None) -> bytes:
+    """SVG bytes (UTF-8) of the chart. The SVG names the font but does not embed it."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(_spec(chart, footer), vl_version=vl_version()).encode("utf-8")
+
+
+def _neutralize(value):
+    # A leading apostrophe is Excel's own "this is text" marker, so the cell shows as written.
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def table_to_csv(df: pd.DataFrame, excel_safe: bool = True) -> bytes:
+    """CSV bytes in UTF-8 with a BOM (Excel otherwise guesses GBK and garbles Chinese).
+
+    With `excel_safe`, text cells starting with = + - @ get a leading apostrophe so Excel
+    cannot run them as formulas; pass False for a byte-exact file meant for pandas or R.
+    """
+    out = df.map(_neutralize) if excel_safe else df
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def safe_sheet_name(name: str) -> str:
+    """A name Excel accepts: no []:*?/\\, not empty, not quoted, at most 31 characters."""
+    cleaned = SHEET_NAME_BAD.sub("_", ILLEGAL_XML.sub("", str(name))).strip().strip("'")
+    cleaned = cleaned[:SHEET_NAME_MAX].strip()
+    # 'History' is reserved by Excel for change tracking.
+    if not cleaned:
+        cleaned = "data"
+    elif cleaned.lower() == "history":
+        cleaned = f"{cleaned}_"
+    return cleaned
+
+
+def _cell_value(value):
+    if isinstance(value, (list, tuple, set, dict)):
+        value = "、".join(map(str, value)) if not isinstance(value, dict) else str(value)
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        # openpyxl rejects time-zone-aware datetimes.
+        return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()  # numpy scalar -> Python scalar
+    if isinstance(value, str):
+        return ILLEGAL_XML.sub("", value)
+    return value
+
+
+def table_to_xlsx(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    """XLSX bytes of the table on one sheet, header bold and frozen.
+
+    Text cells are stored as text, never formulas: openpyxl would otherwise write a string
+    starting with '=' as a formula, and Excel would run it. The text itself is unchanged, so
+    the file reads back into the same rows.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = safe_sheet_name(sheet_name)
+    sheet.append([_cell_value(str(c)) for c in df.columns])
+    for row in df.itertuples(index=False, name=None):
+        sheet.append([_cell_value(v) for v in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for i, column in enumerate(df.columns, start=1):
+        # Width in characters; CJK characters are about two wide.
+        # str() per value: in pandas 3, astype(str) keeps missing values as NaN floats.
+        sample = [str(column)] + [str(v) for v in df[column].head(200)]
+        width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in s) for s in sample)
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
