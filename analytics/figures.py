@@ -1,0 +1,361 @@
+"""Passages -> figures: every quantitative fact, with its indicator, normalised value, year, target flag and sentence.
+
+One row of `figures` (columns: analytics.schema.TABLES["figures"]) is one quantity found by
+analytics.quantities in a passage, placed in its sentence and named:
+
+- indicator: the sentence's own indicator noun, normalised through `data/indicators.csv` when known
+  (总人口, 森林覆盖率, 地区生产总值 …). Search order: a lexicon term right after the figure
+  (76%的森林覆盖率); for counts, the countable noun after it (12个风电项目 -> 风电项目); the nearest
+  lexicon term or indicator head (面积, 储量, 产值 … in `data/indicator_heads.csv`) before it in the
+  same clause, whichever is nearer (煤田总面积, 康养产业产值); a lexicon term just after it
+  (40万亩耕地); else the unit's default (人 -> 人口, ℃ -> 温度). "X占Y的85%" is named X占比;
+  a growth word (增长, 提高) before a % is joined to the indicator it follows (地区生产总值增速).
+- category: from the lexicon, the countable noun, the head, or the unit, in that order.
+- ratios (三次产业比重 8.4:64.9:26.7): one figure per part, named from the lexicon's `parts`
+  (第一产业占比 …), unit % when the parts sum to 100; a colon-separated run with no ratio
+  indicator before it (a clock time) is not a figure.
+- ranges: value is the low bound; the span (start:end) covers the range, so the evidence shows it.
+- hedges (约, 多, 以上 …): value unchanged; the span includes the hedge.
+- is_target: a cue from `data/target_cues.csv` — "before" cues (力争, 预计, 每年, 到2025年) anywhere in
+  the sentence before the figure, "clause" cues (打造, 目标, 计划) in its own clause, "sentence" cues
+  anywhere in the sentence (none shipped: 目标 there made the facts of a goal sentence targets).
+- year: for targets the cue's year (到2025年, 十四五末 via `data/plan_periods.csv`), else the last
+  "YYYY年" before the figure in its sentence; relative years (今年, 去年) stay unresolved (<NA>).
+- scope: a clause opening with a national/provincial subject (`data/scope_cues.csv`: 全国, 全省,
+  我省 …) between the sentence start and the figure is not the unit's fact and is skipped; 全市/我市
+  are skipped unless the unit itself is a 市.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from analytics.quantities import Quantity, scan_quantities
+from analytics.paths import data_file
+from analytics.schema import TABLES
+from analytics.text import CJK, sentence_spans
+
+COLUMNS = TABLES["figures"]
+CATEGORIES = ("demography", "economy", "ecology", "tourism", "investment", "agriculture", "industry",
+              "infrastructure", "other")
+MAX_INDICATOR_CHARS = 8
+POST_WINDOW = 12
+
+# Clause boundaries: Chinese punctuation always, ASCII , : ; only when not inside a number (1,512 / 8.4:64.9).
+_CLAUSE = re.compile(r"[，；：、。！？!?\n（）()“”\"]|(?<!\d)[,:;]|[,:;](?!\d)")
+_CLAUSE_NO_LIST = re.compile(r"[，；：。！？!?\n（）()“”\"]|(?<!\d)[,:;]|[,:;](?!\d)")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_LEADING_JUNK = re.compile(rf"^[^{CJK}A-Za-z]+")
+# A noun phrase after a count ends at a particle, a list comma or the next number (4镇5乡136个行政村).
+_NOUN_STOP = re.compile(r"[的和与及、\d]")
+# 到2025年康养产业产值: the year is a time adverbial, not part of the indicator's name.
+_YEAR_PREFIX = re.compile(r"^.*\d年")
+
+
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(data_file(name), dtype=str, keep_default_na=False)
+
+
+@dataclass(frozen=True)
+class _Lexicons:
+    indicators: list[dict]
+    indicator_re: re.Pattern
+    heads: dict
+    head_re: re.Pattern
+    nouns: dict
+    noun_re: re.Pattern
+    split_re: re.Pattern
+    lead_re: re.Pattern
+    cue_re: dict  # scope -> one compiled alternation of that scope's cues, or None
+    periods: dict
+    scope_re: re.Pattern
+    scope_suffix: dict
+    units: dict
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> _Lexicons:
+    """All data files of this stage, read and compiled once."""
+    ind = _read("indicators.csv")
+    rows = ind.to_dict("records")
+    # Longer patterns first so 林草覆盖率 is preferred to 覆盖率-like shorter terms at one position;
+    # one named group per row tells which row matched.
+    order = sorted(range(len(rows)), key=lambda i: len(rows[i]["pattern"]), reverse=True)
+    indicator_re = re.compile("|".join(f"(?P<i{i}>{rows[i]['pattern']})" for i in order))
+    heads = {r["head"]: r["category"] for r in _read("indicator_heads.csv").to_dict("records")}
+    nouns = {r["noun"]: (r["category"], r["keep"] == "1") for r in _read("count_nouns.csv").to_dict("records")}
+    trim = _read("indicator_trim.csv")
+    cue_df = _read("target_cues.csv")
+    cue_re = {}
+    for scope in ("before", "clause", "sentence"):
+        pats = cue_df.loc[cue_df.scope == scope, "cue"]
+        cue_re[scope] = re.compile("|".join(f"(?:{c})" for c in pats)) if len(pats) else None
+    periods = {r["period"]: int(r["end_year"]) for r in _read("plan_periods.csv").to_dict("records")}
+    scope = _read("scope_cues.csv")
+    scope_re = re.compile("|".join(f"(?P<s{i}>{c})" for i, c in enumerate(scope["cue"])))
+    scope_suffix = {f"s{i}": s for i, s in enumerate(scope["own_suffix"])}
+    units = {r["unit"]: r for r in _read("measure_units.csv").to_dict("records")}
+    return _Lexicons(
+        rows, indicator_re, heads, re.compile(_alt(heads)), nouns, re.compile(_alt(nouns)),
+        re.compile(_alt(trim.loc[trim.role == "split", "word"])),
+        re.compile("^(?:" + _alt(trim.loc[trim.role == "lead", "word"]) + ")+"),
+        cue_re, periods, scope_re, scope_suffix, units,
+    )
+
+
+def _own_words(phrase: str, keep_tail: int, lx: _Lexicons) -> str:
+    """The indicator as the sentence writes it: `phrase` ends with a head or countable noun of length
+    `keep_tail`; cut after the last verb/particle before that tail and drop 全县/境内 …"""
+    body, tail = phrase[:len(phrase) - keep_tail], phrase[len(phrase) - keep_tail:]
+    body = _YEAR_PREFIX.sub("", body)
+    last = None
+    for last in lx.split_re.finditer(body):
+        pass
+    if last is not None:
+        body = body[last.end():]
+    return lx.lead_re.sub("", _LEADING_JUNK.sub("", body)) + tail
+
+
+def _capped(name: str) -> str:
+    # Long own-words names are mostly place or programme qualifiers; the head noun is at the end.
+    return name[-MAX_INDICATOR_CHARS:]
+
+
+def _last(regex: re.Pattern, text: str):
+    m = None
+    for m in regex.finditer(text):
+        pass
+    return m
+
+
+def _lexicon_row(m: re.Match, lx: _Lexicons) -> dict:
+    return lx.indicators[int(m.lastgroup[1:])]
+
+
+def _noun_in(post: str, lx: _Lexicons):
+    """First countable noun in the noun phrase that opens `post` (it stops at 的/和/、 or a number)."""
+    stop = _NOUN_STOP.search(post)
+    window = post[: stop.start() if stop else len(post)]
+    return window, lx.noun_re.search(window)
+
+
+def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -> tuple[str, str] | None:
+    """(indicator, category) for quantity `q`, or None when it is not a figure (两个融入, 4个方面).
+
+    `pre` is its clause before it, `post` the clause text after it (at most POST_WINDOW chars),
+    `pre_wide` the clause before it with 、-lists kept whole (山地、丘陵占总面积的85%)."""
+    unit_row = lx.units.get(q.unit, {})
+    unit_category = unit_row.get("category", "other") or "other"
+    counted = q.needs_noun or q.unit_kind in ("count", "people", "households")
+    # 1. 76%的森林覆盖率, 15.6℃的年均气温
+    if post.startswith("的"):
+        m = lx.indicator_re.match(post, 1)
+        if m and _lexicon_row(m, lx)["kind"] == "measure":
+            row = _lexicon_row(m, lx)
+            return row["indicator"], row["category"]
+    # 2. 136个行政村, 12个风电项目, 五大产业
+    if counted:
+        window, m = _noun_in(post, lx)
+        if m:
+            category, keep = lx.nouns[m.group()]
+            if not keep:
+                return None
+            phrase = window[: m.end()]
+            if len(phrase) > MAX_INDICATOR_CHARS:
+                phrase = phrase[-(len(m.group()) + 2):]
+            return _lexicon_name(phrase, lx) or (phrase, category)
+    if q.needs_noun:
+        # Chinese counts, 五大 and bare 3万多 only count what the words right after them name.
+        m = lx.indicator_re.search(post)
+        if m and _lexicon_row(m, lx)["kind"] == "measure":
+            row = _lexicon_row(m, lx)
+            return row["indicator"], row["category"]
+        return None
+    # 3. nearest lexicon term, indicator head or countable noun before it in the clause
+    share = q.unit_kind == "percent" and "占" in pre
+    scope_text = pre_wide[: pre_wide.rfind("占")] if share and "占" in pre_wide else pre[: pre.rfind("占")] if share else pre
+    lex = _last(lx.indicator_re, scope_text)
+    growth = None
+    if lex is not None and _lexicon_row(lex, lx)["kind"] == "growth":
+        growth, lex = lex, _last(lx.indicator_re, scope_text[: lex.start()])
+        if q.unit_kind not in ("percent", "points", "multiple"):
+            growth = None  # 增长 before 亿元 names nothing
+    head = _last(lx.head_re, scope_text)
+    noun = _last(lx.noun_re, scope_text) if counted else None
+    candidates = []
+    if lex is not None and _lexicon_row(lex, lx)["kind"] == "measure":
+        candidates.append((lex.end(), 2, "lex", lex))
+    if head is not None:
+        candidates.append((head.end(), 1, "head", head))
+    if noun is not None and lx.nouns[noun.group()][1]:
+        candidates.append((noun.end(), 0, "noun", noun))
+    if candidates:
+        _, _, kind, m = max(candidates, key=lambda c: (c[0], c[1]))
+        if kind == "lex":
+            row = _lexicon_row(m, lx)
+            name, category = row["indicator"], row["category"]
+        else:
+            phrase = _own_words(scope_text[: m.end()], len(m.group()), lx)
+            fallback = lx.heads[m.group()] if kind == "head" else lx.nouns[m.group()][0]
+            name, category = _lexicon_name(phrase, lx) or (_capped(phrase), fallback)
+        category = category or unit_category
+        if share and not re.search(r"(率|比|比重|占比)$", name):
+            name += "占比"
+        if growth is not None:
+            name += _lexicon_row(growth, lx)["indicator"]
+        return name, category
+    if share:
+        subject = _own_words(scope_text, 0, lx)
+        if subject:
+            return _capped(subject) + "占比", unit_category
+    if growth is not None:
+        return _lexicon_row(growth, lx)["indicator"], "economy"
+    # 4. 40万亩耕地红线; 1100米隧道 -> 隧道长度
+    m = lx.indicator_re.search(post)
+    if m and _lexicon_row(m, lx)["kind"] == "measure":
+        row = _lexicon_row(m, lx)
+        return row["indicator"], row["category"]
+    window, m = _noun_in(post, lx)
+    if m and lx.nouns[m.group()][1] and m.start() <= 4:
+        phrase = window[: m.end()]
+        default = "" if counted else unit_row.get("default_indicator", "")
+        return phrase + default, lx.nouns[m.group()][0]
+    # 5. 10项课题: an Arabic count of things names them right after it
+    if q.unit_kind == "count" and re.fullmatch(f"[{CJK}]+", window[:MAX_INDICATOR_CHARS] or "-"):
+        return window[:MAX_INDICATOR_CHARS], unit_category
+    # 6. the unit's default indicator (人 -> 人口, ℃ -> 温度)
+    return unit_row.get("default_indicator", "") or "数值", unit_category
+
+
+def _lexicon_name(phrase: str, lx: _Lexicons) -> tuple[str, str] | None:
+    """The lexicon's name when the own-words phrase holds a known indicator (非物质文化遗产代表项目 -> 非遗项目)."""
+    m = lx.indicator_re.search(phrase)
+    if m and _lexicon_row(m, lx)["kind"] == "measure":
+        row = _lexicon_row(m, lx)
+        return row["indicator"], row["category"]
+    return None
+
+
+def _target(sentence: str, rel: int, clause_start: int, clause_end: int, lx: _Lexicons) -> tuple[bool, int | None]:
+    """(is_target, target year or None) from the cues around position `rel` of `sentence`."""
+    found = []
+    before = _last(lx.cue_re["before"], sentence[:rel]) if lx.cue_re["before"] else None
+    if before is not None:
+        found.append(before)
+    if lx.cue_re["clause"]:
+        found.extend(lx.cue_re["clause"].finditer(sentence, clause_start, clause_end))
+    if lx.cue_re["sentence"]:
+        found.extend(lx.cue_re["sentence"].finditer(sentence))
+    year = None
+    for m in found:
+        y = _YEAR.search(m.group())
+        if y:
+            year = int(y.group(1))
+        else:
+            for period, end_year in lx.periods.items():
+                if period in m.group():
+                    year = end_year
+    return bool(found), year
+
+
+def _out_of_scope(sentence: str, rel: int, unit: str, lx: _Lexicons) -> bool:
+    """True when a clause between the sentence start and the figure opens with 全国/全省/我省 …"""
+    # Only the sentence's subject and the figure's own clause speak for it: 立足全国、全省… earlier
+    # in a sentence does not make a later 全县… figure national.
+    starts = {0, max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])}
+    for s in sorted(starts):
+        while s < rel and sentence[s] in " \u3000“”\"'":
+            s += 1
+        m = lx.scope_re.match(sentence, s)
+        if m:
+            suffix = lx.scope_suffix[m.lastgroup]
+            if not (suffix and unit.endswith(suffix)):
+                return True
+    return False
+
+
+def _figures_of_passage(p: dict, lx: _Lexicons) -> list[dict]:
+    text = p["text"]
+    quantities = scan_quantities(text)
+    if not quantities:
+        return []
+    spans = sentence_spans(text)
+    sent_starts = [a for a, _ in spans]
+    rows = []
+    for q in quantities:
+        i = bisect.bisect_right(sent_starts, q.start) - 1
+        if i < 0 or q.start >= spans[i][1]:
+            continue  # a quantity cannot straddle sentences; sentence_spans trims whitespace only
+        s0, s1 = spans[i]
+        sentence = text[s0:s1]
+        rel, rel_end = q.start - s0, min(q.end, s1) - s0
+        clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])
+        nxt = _CLAUSE.search(sentence, rel_end)
+        clause_end = nxt.start() if nxt else len(sentence)
+        pre = sentence[clause_start:rel]
+        post = sentence[rel_end:min(clause_end, rel_end + POST_WINDOW)]
+        if _out_of_scope(sentence, rel, p["unit"] if isinstance(p["unit"], str) else "", lx):
+            continue
+        is_target, target_year = _target(sentence, rel, clause_start, clause_end, lx)
+        year = target_year
+        if year is None:
+            y = _last(_YEAR, sentence[:rel])
+            year = int(y.group(1)) if y else None
+        base = {"doc_id": p["doc_id"], "unit": p["unit"], "year": year, "is_target": is_target,
+                "evidence": sentence}
+        if q.is_ratio:
+            m = _last(lx.indicator_re, pre)
+            if m is None or _lexicon_row(m, lx)["kind"] != "ratio":
+                continue  # 9:30 or a score, not a structure
+            row = _lexicon_row(m, lx)
+            names = [n for n in row["parts"].split("|") if n]
+            total = sum(v for v, _, _ in q.parts)
+            unit = "%" if abs(total - 100) < 0.6 else ""
+            for k, (v, a, b) in enumerate(q.parts):
+                name = names[k] if len(names) == len(q.parts) else f"{row['indicator']}（{k + 1}）"
+                rows.append({**base, "indicator": name, "value": v, "unit_of_measure": unit,
+                             "value_normalized": v, "unit_normalized": unit, "category": row["category"],
+                             "start": p["start"] + a, "end": p["start"] + b})
+            continue
+        wide_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
+        named = _name(q, pre, post, lx, sentence[wide_start:rel])
+        if named is None:
+            continue
+        indicator, category = named
+        rows.append({**base, "indicator": indicator, "value": q.value, "unit_of_measure": q.unit_of_measure,
+                     "value_normalized": q.value_normalized, "unit_normalized": q.unit_normalized,
+                     "category": category if category in CATEGORIES else "other",
+                     "start": p["start"] + q.start, "end": p["start"] + q.end})
+    return rows
+
+
+def extract_figures(passages: pd.DataFrame) -> pd.DataFrame:
+    """Passages -> figures.
+
+    Input columns: passage_id, doc_id, unit, speaker, start, end, text (text == clean_text[start:end]).
+    Output columns (TABLES["figures"]): doc_id, unit, indicator, value (float; low bound of a range),
+    unit_of_measure (as written: 万人), value_normalized (float), unit_normalized (人), category,
+    year (Int64, <NA> when unknown), is_target (bool), evidence (the sentence), start, end (offsets of
+    the figure span in the document's clean text, so clean_text[start:end] is the figure as written).
+
+    >>> p = pd.DataFrame([{"passage_id": 0, "doc_id": "d", "unit": "某县", "speaker": "", "start": 10,
+    ...                    "end": 20, "text": "全县总人口18.7万人。"}])
+    >>> extract_figures(p)[["indicator", "value_normalized", "unit_normalized", "start"]].values.tolist()
+    [['总人口', 187000.0, '人', 15]]
+    """
+    lx = lexicons()
+    rows: list[dict] = []
+    for p in passages[["doc_id", "unit", "start", "text"]].to_dict("records"):
+        if isinstance(p["text"], str) and p["text"]:
+            rows.extend(_figures_of_passage(p, lx))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.astype({"value": "float64", "value_normalized": "float64", "year": "Int64",
+                       "is_target": "bool", "start": "int64", "end": "int64"})
