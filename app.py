@@ -6,16 +6,16 @@ import streamlit as st
 from analytics.i18n import t
 from app_pages import common
 
-st.set_page_config(page_title="CountyLens 县域战略对比", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="CountyLens 县域战略对比", page_icon=":material/map:", layout="wide")
 lang = common.language()
-common.presentation_mode(lang)
+presenting = common.presentation_mode(lang)
 
 pages = [
-    st.Page("app_pages/overview.py", title=t("page.overview", lang), icon="📚", url_path="overview", default=True),
-    st.Page("app_pages/compare.py", title=t("page.compare", lang), icon="⚖️", url_path="compare"),
-    st.Page("app_pages/similarity.py", title=t("page.similarity", lang), icon="🧭", url_path="similarity"),
-    st.Page("app_pages/themes.py", title=t("page.themes", lang), icon="🏷️", url_path="themes"),
-    st.Page("app_pages/figures.py", title=t("page.figures", lang), icon="🔢", url_path="figures"),
+    st.Page("app_pages/overview.py", title=t("page.overview", lang), icon=":material/library_books:", url_path="overview", default=True),
+    st.Page("app_pages/compare.py", title=t("page.compare", lang), icon=":material/compare:", url_path="compare"),
+    st.Page("app_pages/similarity.py", title=t("page.similarity", lang), icon=":material/hub:", url_path="similarity"),
+    st.Page("app_pages/themes.py", title=t("page.themes", lang), icon=":material/category:", url_path="themes"),
+    st.Page("app_pages/figures.py", title=t("page.figures", lang), icon=":material/table_chart:", url_path="figures"),
 ]
 common.load_corpus_or_stop(lang)
-st.navigation(pages).run()
+st.navigation(pages, position="hidden" if presenting else "sidebar").run()

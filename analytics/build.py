@@ -21,7 +21,8 @@ from analytics.catalog import describe_documents, read_catalog
 from analytics.clean import clean_document
 from analytics.figures import extract_figures
 from analytics.gazetteer import load_gazetteer
-from analytics.industries import extract_assets, extract_industries
+from analytics.assets import extract_assets
+from analytics.industries import extract_industries
 from analytics.ingest import Rejection, document_paths, load_documents
 from analytics.schema import TABLES
 from analytics.similarity import similarity_tables

@@ -50,20 +50,30 @@ class Corpus:
     def unit_options(self) -> list[str]:
         """Units to choose from: comparable kinds first (by text size), then the context places."""
         units = self.tables["units"]
-        comparable = units["kind"].isin(["county", "county_city", "district", "zone", "prefecture"])
+        comparable = units["kind"].isin(COMPARABLE_KINDS)
         ordered = units.assign(_c=~comparable).sort_values(["_c", "n_chars"], ascending=[True, False])
         return ordered["unit"].tolist()
 
     def default_units(self, n: int = 3) -> list[str]:
-        """The default comparison: the places that have a document of their own, in document order."""
-        docs = self.tables["documents"]
-        units = set(self.tables["units"]["unit"])
-        own = [p for p in docs["place"] if p in units]
-        chosen = list(dict.fromkeys(own))[:n]
+        """The default comparison: the units that have a document of their own, in document order."""
+        chosen = main_units(self.tables["passages"], self.tables["units"])[:n]
         return chosen or self.unit_options()[:n]
 
     def unit_label(self, unit: str) -> str:
         return unit
+
+
+COMPARABLE_KINDS = ("county", "county_city", "district", "zone", "prefecture")
+
+
+def main_units(passages: pd.DataFrame, units: pd.DataFrame, share: float = 0.8) -> list[str]:
+    """Units that hold at least `share` of some document's text (a document of their own), in doc order."""
+    comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
+    sizes = passages.assign(n=passages["end"] - passages["start"])
+    per_unit = sizes.groupby(["doc_id", "unit"], sort=False)["n"].sum().reset_index()
+    per_unit["share"] = per_unit["n"] / per_unit.groupby("doc_id")["n"].transform("sum")
+    own = per_unit[(per_unit["share"] >= share) & per_unit["unit"].isin(comparable)]
+    return list(dict.fromkeys(own["unit"]))
 
 
 def load_corpus() -> Corpus:

@@ -24,7 +24,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.assets import extract_assets  # noqa: F401  (the build imports both extractors from here)
 from analytics.lexicon import (HAS, TARGETS, compile_terms, find_mentions, read_lexicon, split_forms,
                                status_cues)
 from analytics.schema import TABLES
