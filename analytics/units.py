@@ -1,0 +1,636 @@
+"""Clean documents + gazetteer -> units of comparison and the passages that speak for each.
+
+A unit is a county-level place (县, 县级市, 市辖区), a development zone, or a prefecture city (or
+province) where a document speaks for it. A document that speaks for one place gives it all its text; a
+round-table or a report quoting officials is split at each speaker ('永济市委书记何伟' on its own line,
+or inline '太原市发改委主任何爱萍表示'), and text no speaker claims goes to the document's own place.
+
+Place names are found with an index of every gazetteer name and short name by first character (built
+once per gazetteer), so a document costs one pass with a few dictionary look-ups per character, not one
+pass per name. The patterns of
+zone endings, office titles and self-references live in data/ (zone_patterns.csv, speaker_cues.csv,
+place_references.csv, office_prefixes.csv ...).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analytics.gazetteer import matchable_names, read_lines, read_table
+from analytics.schema import TABLES
+from analytics.text import CJK, sentence_spans
+
+UNKNOWN = "未知"
+HOST_INFERRED = "host inferred from context"
+_SPECIFICITY = {"zone": 0, "district": 1, "county": 1, "county_city": 1, "prefecture": 2, "province": 3}
+_HEADER_MAX = 60
+_HINT_MIN = 3
+_TITLE_CHARS = 60
+_TITLE_MAX = 40
+_ZONE_MID_MAX = 6
+_BOUNDARY = "，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】 \t"
+
+
+# ---------------------------------------------------------------- matcher (built once per gazetteer)
+
+def _first_index(names) -> dict[str, list[int]]:
+    """First character -> the lengths of the names starting with it, longest first: the scan looks up
+    a handful of slices per character instead of trying thousands of names (an index built once)."""
+    index: dict[str, set[int]] = {}
+    for name in names:
+        index.setdefault(name[0], set()).add(len(name))
+    return {ch: sorted(lengths, reverse=True) for ch, lengths in index.items()}
+
+
+@dataclass
+class _Matcher:
+    col: dict[str, list]             # gazetteer columns as lists: row access without pandas overhead
+    names: dict[str, list[int]]
+    first: dict[str, list[int]]      # first character -> lengths of names starting with it, longest first
+    zone_tail: re.Pattern
+    free_zone: re.Pattern
+    zone_suffix: dict[str, str]
+    mid_dropped: re.Pattern
+    roles: re.Pattern
+    inline: re.Pattern
+    continuation: re.Pattern
+    references: list[tuple[str, str, int]]
+    offices: dict[str, str]
+    display: list[str]
+
+
+_MATCHERS: dict[str, _Matcher] = {}
+
+
+def _fingerprint(gazetteer: pd.DataFrame) -> str:
+    digest = hashlib.sha1()
+    for column in ("adcode", "name", "short_name", "level", "kind", "prefecture", "province"):
+        digest.update("\x1f".join(map(str, gazetteer[column])).encode())
+    return digest.hexdigest()
+
+
+def _display_names(gazetteer: pd.DataFrame) -> list[str]:
+    """Unit name of each gazetteer row: its name, or prefecture/province + name where the name alone
+    is shared (朝阳区 -> 北京市朝阳区). Depends only on the gazetteer, so every batch agrees."""
+    counts = Counter(gazetteer["name"])
+    out = []
+    for name, prefecture, province in zip(gazetteer["name"], gazetteer["prefecture"], gazetteer["province"]):
+        parent = prefecture if prefecture and prefecture != name else province
+        out.append(name if counts[name] == 1 or parent == name else parent + name)
+    return out
+
+
+def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
+    key = _fingerprint(gazetteer)
+    if key in _MATCHERS:
+        return _MATCHERS[key]
+    gazetteer = gazetteer.reset_index(drop=True)
+    names = matchable_names(gazetteer)
+    zones = read_table("zone_patterns.csv")
+    suffixes = sorted(zones["suffix"], key=len, reverse=True)
+    free = sorted(zones.loc[zones["free"] == "yes", "suffix"], key=len, reverse=True)
+    stop = "".join(read_lines("zone_prefix_stopchars.txt", "char"))
+    deictic = "".join(read_lines("zone_deictic_chars.txt", "char"))
+    cues = read_table("speaker_cues.csv")
+    roles = sorted(cues.loc[cues["type"] == "role", "cue"], key=len, reverse=True)
+    verbs = sorted(cues.loc[cues["type"] == "verb", "cue"], key=len, reverse=True)
+    pronouns = sorted(cues.loc[cues["type"] == "pronoun", "cue"], key=len, reverse=True)
+    alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
+    refs = read_table("place_references.csv")
+    offices = read_table("office_prefixes.csv")
+    not_clause = r"[^，。；！？,.;!?\n“”\"：:]"
+    matcher = _Matcher(
+        col={c: gazetteer[c].tolist() for c in gazetteer.columns},
+        names=names,
+        first=_first_index(names),
+        # place + short modifier + zone ending: 盐湖|高新技术产业开发区, 阳曲|现代农业产业|示范区
+        zone_tail=re.compile(
+            rf"(?P<mid>(?:(?![{re.escape(stop)}])[{CJK}]){{0,{_ZONE_MID_MAX}}}?)(?P<suffix>{alt(suffixes)})"),
+        # a town's zone (风陵渡经济开发区) only where its name visibly starts: line start or after punctuation
+        free_zone=re.compile(
+            rf"(?:^|(?<=[{re.escape(_BOUNDARY)}]))(?P<prefix>(?![{re.escape(deictic)}])[{CJK}]{{2,4}}?)"
+            rf"(?P<suffix>{alt(free)})", re.M),
+        mid_dropped=re.compile(alt(sorted(read_lines("zone_mid_dropped.txt", "word"), key=len, reverse=True))),
+        zone_suffix=dict(zip(zones["suffix"], zones["canonical_suffix"])),
+        roles=re.compile(alt(roles)),
+        inline=re.compile(
+            rf"(?P<title>{not_clause}{{0,{_TITLE_MAX}}}?{alt(roles)})(?P<name>[{CJK}]{{2,3}})"
+            rf"(?:{not_clause}{{0,6}}?地)?(?P<verb>{alt(verbs)})"),
+        continuation=re.compile(rf"^\s*{alt(pronouns)}们?{not_clause}{{0,6}}?{alt(verbs)}"),
+        references=[(w, lv, int(wt)) for w, lv, wt in zip(refs["word"], refs["level"], refs["weight"])],
+        offices=dict(zip(offices["prefix"], offices["level"])),
+        display=_display_names(gazetteer),
+    )
+    _MATCHERS[key] = matcher
+    return matcher
+
+
+# ---------------------------------------------------------------- mentions
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    surface: str
+    rows: list[int]                 # candidate gazetteer rows (place), or the zone prefix's candidates
+    zone: str | None = None         # canonical zone name when this mention is a zone
+    mid: str = ""
+    suffix: str = ""
+    row: int | None = None          # resolved gazetteer row (the place, or the zone's host)
+
+
+def first_line_end(text: str) -> int:
+    """End of the first non-empty line: the title, or the lead paragraph that names the subject."""
+    stripped = len(text) - len(text.lstrip())
+    end = text.find("\n", stripped)
+    end = len(text) if end < 0 else end
+    # a first "line" that is a whole lead paragraph names its subject early
+    return min(end, stripped + _TITLE_CHARS)
+
+
+def _place_mentions(text: str, m: _Matcher) -> list[_Mention]:
+    """Leftmost-longest, non-overlapping gazetteer names: 岢岚县 wins over 岚县 since the scan meets 岢 first."""
+    out, i, n, first, names = [], 0, len(text), m.first, m.names
+    while i < n:
+        for length in first.get(text[i], ()):
+            word = text[i:i + length]
+            if word in names:
+                out.append(_Mention(i, i + length, word, names[word]))
+                i += length
+                break
+        else:
+            i += 1
+    return out
+
+
+def _zone_mentions(text: str, places: list[_Mention], m: _Matcher) -> list[_Mention]:
+    zones: list[_Mention] = []
+    for p in places:
+        tail = m.zone_tail.match(text, p.end)
+        if tail:
+            zones.append(_Mention(p.start, tail.end(), text[p.start:tail.end()], p.rows,
+                                 zone="?", mid=tail["mid"], suffix=tail["suffix"]))
+    taken = [(z.start, z.end) for z in zones] + [(p.start, p.end) for p in places]
+    free: dict[str, tuple[str, str]] = {}
+    for x in m.free_zone.finditer(text):
+        # a prefix that starts with a gazetteer name was judged above (and rejected if it failed there)
+        if any(a <= x.start() < b for a, b in taken):
+            continue
+        at_line_start = x.start() == 0 or text[x.start() - 1] == "\n"
+        if at_line_start or text.count(x.group()) >= 2:
+            free[x.group()] = (x["prefix"], x["suffix"])
+    # A town zone found once where its name starts a line is then found wherever it is written.
+    for surface, (prefix, suffix) in free.items():
+        forms = {surface, prefix + m.zone_suffix[suffix]}
+        for form in forms:
+            for x in re.finditer(re.escape(form), text):
+                if not any(z.start < x.end() and x.start() < z.end for z in zones):
+                    zones.append(_Mention(x.start(), x.end(), form, [], zone=prefix + m.zone_suffix[suffix],
+                                          mid="", suffix=suffix))
+    return sorted(zones, key=lambda z: z.start)
+
+
+def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
+    """Drop candidates that a short name alone suggests and nothing else in the text supports.
+
+    A short name (青山 in 绿水青山, 太平) counts only when the text also names the division in full or
+    names its prefecture or province; province short names (山西) stand alone. A two-character name
+    with a one-character stem (富县 in 产业富县, 范县 in 示范县) is read inside ordinary words so often
+    that it needs its prefecture named, or a place in a heading line, or three mentions.
+    """
+    g = m.col
+    names, levels = g["name"], g["level"]
+    full = {x.surface for x in mentions}
+    counts = Counter(x.surface for x in mentions)
+    areas = {names[r] for x in mentions for r in x.rows if levels[r] != "county"}
+    prefectures, provinces = g["prefecture"], g["province"]
+    # a heading line of its own (关于岚县……的思考), not a lead paragraph
+    head = text.lstrip().split("\n", 1)
+    title_end = len(text) - len(text.lstrip()) + len(head[0]) if len(head) == 2 and len(head[0]) <= 40 else 0
+    for x in mentions:
+        if len(x.surface) == 2 and x.surface in names and levels[x.rows[0]] == "county":
+            x.rows = [r for r in x.rows if prefectures[r] in areas or x.start < title_end or counts[x.surface] >= 3]
+            continue
+        x.rows = [r for r in x.rows
+                  if x.surface == names[r] or names[r] in full or levels[r] == "province"
+                  or prefectures[r] in areas or provinces[r] in areas]
+
+
+def _resolve(mentions: list[_Mention], m: _Matcher) -> str:
+    """Pick one gazetteer row per mention, preferring the document's most mentioned province; returns it."""
+    g = m.col
+    provinces, names, levels = g["province"], g["name"], g["level"]
+    votes: Counter = Counter()
+    for x in mentions:
+        distinct = {provinces[r] for r in x.rows}
+        for p in distinct:
+            votes[p] += 1 / len(distinct)
+    top = votes.most_common(1)[0][0] if votes else ""
+    rank = {"province": 0, "prefecture": 1, "county": 2}
+    for x in mentions:
+        if x.rows:
+            x.row = min(x.rows, key=lambda r: (provinces[r] != top, x.surface != names[r], rank[levels[r]], r))
+    return top
+
+
+def _zone_name(z: _Mention, m: _Matcher) -> str:
+    if z.row is None:
+        return z.zone or z.surface
+    return m.col["short_name"][z.row] + m.mid_dropped.sub("", z.mid) + m.zone_suffix[z.suffix]
+
+
+def find_mentions(text: str, gazetteer: pd.DataFrame) -> pd.DataFrame:
+    """Places and zones named in `text`.
+
+    Output columns: start, end, surface, kind (a gazetteer kind or 'zone'), name (gazetteer name, or
+    the zone's canonical name), adcode (the place's, or the zone host's; '' when unknown).
+    """
+    m = _matcher(gazetteer)
+    mentions = _mentions(text, m)
+    rows = []
+    for x in mentions:
+        host = "" if x.row is None else m.col["adcode"][x.row]
+        if x.zone:
+            rows.append((x.start, x.end, x.surface, "zone", x.zone, host))
+        else:
+            rows.append((x.start, x.end, x.surface, m.col["kind"][x.row], m.col["name"][x.row], host))
+    return pd.DataFrame(rows, columns=["start", "end", "surface", "kind", "name", "adcode"])
+
+
+def _mentions(text: str, m: _Matcher) -> list[_Mention]:
+    places = _place_mentions(text, m)
+    _corroborated(text, places, m)
+    places = [p for p in places if p.rows]
+    # zones are built on supported places only, so 青山……示范区 in 绿水青山 never becomes a zone
+    zones = _zone_mentions(text, places, m)
+    inside = [(z.start, z.end) for z in zones]
+    places = [p for p in places if not any(a <= p.start and p.end <= b for a, b in inside)]
+    mentions = sorted(places + zones, key=lambda x: x.start)
+    _resolve(mentions, m)
+    for z in zones:
+        z.zone = _zone_name(z, m)
+    return mentions
+
+
+# ---------------------------------------------------------------- units (keys) and their areas
+
+Key = tuple  # ('place', row) | ('zone', name) | ('unknown',)
+
+
+@dataclass
+class _Doc:
+    text: str
+    m: _Matcher
+    mentions: list[_Mention]
+    zone_hosts: dict[str, int | None] = field(default_factory=dict)
+    zone_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def key(self, x: _Mention) -> Key:
+        if x.zone:
+            self.zone_hosts.setdefault(x.zone, x.row)
+            self.zone_forms[x.zone].add(x.surface)
+            return ("zone", x.zone)
+        return ("place", x.row)
+
+    def kind(self, key: Key) -> str:
+        if key[0] == "zone":
+            return "zone"
+        if key[0] == "place":
+            return self.m.col["kind"][key[1]]
+        return "unknown"
+
+    def host_row(self, key: Key) -> int | None:
+        return key[1] if key[0] == "place" else self.zone_hosts.get(key[1]) if key[0] == "zone" else None
+
+    def areas(self, key: Key) -> dict[str, list[Key]]:
+        """The places enclosing the unit (or its host) by level, nearest first: county, city (a
+        county-level city, then its prefecture: 永济市 is a 市 inside 运城市), province."""
+        row = self.host_row(key)
+        if row is None:
+            return {}
+        g = self.m.col
+        out: dict[str, list[Key]] = {}
+        level, kind = g["level"][row], g["kind"][row]
+        if level == "county":
+            out["county"] = [("place", row)]
+        city = [("place", row)] if kind in ("prefecture", "county_city") else []
+        if level == "county":
+            pref = self._row_of(g["prefecture"][row], "prefecture")
+            if pref is not None:
+                city.append(("place", pref))
+        if city:
+            out["city"] = city
+        prov = self._row_of(g["province"][row], "province")
+        if prov is not None:
+            out["province"] = [("place", prov)]
+        return out
+
+    def _row_of(self, name: str, level: str) -> int | None:
+        if not name:
+            return None
+        g = self.m.col
+        for r in self.m.names.get(name, []):
+            if g["level"][r] == level:
+                return r
+        return None
+
+
+def _matches_level(kind: str, level: str) -> bool:
+    return {
+        "county": kind == "county",
+        "city": kind in ("prefecture", "county_city"),
+        "district": kind in ("district", "zone"),
+        "province": kind == "province",
+    }[level]
+
+
+# ---------------------------------------------------------------- speakers
+
+@dataclass
+class _Speaker:
+    start: int              # where the speaker's passage starts
+    cue: int                # where the speaker cue (title) starts
+    para_end: int
+    header: bool
+    speaker: str
+    key: Key | None         # resolved unit, or None while it waits for the document's own place
+    level: str | None = None  # office level for a deferred key (市委书记 -> city)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _title_unit(doc: _Doc, start: int, end: int, para_start: int) -> tuple[Key | None, str | None, bool]:
+    """The unit an office title speaks for: the last place or zone named in it, else the nearest earlier
+    place in the paragraph of the level its first character names (市委书记 -> the city just named).
+    Returns (key, deferred level, resolvable)."""
+    inside = [x for x in doc.mentions if start <= x.start and x.end <= end]
+    if inside:
+        return doc.key(inside[-1]), None, True
+    title = doc.text[start:end].lstrip()
+    level = doc.m.offices.get(title[:1])
+    if level is None:
+        return None, None, False
+    before = [x for x in doc.mentions if para_start <= x.start and x.end <= start]
+    for x in reversed(before):
+        if _matches_level(doc.kind(doc.key(x)), level):
+            return doc.key(x), None, True
+    return None, level, True
+
+
+def _speakers(doc: _Doc) -> list[_Speaker]:
+    text, m = doc.text, doc.m
+    found: list[_Speaker] = []
+    in_header = False
+    for a, b in _paragraphs(text):
+        line = text[a:b]
+        stripped = line.strip()
+        roles = list(m.roles.finditer(line))
+        if roles and len(stripped) <= _HEADER_MAX and not re.search(r"[。！？；：!?;:]", stripped):
+            last = roles[-1]
+            name = re.sub(r"\s+", "", line[last.end():])
+            if re.fullmatch(f"[{CJK}]{{2,4}}", name):
+                key, level, ok = _title_unit(doc, a, a + last.end(), a)
+                if ok:
+                    found.append(_Speaker(a, a, b, True, re.sub(r"\s+", " ", stripped), key, level))
+                    in_header = True
+                    continue
+        if in_header:
+            continue  # inside a header speaker's speech, quoted officials do not take the floor
+        first_in_para = True
+        for x in m.inline.finditer(text, a, b):
+            t0 = x.start("title") + (len(x["title"]) - len(x["title"].lstrip()))
+            key, level, ok = _title_unit(doc, t0, x.end("title"), a)
+            if not ok:
+                continue
+            start = a if first_in_para else max([s for s, _ in sentence_spans(text, a, b) if s <= t0], default=t0)
+            found.append(_Speaker(start, t0, b, False, text[t0:x.end("name")], key, level))
+            first_in_para = False
+    return found
+
+
+def _speaker_spans(doc: _Doc, speakers: list[_Speaker]) -> list[tuple[int, int, _Speaker]]:
+    """(start, end, speaker): a header speaker holds the floor until the next speaker; an inline one
+    until its paragraph ends (or the next speaker), plus paragraphs continuing it (他表示……)."""
+    paras = _paragraphs(doc.text)
+    spans = []
+    for i, sp in enumerate(speakers):
+        nxt = speakers[i + 1].start if i + 1 < len(speakers) else len(doc.text)
+        if sp.header:
+            end = nxt
+        else:
+            end = sp.para_end
+            for a, b in paras:
+                if a > end and a < nxt and a == end + 1 and doc.m.continuation.match(doc.text, a, b):
+                    end = b
+            end = min(end, nxt)
+        spans.append((sp.start, end, sp))
+    return spans
+
+
+# ---------------------------------------------------------------- the document's own place
+
+def _level_hint(text: str, spans: list[tuple[int, int]], m: _Matcher) -> str | None:
+    score: Counter = Counter()
+    for a, b in spans:
+        chunk = text[a:b]
+        for word, level, weight in m.references:
+            score[level] += weight * chunk.count(word)
+    (level, top), *rest = score.most_common(2) + [(None, 0), (None, 0)]
+    # one passing 全省 is no self-reference; a document calling itself 我市 twice is
+    return level if top >= _HINT_MIN and top > rest[0][1] else None
+
+
+def _mention_scores(doc: _Doc, spans: list[tuple[int, int]]) -> Counter:
+    """Mentions per unit inside `spans`; the first line (the title) counts three times."""
+    title_end = first_line_end(doc.text)
+    score: Counter = Counter()
+    for x in doc.mentions:
+        if x.row is None and not x.zone:
+            continue
+        if any(a <= x.start < b for a, b in spans):
+            score[doc.key(x)] += 3 if x.start < title_end else 1
+    return score
+
+
+def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speaker]) -> Key:
+    """The place the document itself speaks for.
+
+    With speakers of two or more units: the area at the level the narrator uses for itself (我市, 我省
+    ...) that holds the most speakers (a round-table of 运城 counties under '我市' -> 运城市); without
+    such a word, the smallest area all speakers share. Otherwise the title's place (关于柞水县打造……),
+    the finest and first named if it names several; otherwise the most mentioned place, preferring the
+    level of the self-reference, and a county-level place or zone over the area around it on a tie.
+    Returns a unit key; ('unknown',) when the document names no known place.
+    """
+    hint = _level_hint(doc.text, narrator, doc.m)
+    scores = _mention_scores(doc, narrator)
+    rank = lambda k: (scores[k], -_SPECIFICITY[doc.kind(k)])  # noqa: E731
+    placed = [sp.key for sp in speakers if sp.key is not None]
+    if len(set(placed)) >= 2:
+        areas = [doc.areas(k) for k in placed]
+        if hint is None:
+            for level in ("county", "city", "province"):
+                shared = set.intersection(*(set(a.get(level, ())) for a in areas))
+                if shared:
+                    return max(shared, key=rank)
+        elif hint == "district":
+            counts = Counter(k for k in placed if _matches_level(doc.kind(k), "district"))
+            if counts:
+                return max(counts, key=lambda k: (counts[k], *rank(k)))
+        else:
+            counts = Counter(k for a in areas for k in a.get(hint, ()))
+            if counts:
+                return max(counts, key=lambda k: (counts[k], *rank(k)))
+    title_end = first_line_end(doc.text)
+    titled = [doc.key(x) for x in doc.mentions if x.start < title_end and (x.row is not None or x.zone)]
+    if titled:
+        # the place the title names first at the finest level writes (关于柞水县融入西安……)
+        return min(titled, key=lambda k: (_SPECIFICITY[doc.kind(k)], titled.index(k)))
+    if placed:
+        return Counter(placed).most_common(1)[0][0]
+    if not scores:
+        return ("unknown",)
+    candidates = list(scores)
+    if hint and any(_matches_level(doc.kind(k), hint) for k in candidates):
+        candidates = [k for k in candidates if _matches_level(doc.kind(k), hint)]
+    return max(candidates, key=rank)
+
+
+def _deferred(doc: _Doc, sp: _Speaker, own: Key) -> Key:
+    """A speaker whose office names no place (市文化和旅游局局长) speaks for the own place's area of
+    that level, or the own place itself."""
+    if sp.level and own[0] != "unknown":
+        area = doc.areas(own).get(sp.level)
+        if area:
+            return area[0]
+    return own
+
+
+# ---------------------------------------------------------------- tables
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _document_passages(text: str, m: _Matcher) -> tuple[list[dict], dict[Key, dict]]:
+    """One document's passages (dicts with unit key, speaker, start, end) and its units' descriptions."""
+    doc = _Doc(text, m, _mentions(text, m))
+    speakers = _speakers(doc)
+    spans = _speaker_spans(doc, speakers)
+    narrator, pos = [], 0
+    for a, b, _ in spans:
+        if a > pos:
+            narrator.append((pos, a))
+        pos = max(pos, b)
+    narrator.append((pos, len(text)))
+    own = _own_place(doc, narrator, speakers)
+
+    raw: list[tuple[int, int, Key, str]] = []
+    pos = 0
+    for a, b, sp in spans:
+        if a > pos:
+            raw.append((pos, a, own, ""))
+        key = sp.key if sp.key is not None else _deferred(doc, sp, own)
+        raw.append((a, b, key, sp.speaker))
+        pos = b
+    raw.append((pos, len(text), own, ""))
+
+    passages: list[dict] = []
+    for a, b, key, speaker in raw:
+        a, b = _trim(text, a, b)
+        if a >= b:
+            continue
+        last = passages[-1] if passages else None
+        if last and last["key"] == key and last["speaker"] == speaker and not text[last["end"]:a].strip():
+            last["end"] = b
+        else:
+            passages.append({"key": key, "speaker": speaker, "start": a, "end": b})
+    if not passages:
+        passages.append({"key": own, "speaker": "", "start": 0, "end": 0})
+
+    units: dict[Key, dict] = {}
+    for p in passages:
+        units.setdefault(p["key"], _describe(doc, p["key"], own))
+    return passages, units
+
+
+def _describe(doc: _Doc, key: Key, own: Key) -> dict:
+    """The units-table row of one unit (without the counts)."""
+    g, m = doc.m.col, doc.m
+    empty = {"adcode": "", "province": "", "prefecture": "", "host": "", "longitude": float("nan"),
+             "latitude": float("nan")}
+    if key[0] == "unknown":
+        return {"unit": UNKNOWN, "kind": "unknown", "aliases": UNKNOWN, **empty}
+    if key[0] == "place":
+        r = key[1]
+        name, short = g["name"][r], g["short_name"][r]
+        prefecture = name if g["level"][r] == "prefecture" else g["prefecture"][r]
+        return {"unit": m.display[r], "kind": g["kind"][r], "adcode": g["adcode"][r],
+                "province": g["province"][r], "prefecture": prefecture, "host": "",
+                "aliases": "|".join(dict.fromkeys([name, short])),
+                "longitude": float(g["longitude"][r]), "latitude": float(g["latitude"][r])}
+    name = key[1]
+    host = doc.zone_hosts.get(name)
+    aliases = [name, *sorted(doc.zone_forms.get(name, ()))]
+    if host is None:
+        # A town's zone (风陵渡): the document's own place, or the city around it, hosts it.
+        own_areas = doc.areas(own)
+        host_keys = own_areas.get("county") or own_areas.get("city") or own_areas.get("province")
+        host = host_keys[0][1] if host_keys else None
+        aliases.append(HOST_INFERRED)
+    if host is None:
+        return {"unit": name, "kind": "zone", "aliases": "|".join(dict.fromkeys(aliases)), **empty}
+    level = g["level"][host]
+    return {"unit": name, "kind": "zone", "adcode": g["adcode"][host], "province": g["province"][host],
+            "prefecture": g["name"][host] if level == "prefecture" else g["prefecture"][host],
+            "host": m.display[host], "aliases": "|".join(dict.fromkeys(aliases)),
+            "longitude": float(g["longitude"][host]), "latitude": float(g["latitude"][host])}
+
+
+def find_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents -> (units, passages).
+
+    Input columns: doc_id, clean_text (others ignored). `gazetteer` is `load_gazetteer()` or a table
+    with its columns.
+    Output: units with TABLES['units'] columns (one row per unit over all given documents: kind one of
+    county, county_city, district, zone, prefecture, province, unknown; adcode of the place or of a
+    zone's host; host = the place hosting a zone; aliases '|'-joined; n_passages, n_chars summed), and
+    passages with TABLES['passages'] columns (passage_id 'doc_id:NNN', speaker '' for the narrator;
+    text == clean_text[start:end]; passages of a document never overlap and cover every
+    non-space character of its clean_text). A document naming no known place is one passage of '未知'.
+    """
+    m = _matcher(gazetteer)  # fingerprinted and cached: built once per gazetteer, not per call
+    passage_rows, unit_rows = [], {}
+    for doc_id, text in zip(documents["doc_id"], documents["clean_text"]):
+        text = text if isinstance(text, str) else ""
+        passages, units = _document_passages(text, m)
+        for i, p in enumerate(passages):
+            info = units[p["key"]]
+            passage_rows.append({"passage_id": f"{doc_id}:{i:03d}", "doc_id": doc_id, "unit": info["unit"],
+                                 "speaker": p["speaker"], "start": p["start"], "end": p["end"],
+                                 "text": text[p["start"]:p["end"]]})
+            row = unit_rows.setdefault(info["unit"], {**info, "n_passages": 0, "n_chars": 0})
+            if row["aliases"] != info["aliases"]:
+                row["aliases"] = "|".join(dict.fromkeys(row["aliases"].split("|") + info["aliases"].split("|")))
+            row["n_passages"] += 1
+            row["n_chars"] += p["end"] - p["start"]
+    passages = pd.DataFrame(passage_rows, columns=TABLES["passages"])
+    units = pd.DataFrame(list(unit_rows.values()), columns=TABLES["units"])
+    passages = passages.astype({"passage_id": str, "doc_id": str, "unit": str, "speaker": str,
+                                "start": "int64", "end": "int64", "text": str})
+    units = units.astype({"n_passages": "int64", "n_chars": "int64", "longitude": float, "latitude": float})
+    return units.sort_values("unit", ignore_index=True), passages
