@@ -128,7 +128,7 @@ def industry_matrix(industries: pd.DataFrame, units: list[str], lang: str = "zh"
         return pd.DataFrame(columns=["gbt_section", "industry", *units])
     name = "industry" if lang == "zh" else "industry_en"
     wide = chosen.pivot_table(index=["gbt_section", name], columns="unit", values="status", aggfunc="first")
-    wide = wide.reindex(columns=units).fillna("")
+    wide = wide.reindex(columns=units).astype(object).fillna("")
     wide = wide.apply(lambda col: col.map(lambda s: label("status", s, lang) if s else ""))
     return wide.reset_index().rename(columns={name: "industry"})
 

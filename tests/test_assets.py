@@ -6,7 +6,6 @@ import re
 import pytest
 
 from analytics.assets import DOMAINS, asset_lexicon, extract_assets
-from analytics.industries import extract_assets as exported_from_industries
 from analytics.lexicon import read_lexicon
 from analytics.schema import TABLES
 from tests.seedpassages import document_of, passages_of, seed_passages
@@ -45,9 +44,6 @@ def test_asset_cues_file():
     for cue in table["cue"]:
         re.compile(cue)
 
-
-def test_build_can_import_from_industries():
-    assert exported_from_industries is extract_assets
 
 
 # --- behaviour on fixtures -------------------------------------------------------------------------
