@@ -432,13 +432,30 @@ def detect_script(text: str) -> str:
     return _script_of(_count_changed(text, _simplify(text)), text)
 
 
-def to_simplified(text: str) -> tuple[str, int]:
+def is_simplified_char(ch: str) -> bool:
+    """A character the Simplified standard has (GB2312): never rewritten in a Simplified document."""
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def to_simplified(text: str, keep_simplified: bool = False) -> tuple[str, int]:
     """Traditional -> Simplified with OpenCC t2s plus data/char_fixes.tsv; return (text, chars changed).
+
+    With keep_simplified (for a document already in Simplified script) only characters outside
+    GB2312 — Traditional-only forms — are converted: t2s would otherwise rewrite valid Simplified
+    characters by context (引乾济石 → 引干济石, a place name).
 
     >>> to_simplified("陜西省發展")
     ('陕西省发展', 2)
+    >>> to_simplified("引乾济石，發展", keep_simplified=True)
+    ('引乾济石，发展', 1)
     """
     out = _simplify(text)
+    if keep_simplified and len(out) == len(text):
+        out = "".join(o if o != c and not is_simplified_char(c) else c for c, o in zip(text, out))
     return out, _count_changed(text, out)
 
 
@@ -576,8 +593,9 @@ def clean_document(raw: str) -> CleanResult:
     text, repaired, flagged = repair_garbled_counts(text)
     # Script judged on the raw characters (annotations and garbage aside), reusing the one conversion.
     before = text
-    text, converted = to_simplified(text)
+    converted_text, converted = to_simplified(text)
     script = _script_of(converted, before)
+    text, converted = (converted_text, converted) if script == "traditional" else to_simplified(text, True)
     text, _ = normalize_whitespace(text)
     text, punct = normalize_punctuation(text)
     text, boilerplate, n_boiler = split_boilerplate(text)
