@@ -1,0 +1,140 @@
+"""The whole pipeline on the seeds: schemas, evidence offsets, units of 001/003, cache, CLI."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from analytics.build import ALL_TABLES, build, columns_of
+from analytics.clean import is_simplified_char
+from analytics.text import has_cjk
+from tests.conftest import ROOT, SEED_FILES, SEEDS
+
+PINYIN = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")
+
+
+def doc_of(tables, prefix: str) -> str:
+    docs = tables["documents"]
+    return docs.loc[docs["file_name"].str.startswith(prefix), "doc_id"].item()
+
+
+def test_every_table_has_its_columns(seed_tables):
+    for name in ALL_TABLES:
+        assert list(seed_tables[name].columns)[:len(columns_of(name))] == columns_of(name) or \
+            set(columns_of(name)) <= set(seed_tables[name].columns), name
+
+
+def test_clean_texts_meet_the_bar(seed_tables):
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    for text in seed_tables["documents"]["clean_text"]:
+        assert not PINYIN.search(text)
+        converted = t2s.convert(text)
+        assert [c for c, o in zip(text, converted) if c != o and not is_simplified_char(c)] == []
+        assert not re.search(r"\?[!\"]|</?p>", text)
+
+
+@pytest.mark.parametrize("table", ["figures", "industries", "assets"])
+def test_every_row_opens_its_sentence(seed_tables, table):
+    texts = dict(zip(seed_tables["documents"]["doc_id"], seed_tables["documents"]["clean_text"]))
+    rows = seed_tables[table]
+    assert len(rows) > 0
+    for row in rows.itertuples():
+        text = texts[row.doc_id]
+        span = text[row.start:row.end]
+        assert span and span in row.evidence, (table, row)
+        assert row.evidence in text
+
+
+def test_figures_are_credited_to_the_passage_unit(seed_tables):
+    passages = seed_tables["passages"]
+    for row in seed_tables["figures"].itertuples():
+        owner = passages[(passages["doc_id"] == row.doc_id) & (passages["start"] <= row.start)
+                         & (passages["end"] >= row.end)]
+        assert owner["unit"].tolist() == [row.unit], row
+
+
+def test_single_county_documents(seed_tables):
+    passages = seed_tables["passages"]
+    for prefix, unit in [("000", "沁源县"), ("002", "岚县"), ("004", "柞水县")]:
+        units = set(passages.loc[passages["doc_id"] == doc_of(seed_tables, prefix), "unit"])
+        assert units == {unit}
+
+
+def test_roundtable_001_is_split_by_speaker(seed_tables):
+    passages = seed_tables["passages"]
+    units = set(passages.loc[passages["doc_id"] == doc_of(seed_tables, "001"), "unit"])
+    assert {"永济市", "临猗县", "稷山县", "盐湖高新区", "风陵渡经开区", "运城市"} <= units
+
+
+def test_zone_officials_003_are_split_by_speaker(seed_tables):
+    passages = seed_tables["passages"]
+    units = set(passages.loc[passages["doc_id"] == doc_of(seed_tables, "003"), "unit"])
+    expected = {"太原市", "定襄经开区", "山西综改示范区", "长治经开区", "晋城经开区", "古交市", "运城经开区"}
+    assert expected <= units
+    assert any(u.startswith("阳曲") for u in units)
+
+
+def test_units_carry_gazetteer_facts(seed_tables):
+    units = seed_tables["units"].set_index("unit")
+    assert units.loc["柞水县", ["province", "prefecture", "kind"]].tolist() == ["陕西省", "商洛市", "county"]
+    assert units.loc["长治经开区", "kind"] == "zone" and units.loc["长治经开区", "prefecture"] == "长治市"
+    assert 33 < units.loc["柞水县", "latitude"] < 34
+
+
+def test_golden_figures(seed_tables):
+    figures = seed_tables["figures"]
+
+    def one(unit, indicator, value):
+        rows = figures[(figures["unit"] == unit) & (figures["indicator"] == indicator) & (figures["value"] == value)]
+        assert len(rows) >= 1, (unit, indicator, value)
+        return rows.iloc[0]
+
+    population = one("岚县", "总人口", 18.7)
+    assert (population.unit_of_measure, population.value_normalized, population.category) == ("万人", 187000, "demography")
+    assert one("柞水县", "森林覆盖率", 76).category == "ecology"
+    assert one("长治经开区", "开工项目", 56).category == "investment"
+    money = one("长治经开区", "总投资", 163.92)
+    assert money.value_normalized == pytest.approx(163.92e8) and money.unit_normalized == "元"
+
+
+def test_unchanged_input_is_served_from_cache(tmp_path):
+    first = build([SEEDS], tmp_path)
+    second = build([SEEDS], tmp_path)
+    assert not first.cached and second.cached
+    assert len(second.tables["figures"]) == len(first.tables["figures"])
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_builds_tables_and_names_bad_files(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in SEED_FILES[:2]:
+        shutil.copy(path, docs / path.name)
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "image.pdf").write_bytes(b"%PDF-1.4 broken")
+    out = tmp_path / "out"
+    result = run_cli("build", "--docs", str(docs), "--out", str(out), "--csv")
+    assert result.returncode == 1
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 2 and any("empty.txt" in line for line in skipped)
+    assert (out / "figures.parquet").exists() and (out / "figures.csv").exists()
+    assert len(list((out / "clean").glob("*.txt"))) == 2
+    again = run_cli("build", "--docs", str(docs), "--out", str(out), "--csv")
+    assert "cache" in again.stdout and again.returncode == 1
+
+
+def test_build_report_counts_fixes(seed_tables):
+    docs = seed_tables["documents"].set_index("file_name")
+    traditional = docs[docs["script"] == "traditional"]
+    assert len(traditional) == 2 and (traditional["pinyin_removed"] > 200).all()
+    assert (traditional["garbled_repaired"] > 0).all()
+    assert all(has_cjk(title) for title in docs["title"])
