@@ -7,7 +7,9 @@ or inline '太原市发改委主任何爱萍表示'), and text no speaker claims
 
 Place names are found with an index of every gazetteer name and short name by first character (built
 once per gazetteer), so a document costs one pass with a few dictionary look-ups per character, not one
-pass per name. The patterns of
+pass per name. An office title whose place name a garbled run destroyed (大�发改委, U+FFFD) is read
+against the full names of the document's province or prefecture (_damaged_place), only when the
+evidence points at one place. The patterns of
 zone endings, office titles and self-references live in data/ (zone_patterns.csv, speaker_cues.csv,
 place_references.csv, office_prefixes.csv ...).
 """
@@ -22,7 +24,7 @@ import pandas as pd
 
 from analytics.gazetteer import matchable_names, read_lines, read_table
 from analytics.schema import TABLES
-from analytics.text import CJK, sentence_spans
+from analytics.text import CJK, UNRECOVERABLE, sentence_spans
 
 UNKNOWN = "未知"
 HOST_INFERRED = "host inferred from context"
@@ -33,6 +35,7 @@ _TITLE_CHARS = 60
 _TITLE_MAX = 40
 _ZONE_MID_MAX = 6
 _BOUNDARY = "，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】 \t"
+_OFFICE_MIN = 2     # a parallel office (发改委) is a name of at least two characters
 
 
 # ---------------------------------------------------------------- matcher (built once per gazetteer)
@@ -60,6 +63,7 @@ class _Matcher:
     continuation: re.Pattern
     references: list[tuple[str, str, int]]
     offices: dict[str, str]
+    office_end: re.Pattern          # where an office's own name ends: a role, a party organ, punctuation
     display: list[str]
 
 
@@ -99,6 +103,7 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
     roles = sorted(cues.loc[cues["type"] == "role", "cue"], key=len, reverse=True)
     verbs = sorted(cues.loc[cues["type"] == "verb", "cue"], key=len, reverse=True)
     pronouns = sorted(cues.loc[cues["type"] == "pronoun", "cue"], key=len, reverse=True)
+    organs = sorted(cues.loc[cues["type"] == "organ", "cue"], key=len, reverse=True)
     alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
     refs = read_table("place_references.csv")
     offices = read_table("office_prefixes.csv")
@@ -123,6 +128,7 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
         continuation=re.compile(rf"^\s*{alt(pronouns)}们?{not_clause}{{0,6}}?{alt(verbs)}"),
         references=[(w, lv, int(wt)) for w, lv, wt in zip(refs["word"], refs["level"], refs["weight"])],
         offices=dict(zip(offices["prefix"], offices["level"])),
+        office_end=re.compile(rf"{alt(roles + organs)}|[^{CJK}]"),
         display=_display_names(gazetteer),
     )
     _MATCHERS[key] = matcher
@@ -288,6 +294,8 @@ class _Doc:
     mentions: list[_Mention]
     zone_hosts: dict[str, int | None] = field(default_factory=dict)
     zone_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    damaged_forms: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _area: tuple[str, str] | None = None
 
     def key(self, x: _Mention) -> Key:
         if x.zone:
@@ -376,6 +384,9 @@ def _title_unit(doc: _Doc, start: int, end: int, para_start: int) -> tuple[Key |
     inside = [x for x in doc.mentions if start <= x.start and x.end <= end]
     if inside:
         return doc.key(inside[-1]), None, True
+    damaged = _damaged_place(doc, start, end)
+    if damaged is not None:
+        return damaged, None, True
     title = doc.text[start:end].lstrip()
     level = doc.m.offices.get(title[:1])
     if level is None:
@@ -385,6 +396,132 @@ def _title_unit(doc: _Doc, start: int, end: int, para_start: int) -> tuple[Key |
         if _matches_level(doc.kind(doc.key(x)), level):
             return doc.key(x), None, True
     return None, level, True
+
+
+# ---------------------------------------------------------------- places in damaged titles
+
+def _context_area(doc: _Doc) -> tuple[str, str]:
+    """(province, prefecture) the document is about: the province most of its resolved places (and zone
+    hosts) lie in, and the prefecture when every prefecture or county it names there shares one and
+    the document does not speak of itself as a province (我省, 全省); ('', '') when it names no known
+    place."""
+    if doc._area is None:
+        g = doc.m.col
+        rows = [x.row for x in doc.mentions if x.row is not None]
+        votes = Counter(g["province"][r] for r in rows)
+        province = votes.most_common(1)[0][0] if votes else ""
+        prefectures = {g["name"][r] if g["level"][r] == "prefecture" else g["prefecture"][r]
+                       for r in rows if g["province"][r] == province and g["level"][r] != "province"}
+        provincial = _level_hint(doc.text, [(0, len(doc.text))], doc.m) == "province"
+        known = len(prefectures) == 1 and not provincial
+        doc._area = (province, next(iter(prefectures)) if known else "")
+    return doc._area
+
+
+def _area_rows(doc: _Doc) -> list[int]:
+    """Gazetteer rows of the context area: its province, and the prefecture(s) and counties under it
+    (under the context prefecture only, when one is known), each under its full name."""
+    province, prefecture = _context_area(doc)
+    if not province:
+        return []
+    g, names = doc.m.col, doc.m.names
+    out = []
+    for r, (name, level) in enumerate(zip(g["name"], g["level"])):
+        if g["province"][r] != province or r not in names.get(name, ()):
+            continue  # outside the area, or a municipality's prefecture row repeating its province
+        if prefecture and level != "province" and prefecture not in (name, g["prefecture"][r]):
+            continue
+        out.append(r)
+    return out
+
+
+def _damaged_fits(doc: _Doc, start: int, end: int) -> dict[int, list[tuple[int, int]]]:
+    """Context-area places whose full name fits a damaged stretch of text[start:end].
+
+    Each run of k UNRECOVERABLE characters stands for k to 2k lost characters (one may hide two). A
+    name fits when it reads: a tail of the CJK characters just before the run, the lost characters,
+    a head of the CJK characters just after it (大� fits 大同市 = 大 + 同市 lost, 晋�市 fits 晋中市
+    and 晋城市). Its first character, or two after the run, must survive (a lone 县 is no evidence).
+    The fewest lost characters that let any name fit win (忻�市 is 忻州市, not 忻府区 with 市 left
+    over). Returns row -> [(start, end)] of the fitting surfaces in the text.
+    """
+    text, g = doc.text, doc.m.col
+    rows = None
+    best: dict[int, list[tuple[int, int]]] = {}
+    best_lost = None
+    pos = start
+    while True:
+        p = text.find(UNRECOVERABLE, pos, end)
+        if p < 0:
+            break
+        q = p
+        while q < end and text[q] == UNRECOVERABLE:
+            q += 1
+        pos = q
+        left = p
+        while left > start and re.match(f"[{CJK}]", text[left - 1]):
+            left -= 1
+        right = q
+        while right < end and re.match(f"[{CJK}]", text[right]):
+            right += 1
+        before, after, k = text[left:p], text[q:right], q - p
+        rows = _area_rows(doc) if rows is None else rows
+        for r in rows:
+            name = g["name"][r]
+            for kept in range(min(len(before), len(name)), -1, -1):
+                if kept and not name.startswith(before[len(before) - kept:]):
+                    continue
+                for lost in range(k, 2 * k + 1):
+                    rest = name[kept + lost:]
+                    if kept + lost > len(name) or not after.startswith(rest):
+                        continue
+                    if kept == 0 and len(rest) < 2:
+                        continue  # only the admin suffix (or nothing) survives: no evidence of the name
+                    if best_lost is None or lost < best_lost:
+                        best, best_lost = {}, lost
+                    if lost == best_lost:
+                        best.setdefault(r, []).append((p - kept, q + len(rest)))
+    return best
+
+
+def _office_after(doc: _Doc, at: int, end: int) -> str:
+    """The office named right after a place (发改委 in 大同市发改委党组书记): up to a role, a party organ
+    or punctuation."""
+    x = doc.m.office_end.search(doc.text, at, end)
+    return doc.text[at:x.start() if x else end]
+
+
+def _damaged_place(doc: _Doc, start: int, end: int) -> Key | None:
+    """The place an office title names in a damaged span (大�发改委党组书记 -> 大同市), or None.
+
+    Accepted only when the evidence points at one context-area place: exactly one name fits; else
+    exactly one of the fitting places is named elsewhere in the document; else the same office
+    (发改委) follows resolved places of one administrative level elsewhere in the document
+    (太原市发改委 -> a prefecture) and exactly one fitting place is of that level. The damaged surface
+    (大�) becomes an alias of the unit, so a reader sees it was inferred.
+    """
+    if UNRECOVERABLE not in doc.text[start:end]:
+        return None
+    fits = _damaged_fits(doc, start, end)
+    g = doc.m.col
+    places = [x for x in doc.mentions if x.row is not None and not x.zone and not start <= x.start < end]
+    chosen = list(fits)
+    if len(chosen) > 1:
+        named = {x.row for x in places}
+        chosen = [r for r in fits if r in named] or chosen
+    if len(chosen) > 1:
+        held: dict[str, set[str]] = defaultdict(set)  # office -> levels of the places holding it
+        for x in places:
+            held[_office_after(doc, x.end, len(doc.text))].add(g["level"][x.row])
+        chosen = [r for r in chosen
+                  if any(len(o) >= _OFFICE_MIN and held.get(o) == {g["level"][r]}
+                         for o in {_office_after(doc, b, end) for _, b in fits[r]})]
+    if len(chosen) != 1:
+        return None
+    r = chosen[0]
+    key: Key = ("place", r)
+    doc.damaged_forms[key].update(doc.text[a:b] for a, b in fits[r])
+    return key
 
 
 def _speakers(doc: _Doc) -> list[_Speaker]:
@@ -581,7 +718,7 @@ def _describe(doc: _Doc, key: Key, own: Key) -> dict:
         prefecture = name if g["level"][r] == "prefecture" else g["prefecture"][r]
         return {"unit": m.display[r], "kind": g["kind"][r], "adcode": g["adcode"][r],
                 "province": g["province"][r], "prefecture": prefecture, "host": "",
-                "aliases": "|".join(dict.fromkeys([name, short])),
+                "aliases": "|".join(dict.fromkeys([name, short, *sorted(doc.damaged_forms.get(key, ()))])),
                 "longitude": float(g["longitude"][r]), "latitude": float(g["latitude"][r])}
     name = key[1]
     host = doc.zone_hosts.get(name)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from analytics.gazetteer import load_gazetteer
 from analytics.schema import TABLES
+from analytics.text import UNRECOVERABLE
 from analytics.units import HOST_INFERRED, UNKNOWN, find_mentions, find_units
 
 from tests.conftest import seed_text
@@ -163,6 +164,84 @@ def test_passages_partition_any_text(pieces):
     assert units["unit"].is_unique
 
 
+# ---------------------------------------------------------------- places in damaged titles (U+FFFD)
+
+LOST = UNRECOVERABLE
+PROVINCE_LEAD = "我省广大干部学习会议精神，全省开发区稳步发展。\n"
+
+
+def speaker_units(gz, text: str) -> tuple[dict[str, str], pd.DataFrame]:
+    units, passages = run(gz, text)
+    assert_partition(text, passages)
+    return dict(zip(passages["speaker"], passages["unit"])), units.set_index("unit")
+
+
+def test_damaged_name_single_fit(gz):
+    # 大�县 in 山西: only 大宁县 reads 大 + one lost character + 县
+    by_speaker, units = speaker_units(gz, PROVINCE_LEAD + "太原市提升。\n" + f"大{LOST}县委书记张三表示，要加快发展。")
+    assert by_speaker[f"大{LOST}县委书记张三"] == "大宁县"
+    assert units.loc["大宁县", "aliases"].split("|") == ["大宁县", "大宁", f"大{LOST}县"]
+
+
+def test_damaged_name_restricted_to_context_province(gz):
+    # the same damaged title in a 陕西 document is 大荔县
+    by_speaker, _ = speaker_units(gz, PROVINCE_LEAD + "西安市提升。\n" + f"大{LOST}县委书记张三表示，要加快发展。")
+    assert by_speaker[f"大{LOST}县委书记张三"] == "大荔县"
+
+
+def test_damaged_name_restricted_to_context_prefecture(gz):
+    # 平�县 fits 平定、平顺、平遥、平陆 in 山西; a document all about 运城 places means 平陆县
+    text = "我市组团考察，永济市、临猗县参加。\n" + f"平{LOST}县委书记张三表示，要加快发展。"
+    by_speaker, units = speaker_units(gz, text)
+    assert by_speaker[f"平{LOST}县委书记张三"] == "平陆县"
+    assert f"平{LOST}县" in units.loc["平陆县", "aliases"].split("|")
+
+
+@pytest.mark.parametrize("text", [
+    # 晋中市 and 晋城市 both read 晋 + one lost character + 市
+    PROVINCE_LEAD + "太原市、长治市提升。\n" + f"晋{LOST}市委书记张三表示，要加快发展。",
+    # 平定县、平顺县、平遥县、平陆县 in a document about the province
+    PROVINCE_LEAD + "太原市、长治市提升。\n" + f"平{LOST}县委书记张三表示，要加快发展。",
+    # 大同市 and 大宁县 both read 大 + two lost characters, and nothing tells them apart
+    PROVINCE_LEAD + "太原市提升。\n“新思路。”" + f"大{LOST}发改委党组书记、主任王宏栓表示，要科学谋划。",
+    # a parallel office of another name (统计局) is no evidence
+    PROVINCE_LEAD + "太原市发改委主任何爱萍表示，要规划。\n“新思路。”" + f"大{LOST}统计局局长王宏栓表示，要谋划。",
+    # no context area: no guess over the whole country
+    "今天天气很好。\n" + f"大{LOST}县委书记张三表示，要加快发展。",
+    # only the suffix survives: no evidence of the name
+    PROVINCE_LEAD + "太原市提升。\n" + f"{LOST}县委书记张三表示，要加快发展。",
+])
+def test_damaged_name_ambiguous_is_not_resolved(gz, text):
+    units, passages = run(gz, text)
+    assert_partition(text, passages)
+    assert not any(LOST in a for a in units["aliases"])
+    assert not any(LOST in s for s in passages["speaker"])
+
+
+def test_damaged_name_parallel_office(gz):
+    # 大� fits 大同市 and 大宁县; 太原市发改委 shows the 发改委 heads quoted here are prefecture ones
+    text = (PROVINCE_LEAD + "太原市发改委主任何爱萍表示，要高标准规划产业布局。\n"
+            "在晋北建设城镇圈。“新思路。”" f"大{LOST}发改委党组书记、主任王宏栓表示，要科学谋划。")
+    by_speaker, units = speaker_units(gz, text)
+    assert by_speaker[f"大{LOST}发改委党组书记、主任王宏栓"] == "大同市"
+    assert units.loc["大同市", "aliases"].split("|") == ["大同市", "大同", f"大{LOST}"]
+    assert units.loc["大同市", "kind"] == "prefecture"
+
+
+def test_damaged_name_named_elsewhere(gz):
+    # of 大同市 and 大宁县, the document names 大宁县 in full
+    text = PROVINCE_LEAD + "太原市、大宁县提升。\n" + f"大{LOST}发改委党组书记王宏栓表示，要科学谋划。"
+    by_speaker, _ = speaker_units(gz, text)
+    assert by_speaker[f"大{LOST}发改委党组书记王宏栓"] == "大宁县"
+
+
+def test_damaged_name_fewest_lost_characters(gz):
+    # 忻�市 reads 忻州市 with one lost character, or 忻府区 with two (市 then the office's): one wins
+    text = PROVINCE_LEAD + "太原市提升。\n" + f"忻{LOST}市委书记张三表示，要加快发展。"
+    by_speaker, _ = speaker_units(gz, text)
+    assert by_speaker[f"忻{LOST}市委书记张三"] == "忻州市"
+
+
 # ---------------------------------------------------------------- golden: the seeds
 
 @pytest.fixture(scope="module")
@@ -201,11 +280,17 @@ def test_seed_003_officials(seeds):
     texts, units, passages = seeds
     got = set(passages.loc[passages["doc_id"] == "003", "unit"])
     expected = {"山西省", "太原市", "阳曲现代农业产业示范区", "定襄经开区", "山西综改示范区", "长治经开区",
-                "晋城经开区", "古交市", "运城经开区"}
-    if "大同市发改委" in texts["003"]:
-        # only when cleaning recovered the garbled run before 发改委
-        expected.add("大同市")
+                "晋城经开区", "古交市", "运城经开区", "大同市"}
     assert got == expected
+    # 大同市 is read through the damaged run (大�发改委) when cleaning could not recover it
+    p = passages[passages["doc_id"] == "003"].set_index("unit")
+    datong = p.loc["大同市"]
+    assert datong["speaker"].endswith("发改委党组书记、主任王宏栓")
+    assert datong["text"].startswith("在晋北、晋南、晋东南建设高质量城镇圈")
+    assert "王宏栓表示" in datong["text"] and datong["text"].endswith("努力开创高质量发展新局面。")
+    assert p.loc["运城经开区", "text"].startswith("运城经开区招商办主任张亚锋说")
+    if "大同市发改委" not in texts["003"]:
+        assert f"大{UNRECOVERABLE}" in units.set_index("unit").loc["大同市", "aliases"].split("|")
     u = units.set_index("unit")
     assert u.loc["阳曲现代农业产业示范区", "host"] == "阳曲县"
     assert u.loc["山西综改示范区", "host"] == "山西省"
