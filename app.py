@@ -16,6 +16,7 @@ pages = [
     st.Page("app_pages/similarity.py", title=t("page.similarity", lang), icon=":material/hub:", url_path="similarity"),
     st.Page("app_pages/themes.py", title=t("page.themes", lang), icon=":material/category:", url_path="themes"),
     st.Page("app_pages/figures.py", title=t("page.figures", lang), icon=":material/table_chart:", url_path="figures"),
+    st.Page("app_pages/library.py", title=t("page.library", lang), icon=":material/upload_file:", url_path="library"),
 ]
 common.load_corpus_or_stop(lang)
 st.navigation(pages, position="hidden" if presenting else "sidebar").run()

@@ -8,6 +8,7 @@ number on screen can be reproduced in a Python shell:
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -76,12 +77,19 @@ def main_units(passages: pd.DataFrame, units: pd.DataFrame, share: float = 0.8) 
     return list(dict.fromkeys(own["unit"]))
 
 
-def load_corpus() -> Corpus:
-    """The seeds' tables, built now or served from the build cache."""
-    from analytics.build import build
+STORE_ENV = "COUNTYLENS_STORE"
 
-    result = build()
-    return Corpus(result.tables, result.rejections)
+
+def store_path() -> str | None:
+    """The corpus store the dashboard serves: $COUNTYLENS_STORE, else the default under data/store/."""
+    return os.environ.get(STORE_ENV) or None
+
+
+def load_corpus(store=None) -> Corpus:
+    """Every table of the user's corpus store (seeds included), as the pages read them."""
+    from analytics.store import load_tables, open_store
+
+    return Corpus(load_tables(store or open_store(store_path())))
 
 
 def key_figure_slots() -> pd.DataFrame:
@@ -337,3 +345,31 @@ def table_for_download(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFra
     if name == "documents":
         table = table.drop(columns=["clean_text", "boilerplate"])
     return table
+
+
+# ---- the library page ---------------------------------------------------------------------------
+
+_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$"})
+
+
+def plain(text: str) -> str:
+    """User-supplied text (file names, reasons) escaped so Streamlit's markdown shows it verbatim."""
+    return str(text).translate(_MARKDOWN_SPECIALS)
+
+
+def add_messages(result, lang: str = "zh") -> list[tuple[str, str]]:
+    """One (kind, message) per file of a store.AddResult: success, warning (duplicates) or error."""
+    from analytics.i18n import t
+
+    messages = [("success", t("library.added", lang, n=len(result.added)))] if result.added else []
+    messages += [("warning", str(d)) for d in result.duplicates]
+    messages += [("warning", str(d)) for d in result.near_duplicates]
+    messages += [("error", t("library.rejected", lang, message=str(r))) for r in result.rejected]
+    return messages
+
+
+def library_view(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The stored documents as the library lists them (newest last), near-duplicates marked."""
+    columns = [c for c in ["doc_id", "file_name", "title", "source", "format", "added_at", "n_chars",
+                           "near_duplicate_of"] if c in documents]
+    return localize(documents[columns], lang)

@@ -88,8 +88,28 @@ def presentation_mode(lang: str) -> bool:
 # ---- the corpus: built tables, shared read-only by every session ----------------------------------
 
 @st.cache_resource(show_spinner=False)
+def store():
+    """The open corpus store (seeded on first open), shared by every session."""
+    from analytics.store import open_store
+
+    return open_store(dashboard.store_path())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _corpus_at(corpus_key: str) -> dashboard.Corpus:
+    return dashboard.load_corpus(store())
+
+
+def fingerprint() -> str:
+    """Changes with every write to the store (about 1 ms to read): the key of every corpus cache."""
+    from analytics.store import store_fingerprint
+
+    return store_fingerprint(store())
+
+
 def corpus() -> dashboard.Corpus:
-    return dashboard.load_corpus()
+    """The corpus as stored now: reloaded only when a document was added or removed."""
+    return _corpus_at(fingerprint())
 
 
 def load_corpus_or_stop(lang: str) -> dashboard.Corpus:
@@ -193,15 +213,23 @@ def select_keys(level: str, lang: str, max_keys: int = 30) -> list[str]:
     return chosen
 
 
-@st.cache_resource(show_spinner=False)
 def tfidf_model(level: str):
+    return _tfidf_model(fingerprint(), level)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tfidf_model(corpus_key: str, level: str):
     from analytics.similarity import fit_model
 
     return fit_model(corpus()["passage_tokens"], level)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def network(units: tuple[str, ...]):
+    return _network(fingerprint(), units)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _network(corpus_key: str, units: tuple[str, ...]):
     from analytics.network import cooccurrence_network
 
     passages = corpus()["passages"]

@@ -21,3 +21,20 @@ def seed_tables(tmp_path_factory):
     from analytics.build import build
 
     return build([SEEDS], tmp_path_factory.mktemp("build"), force=True).tables
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_store(tmp_path_factory):
+    """Every test (and any server a test starts) uses its own corpus store, never data/store/."""
+    import os
+
+    from analytics.dashboard import STORE_ENV
+
+    path = tmp_path_factory.mktemp("store") / "countylens.sqlite"
+    previous = os.environ.get(STORE_ENV)
+    os.environ[STORE_ENV] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop(STORE_ENV, None)
+    else:
+        os.environ[STORE_ENV] = previous

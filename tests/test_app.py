@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ["overview", "compare", "similarity", "themes", "figures"]
+PAGES = ["overview", "compare", "similarity", "themes", "figures", "library"]
 TIMEOUT = 120
 
 
@@ -135,3 +135,27 @@ def test_english_labels_on_compare():
 def test_presentation_mode_hides_the_chrome():
     at = open_page("compare", present="1")
     assert any("stSidebar" in m.value for m in at.markdown)
+
+
+NEW_DOCUMENT = ("榆社县位于山西省晋中市。榆社县总人口13.5万人，森林覆盖率达到45%。"
+                "榆社县大力发展全域旅游和康养产业，力争到2025年接待游客300万人次。").encode("gb18030")
+
+
+def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
+    from analytics.store import add_files, open_store
+
+    at = open_page("library")
+    before = len(at.dataframe[0].value)
+    result = add_files(open_store(private_store), [("yushe.txt", NEW_DOCUMENT)])
+    assert result.added and not result.rejected
+    at = open_page("library")
+    assert len(at.dataframe[0].value) == before + 1
+    compare = open_page("compare", units="榆社县,岚县")
+    assert "13.5万人" in {m.value for m in compare.metric}
+    overview = open_page("overview")
+    assert "榆社县" in set(overview.dataframe[1].value.iloc[:, 0])
+    # remove it again through the page
+    at = open_page("library")
+    at.button(key="remove_button").click().run()
+    assert not at.exception and any("yushe" not in str(v) for v in at.dataframe[0].value.iloc[:, 1])
+    assert len(at.dataframe[0].value) == before
