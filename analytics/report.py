@@ -1,0 +1,868 @@
+"""A comparison of units -> a PowerPoint deck and a standalone HTML report, every figure with its evidence.
+
+Both artifacts are drawn from one `Comparison`: the same views the Compare page shows (key figures,
+industries, theme profiles, similarity, distinctive terms) plus the sources, each view carrying its
+title, method, citation footer, chart, table and the evidence sentences behind it. The deck turns a
+view into a slide (an editable table where the view has one, else the chart as a 2x PNG) with the
+evidence in the speaker notes; the HTML report shows the chart interactively (Vega-Lite, bundled
+inline, so it opens offline) with the evidence beneath it.
+
+>>> corpus = load_corpus()                                          # doctest: +SKIP
+>>> Path("对比.pptx").write_bytes(build_deck(corpus, ["沁源县", "岚县", "柞水县"]))  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from analytics import charts, dashboard, similarity
+from analytics.evidence import evidence_parts, highlight_html, kwic
+from analytics.export import chart_to_png, export_footer, vl_version, with_footer
+from analytics.i18n import check_lang, label, t
+
+Progress = Callable[[float, str], None] | None
+FORMATS = ("pptx", "html")
+
+# ---- the comparison: what both artifacts show ------------------------------------------------------
+
+EVIDENCE_TERMS_PER_UNIT = 3  # distinctive terms per unit that get an example sentence
+SHARED_TERMS = 6
+THEME_KEYWORDS = 3
+
+
+@dataclass
+class Evidence:
+    """One figure (or term) and the sentence it comes from: clean_text[start:end] is `match`."""
+
+    label: str
+    before: str
+    match: str
+    after: str
+    title: str
+    doc_id: str
+    start: int
+    end: int
+    row: str = ""  # the table row (first-column value) it belongs to, so a continued table keeps its notes
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.before}{self.match}{self.after}"
+
+
+@dataclass
+class View:
+    """One view of the comparison: a slide in the deck, a section in the HTML report."""
+
+    slug: str
+    title: str
+    subtitle: str
+    footer: str
+    chart: alt.TopLevelMixin | None = None
+    table: pd.DataFrame | None = None        # cells as display text
+    table_note: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # further plain lines behind the view
+
+
+@dataclass
+class Comparison:
+    units: list[str]
+    lang: str
+    exported: date
+    title: str
+    corpus_line: str
+    footer: str          # the citation of the comparison as a whole (title slide, report header)
+    views: list[View]
+    sources: pd.DataFrame  # the cited documents: title, outlet, date, doc_id (localized headers)
+    n_documents: int
+
+
+def _report(progress: Progress, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(1.0, max(0.0, fraction)), message)
+
+
+def _check_units(corpus: dashboard.Corpus, units: Sequence[str]) -> list[str]:
+    chosen = list(dict.fromkeys(u.strip() for u in units if u and u.strip()))
+    known = set(corpus["units"]["unit"])
+    unknown = [u for u in chosen if u not in known]
+    if unknown:
+        raise ValueError(f"unknown unit(s) {unknown}; known: {'、'.join(corpus.unit_options())}")
+    if len(chosen) < 2:
+        raise ValueError("a comparison needs at least two units")
+    return chosen
+
+
+def source_documents(tables: dict[str, pd.DataFrame], units: Sequence[str]) -> pd.DataFrame:
+    """The documents that hold passages for the units, in document order: doc_id, title, outlet, date."""
+    passages = tables["passages"]
+    cited = set(passages.loc[passages["unit"].isin(units), "doc_id"])
+    docs = tables["documents"]
+    return docs.loc[docs["doc_id"].isin(cited), ["doc_id", "title", "outlet", "date"]].reset_index(drop=True)
+
+
+def _text(value: object) -> str:
+    # pandas 3 keeps missing text as NaN floats; a report cell shows them as empty.
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def split_title(chart: alt.TopLevelMixin) -> tuple[alt.TopLevelMixin, str, str]:
+    """The chart without its title, and the title and subtitle text (slides and sections show them as text)."""
+    head = chart.title
+    if head is alt.Undefined:
+        return chart, "", ""
+    if isinstance(head, str):
+        text, subtitle = head, ""
+    else:
+        text = head.text if head.text is not alt.Undefined else ""
+        subtitle = head.subtitle if head.subtitle is not alt.Undefined else ""
+    bare = chart.copy(deep=True)
+    bare.title = alt.Undefined
+    join = lambda v: " ".join(v) if isinstance(v, list) else str(v)  # noqa: E731 - titles may be line lists
+    return bare, join(text), join(subtitle)
+
+
+def _evidence(corpus: dashboard.Corpus, label_text: str, doc_id: str, start: int, end: int) -> Evidence:
+    before, match, after = evidence_parts(corpus.clean_text(doc_id), int(start), int(end))
+    return Evidence(label_text, before, match, after, corpus.document_label(doc_id), doc_id, int(start), int(end))
+
+
+def _cited_footer(corpus: dashboard.Corpus, units: Sequence[str], method: str, exported: date, lang: str) -> str:
+    return export_footer(dashboard.sources_for(corpus.tables, list(units)), method, exported, lang)
+
+
+def key_figures_view(corpus: dashboard.Corpus, units: list[str], lang: str, exported: date) -> View:
+    """Units × key-figure items as text, each figure's sentence as evidence ('*' marks targets)."""
+    table = dashboard.key_figure_table(corpus["figures"], units, lang)
+    unit_col = label("col", "unit", lang)
+    # A unit without any key figure keeps its row (all '—'): leaving it out would hide the gap.
+    table = table.set_index(unit_col).reindex(units).rename_axis(unit_col).reset_index()
+    cards = dashboard.key_figures(corpus["figures"], units)
+    slot_name = "slot_zh" if lang == "zh" else "slot_en"
+    order = {u: i for i, u in enumerate(units)}
+    cards = cards.assign(_u=cards["unit"].map(order)).sort_values(["_u"], kind="stable")
+    evidence = []
+    for card in cards.itertuples():
+        shown = dashboard.format_value(card.value, card.unit_of_measure) + ("*" if card.is_target else "")
+        item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
+                         card.doc_id, card.start, card.end)
+        item.row = card.unit
+        evidence.append(item)
+    return View("key_figures", t("report.key_figures.title", lang), t("report.key_figures.subtitle", lang),
+                _cited_footer(corpus, units, t("method.figures", lang), exported, lang),
+                table=table.map(_text), evidence=evidence,
+                table_note=t("report.target_note", lang) if cards["is_target"].any() else "")
+
+
+def industry_section_table(industries: pd.DataFrame, units: list[str], lang: str) -> pd.DataFrame:
+    """One row per GB/T 4754 section, one column per unit: '已有：a、b' and '目标：c' lines per cell.
+
+    The full matrix runs to dozens of rows; grouped by section it fits a slide and stays editable.
+    An industry a unit both has and targets is listed once, as existing (as the matrix chart does).
+    """
+    chosen = industries[industries["unit"].isin(units)]
+    section_col = label("col", "gbt_section", lang)
+    if chosen.empty:
+        return pd.DataFrame(columns=[section_col, *units])
+    name = "industry" if lang == "zh" else "industry_en"
+    merged = chosen.assign(has=chosen["status"] == "has").groupby(
+        ["gbt_section", "unit", name], as_index=False)["has"].any()
+    sep = t("footer.list_separator", lang)
+    rows = []
+    for section, group in merged.groupby("gbt_section", sort=True):
+        row = {section_col: charts.section_label(section, lang)}
+        for unit in units:
+            mine = group[group["unit"] == unit]
+            lines = [t("report.status_items", lang, status=label("status", status, lang),
+                       items=sep.join(mine.loc[mine["has"] == (status == "has"), name].astype(str)))
+                     for status in ("has", "targets") if (mine["has"] == (status == "has")).any()]
+            row[unit] = "\n".join(lines)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[section_col, *units])
+
+
+def industries_view(corpus: dashboard.Corpus, units: list[str], lang: str, exported: date) -> View:
+    chosen = corpus["industries"][corpus["industries"]["unit"].isin(units)]
+    chart = charts.industries_matrix_chart(chosen, lang, order=units)
+    name = "industry" if lang == "zh" else "industry_en"
+    # One sentence per unit × industry: the one behind 'has' when there is one, as in the table.
+    first = (chosen.assign(_has=chosen["status"] != "has", _u=chosen["unit"].map({u: i for i, u in enumerate(units)}))
+             .sort_values(["gbt_section", "_u", name, "_has", "start"]).drop_duplicates(["unit", name]))
+    evidence = []
+    for row in first.itertuples():
+        item = _evidence(corpus, f"{row.unit} · {getattr(row, name)}（{label('status', row.status, lang)}）",
+                         row.doc_id, row.start, row.end)
+        item.row = charts.section_label(row.gbt_section, lang)
+        evidence.append(item)
+    return View("industries", t("report.industries.title", lang), t("report.industries.subtitle", lang),
+                _cited_footer(corpus, units, t("method.industries", lang), exported, lang), chart=chart,
+                table=industry_section_table(corpus["industries"], units, lang), evidence=evidence)
+
+
+def themes_view(corpus: dashboard.Corpus, units: list[str], lang: str, exported: date) -> View:
+    """Theme shares as a chart; the notes list each unit's shares and the keywords counted."""
+    from analytics.themes import theme_hits, theme_label
+
+    profile = dashboard.theme_profile(corpus["themes"], units)
+    chart, title_text, subtitle = split_title(charts.theme_profile_chart(profile, lang, order=units))
+    passages = corpus["passages"]
+    hits = theme_hits(passages[passages["unit"].isin(units)])
+    sep = t("footer.list_separator", lang)
+    notes = []
+    for unit in units:
+        mine = profile[(profile["unit"] == unit) & (profile["hits"] > 0)].sort_values("share", ascending=False)
+        items = []
+        for row in mine.itertuples():
+            words = hits[(hits["unit"] == unit) & (hits["theme"] == row.theme)].nlargest(THEME_KEYWORDS, "hits")
+            items.append(t("report.theme_item", lang, theme=theme_label(row.theme, lang), share=f"{row.share:.1%}",
+                           hits=int(row.hits), keywords=sep.join(f"{k} {n}" for k, n in zip(words["keyword"], words["hits"]))))
+        notes.append(t("report.theme_unit", lang, unit=unit, themes=t("footer.separator", lang).join(items)))
+    return View("themes", title_text, subtitle, _cited_footer(corpus, units, t("method.themes", lang), exported, lang),
+                chart=chart, notes=notes)
+
+
+def similarity_view(corpus: dashboard.Corpus, units: list[str], lang: str, exported: date) -> View:
+    """Cosine heatmap in clustering order; the notes give each pair's cosine and the terms behind it."""
+    pairs = corpus["similarity"]
+    pairs = pairs[pairs["level"] == "unit"]
+    order, _ = similarity.cluster_order(pairs, units)
+    chart, title_text, subtitle = split_title(charts.similarity_heatmap(pairs, order, lang, level="unit"))
+    model = similarity.fit_model(corpus["passage_tokens"], "unit")
+    square = similarity.similarity_matrix(pairs, order)
+    sep = t("footer.list_separator", lang)
+    notes = []
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            shared = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS)
+                      if a in model.keys and b in model.keys else pd.DataFrame(columns=["term"]))
+            notes.append(t("report.similarity_pair", lang, a=a, b=b, cosine=f"{square.loc[a, b]:.3f}",
+                           terms=sep.join(shared["term"].astype(str))))
+    return View("similarity", title_text, subtitle,
+                _cited_footer(corpus, units, t("method.similarity", lang), exported, lang), chart=chart, notes=notes)
+
+
+def terms_view(corpus: dashboard.Corpus, units: list[str], lang: str, exported: date) -> View:
+    """Distinctive terms per unit as small multiples; each unit's top terms with a sentence using them."""
+    terms = similarity.distinctive_terms(corpus["passage_tokens"], units=units)
+    chart, title_text, subtitle = split_title(
+        charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units))))
+    documents, passages = corpus["documents"], corpus["passages"]
+    evidence = []
+    for unit in units:
+        top = terms[terms["unit"] == unit].nlargest(EVIDENCE_TERMS_PER_UNIT, "score")
+        for row in top.itertuples():
+            hit = kwic(documents, passages, str(row.term), units=[unit], limit=1)
+            if hit.empty:
+                continue  # a term the segmenter joined across a line break has no literal occurrence
+            first = hit.iloc[0]
+            evidence.append(_evidence(corpus, t("report.term_label", lang, unit=unit, term=row.term, count=int(row.count)),
+                                      first["doc_id"], first["start"], first["end"]))
+    return View("terms", title_text, subtitle,
+                _cited_footer(corpus, units, t("method.distinctive_terms", lang), exported, lang),
+                chart=chart, evidence=evidence)
+
+
+VIEW_BUILDERS = (key_figures_view, industries_view, themes_view, similarity_view, terms_view)
+
+
+def compare(corpus: dashboard.Corpus, units: Sequence[str], lang: str = "zh", exported: date | None = None,
+            progress: Progress = None) -> Comparison:
+    """Everything the deck and the report show for `units`, labels in `lang`, citations dated `exported`."""
+    check_lang(lang)
+    units = _check_units(corpus, units)
+    exported = exported or date.today()
+    views = []
+    for i, build in enumerate(VIEW_BUILDERS):
+        _report(progress, i / len(VIEW_BUILDERS), t("report.progress.prepare", lang))
+        views.append(build(corpus, units, lang, exported))
+    cited = source_documents(corpus.tables, units)
+    sources = dashboard.localize(cited[["title", "outlet", "date", "doc_id"]].map(_text), lang)
+    counts = dashboard.corpus_counts(corpus.tables)
+    return Comparison(
+        units=units, lang=lang, exported=exported, title=t("report.title", lang),
+        corpus_line=t("report.corpus", lang, **counts),
+        footer=_cited_footer(corpus, units, t("method.compare", lang), exported, lang),
+        views=views, sources=sources, n_documents=counts["documents"])
+
+
+# ---- PowerPoint ---------------------------------------------------------------------------------
+
+SLIDE_WIDTH_EMU, SLIDE_HEIGHT_EMU = 12192000, 6858000  # PowerPoint's own 16:9 (13.333 × 7.5 in)
+SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = SLIDE_WIDTH_EMU / 914400, SLIDE_HEIGHT_EMU / 914400
+MARGIN_IN = 0.5
+CONTENT_TOP_IN = 1.45
+CONTENT_BOTTOM_IN = 6.7
+FOOTER_TOP_IN = 6.82
+TEXT_COLOR = "333333"
+MUTED = "666666"
+ACCENT = "1F5F99"
+HEADER_FILL = "1F5F99"
+BAND_FILL = "EEF3F8"
+# Windows has no Noto Sans CJK: the theme names Microsoft YaHei for Simplified Chinese, and every
+# run's East Asian font declares the GB2312 character set and a sans pitch family, which is what
+# PowerPoint's font substitution matches on (ECMA-376 §21.1.2.5) when the named family is missing.
+WINDOWS_EA_FONT = "Microsoft YaHei"
+GB2312_CHARSET = "-122"       # 134 as the signed byte OOXML stores
+SANS_PITCH_FAMILY = "34"      # variable pitch, swiss (sans) family
+MAX_CHART_ZOOM = 1.7          # charts are drawn for screens; more than this and the type looks bloated
+LINE_HEIGHT = 1.45  # Noto Sans CJK's ascent + descent is 1.448 em; viewers space lines by it
+
+
+def deck_font() -> str:
+    """The CJK family the deck names (the one charts render with, e.g. 'Noto Sans CJK SC')."""
+    from analytics.fonts import FontNotFoundError, font_family
+
+    try:
+        return font_family()
+    except FontNotFoundError:
+        return WINDOWS_EA_FONT  # still a CJK family name, right for the Windows viewers of the deck
+
+
+def set_east_asian_font(run, family: str) -> None:
+    """Name `family` as the run's East Asian typeface (<a:ea>), which python-pptx does not set.
+
+    `font.name` only writes <a:latin>, so without this PowerPoint, LibreOffice and WPS draw the
+    Chinese characters in whatever East Asian font the theme or the system picks.
+    """
+    from pptx.oxml.ns import qn
+
+    r_pr = run._r.get_or_add_rPr()
+    for old in r_pr.findall(qn("a:ea")):
+        r_pr.remove(old)
+    ea = r_pr.makeelement(qn("a:ea"), {"typeface": family, "pitchFamily": SANS_PITCH_FAMILY,
+                                       "charset": GB2312_CHARSET})
+    latin = r_pr.find(qn("a:latin"))
+    if latin is not None:
+        latin.addnext(ea)  # schema order: latin, ea, cs, sym, hlinkClick …
+    else:
+        successors = [r_pr.find(qn(tag)) for tag in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver",
+                                                     "a:rtl", "a:extLst")]
+        anchor = next((s for s in successors if s is not None), None)
+        anchor.addprevious(ea) if anchor is not None else r_pr.append(ea)
+
+
+def _style_run(run, family: str, lang: str, size: float, bold: bool = False, color: str = TEXT_COLOR) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
+
+    font = run.font
+    font.size = Pt(size)
+    font.bold = bold
+    font.color.rgb = RGBColor.from_string(color)
+    font.name = family
+    set_east_asian_font(run, family)
+    r_pr = run._r.get_or_add_rPr()
+    # The language tells PowerPoint which proofing and which font slot (latin / ea) to prefer.
+    r_pr.set("lang", "zh-CN" if lang == "zh" else "en-US")
+    r_pr.set("altLang", "en-US" if lang == "zh" else "zh-CN")
+
+
+def _fill_text_frame(frame, lines: Sequence[str], family: str, lang: str, size: float, bold: bool = False,
+                     color: str = TEXT_COLOR, align=None) -> None:
+    """Write one paragraph per line into a text frame, each run styled with the CJK font."""
+    lines = list(lines) or [""]
+    for i, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        for run in list(paragraph.runs):
+            run._r.getparent().remove(run._r)
+        run = paragraph.add_run()
+        run.text = line
+        _style_run(run, family, lang, size, bold, color)
+        if align is not None:
+            paragraph.alignment = align
+
+
+def _textbox(slide, left: float, top: float, width: float, height: float, lines: Sequence[str], family: str,
+             lang: str, size: float, bold: bool = False, color: str = TEXT_COLOR, align=None, anchor=None):
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Inches
+
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+        setattr(frame, side, Inches(0.02))
+    if anchor is not None:
+        frame.vertical_anchor = anchor
+    _fill_text_frame(frame, lines, family, lang, size, bold, color, align)
+    return box
+
+
+def _text_width_em(text: str) -> float:
+    # CJK and full-width characters are one em wide; Latin letters and digits about 0.6 em (bold).
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in text)
+
+
+def _lines_needed(text: str, width_in: float, size_pt: float) -> int:
+    per_line = max(1.0, (width_in * 72 - 8) / size_pt)  # ems per line, less the cell margins
+    return sum(max(1, math.ceil(_text_width_em(part) / per_line)) for part in (text.split("\n") or [""]))
+
+
+def _row_height_in(cells: Sequence[str], widths: Sequence[float], size_pt: float) -> float:
+    lines = max(_lines_needed(text, w, size_pt) for text, w in zip(cells, widths))
+    return lines * size_pt * LINE_HEIGHT / 72 + 0.1  # + cell margins (0.04 in each) and a little slack
+
+
+def paginate_rows(table: pd.DataFrame, widths: Sequence[float], size_pt: float, height_in: float) -> list[pd.DataFrame]:
+    """Split a table's rows into pages that fit `height_in` under a repeated header row."""
+    header = _row_height_in([str(c) for c in table.columns], widths, size_pt)
+    pages, current, used = [], [], header
+    for i, row in enumerate(table.itertuples(index=False)):
+        need = _row_height_in([_text(v) for v in row], widths, size_pt)
+        if current and used + need > height_in:
+            pages.append(table.iloc[current])
+            current, used = [], header
+        current.append(i)
+        used += need
+    pages.append(table.iloc[current])
+    return pages
+
+
+def _column_needs(table: pd.DataFrame) -> list[float]:
+    """Each column's width need in ems: its longest cell line, or its header's longest word.
+
+    Headers may wrap between words ('Per-capita / income'); cells such as '1,512平方公里' should not.
+    """
+    needs = []
+    for column in table.columns:
+        header = max((_text_width_em(word) for word in str(column).split()), default=1.0)
+        cells = [_text_width_em(line) for v in table[column] for line in _text(v).split("\n")]
+        needs.append(max(3.0, min(30.0, max([header, *cells]))))
+    return needs
+
+
+def _column_widths(table: pd.DataFrame, total_in: float, first_in: float | None = None) -> list[float]:
+    """Column widths in inches, in proportion to each column's need; `first_in` fixes the first one."""
+    needs = _column_needs(table)
+    if first_in is None or len(needs) == 1:
+        return [total_in * need / sum(needs) for need in needs]
+    rest = total_in - first_in
+    return [first_in] + [rest * need / sum(needs[1:]) for need in needs[1:]]
+
+
+def fitting_size(table: pd.DataFrame, total_in: float, largest: float, smallest: float = 11) -> float:
+    """The largest font size (pt) at which every column's need fits the table width on one line."""
+    margins = 10 * len(table.columns)  # cell margins, in points
+    fit = (total_in * 72 - margins) / sum(_column_needs(table))
+    return max(smallest, min(largest, math.floor(fit)))
+
+
+def _add_table(slide, table: pd.DataFrame, widths: Sequence[float], top: float, family: str, lang: str,
+               size: float, empty: str = "—"):
+    """A real PowerPoint table (editable in PowerPoint, LibreOffice, WPS): header row, banded body."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR
+    from pptx.util import Inches
+
+    rows, cols = len(table) + 1, len(table.columns)
+    heights = [_row_height_in([str(c) for c in table.columns], widths, size)] + [
+        _row_height_in([_text(v) for v in row], widths, size) for row in table.itertuples(index=False)]
+    shape = slide.shapes.add_table(rows, cols, Inches(MARGIN_IN), Inches(top), Inches(sum(widths)),
+                                   Inches(sum(heights)))
+    grid = shape.table
+    grid.first_row = True
+    grid.horz_banding = False  # banding is painted below, so it looks the same in every viewer
+    for j, width in enumerate(widths):
+        grid.columns[j].width = Inches(width)
+    for i, height in enumerate(heights):
+        grid.rows[i].height = Inches(height)
+    values = [list(map(str, table.columns))] + [[_text(v) or empty for v in row] for row in table.itertuples(index=False)]
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            cell = grid.cell(i, j)
+            cell.margin_left = cell.margin_right = Inches(0.06)
+            cell.margin_top = cell.margin_bottom = Inches(0.04)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor.from_string(
+                HEADER_FILL if i == 0 else (BAND_FILL if i % 2 == 0 else "FFFFFF"))
+            cell.text_frame.word_wrap = True
+            _fill_text_frame(cell.text_frame, value.split("\n"), family, lang, size,
+                             bold=(i == 0 or j == 0), color="FFFFFF" if i == 0 else TEXT_COLOR)
+    return shape
+
+
+def _set_notes(slide, lines: Sequence[str], family: str, lang: str) -> None:
+    frame = slide.notes_slide.notes_text_frame
+    _fill_text_frame(frame, lines, family, lang, 12)
+
+
+def _evidence_lines(items: Sequence[Evidence], lang: str) -> list[str]:
+    lines = []
+    for item in items:
+        lines += [item.label, f"「{item.sentence}」",
+                  "—— " + t("report.evidence_location", lang, title=item.title, doc_id=item.doc_id,
+                            start=item.start, end=item.end), ""]
+    return lines
+
+
+def _notes_lines(evidence: Sequence[Evidence], notes: Sequence[str], lang: str) -> list[str]:
+    head = [t("report.evidence", lang), ""] if evidence else []
+    return head + _evidence_lines(evidence, lang) + list(notes)
+
+
+def _slide_frame(prs, title_text: str, subtitle: str, footer: str, page: int, family: str, lang: str):
+    """A blank 16:9 slide with title, subtitle, accent rule, citation footer and page number."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Inches
+
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    width = SLIDE_WIDTH_IN - 2 * MARGIN_IN
+    _textbox(slide, MARGIN_IN, 0.3, width, 0.62, [title_text], family, lang, 26, bold=True)
+    if subtitle:
+        _textbox(slide, MARGIN_IN, 0.92, width, 0.36, [subtitle], family, lang, 13, color=MUTED)
+    rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(MARGIN_IN), Inches(1.3), Inches(1.2), Inches(0.05))
+    rule.fill.solid()
+    rule.fill.fore_color.rgb = RGBColor.from_string(ACCENT)
+    rule.line.fill.background()
+    _textbox(slide, MARGIN_IN, FOOTER_TOP_IN, width - 0.8, SLIDE_HEIGHT_IN - FOOTER_TOP_IN - 0.1, [footer],
+             family, lang, 9, color=MUTED)
+    _textbox(slide, SLIDE_WIDTH_IN - MARGIN_IN - 0.7, FOOTER_TOP_IN, 0.7, 0.3, [str(page)], family, lang, 9,
+             color=MUTED, align=PP_ALIGN.RIGHT)
+    return slide
+
+
+def _add_chart_picture(slide, chart: alt.TopLevelMixin, alt_text: str) -> None:
+    """The chart as a 2x PNG, as large as the content area allows (up to MAX_CHART_ZOOM), centred."""
+    from PIL import Image
+    from pptx.util import Inches
+
+    png = chart_to_png(chart, scale=2)
+    px_w, px_h = Image.open(io.BytesIO(png)).size
+    natural_w, natural_h = px_w / 2 / 96, px_h / 2 / 96   # inches at the chart's CSS size
+    box_w, box_h = SLIDE_WIDTH_IN - 2 * MARGIN_IN, CONTENT_BOTTOM_IN - CONTENT_TOP_IN
+    zoom = min(box_w / natural_w, box_h / natural_h, MAX_CHART_ZOOM)
+    width, height = natural_w * zoom, natural_h * zoom
+    picture = slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_WIDTH_IN - width) / 2), Inches(CONTENT_TOP_IN),
+                                       Inches(width), Inches(height))
+    # Alt text carries the citation, so a picture copied into another deck keeps its source.
+    picture._element.nvPicPr.cNvPr.set("descr", alt_text)
+
+
+def _set_theme_fonts(prs, family: str) -> None:
+    """Theme fonts: `family` for Latin and East Asian text, Microsoft YaHei for Simplified Chinese.
+
+    Text an analyst adds to the deck later takes the theme fonts, so it gets a CJK font too.
+    """
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = prs.slide_masters[0].part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme.blob)
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    for scheme in root.iterfind(".//a:fontScheme/*", ns):
+        for tag in ("latin", "ea"):
+            element = scheme.find(f"a:{tag}", ns)
+            if element is not None:
+                element.set("typeface", family)
+        for script_font in scheme.iterfind("a:font[@script='Hans']", ns):
+            script_font.set("typeface", WINDOWS_EA_FONT)
+    theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
+    """The view's table on as many slides as it needs (header repeated); returns the next page number."""
+    table = view.table
+    width = SLIDE_WIDTH_IN - 2 * MARGIN_IN
+    n_units = max(1, len(table.columns) - 1)
+    # Key figures are few and read from the back of a room; the industry and source tables are dense.
+    if view.slug == "key_figures":
+        size = fitting_size(table, width, 18 if len(table) <= 4 else 16)
+    else:
+        size = 12 if n_units <= 3 else 10
+    first = 2.6 if view.slug == "industries" else None
+    widths = _column_widths(table, width, first)
+    note_space = 0.35 if view.table_note else 0.0
+    pages = paginate_rows(table, widths, size, CONTENT_BOTTOM_IN - CONTENT_TOP_IN - note_space)
+    for k, part in enumerate(pages):
+        title_text = view.title + (t("report.continued", lang) if k else "")
+        slide = _slide_frame(prs, title_text, view.subtitle, view.footer, page, family, lang)
+        shape = _add_table(slide, part, widths, CONTENT_TOP_IN, family, lang, size)
+        if view.table_note:
+            bottom = CONTENT_TOP_IN + shape.height / 914400 + 0.08
+            _textbox(slide, MARGIN_IN, min(bottom, CONTENT_BOTTOM_IN - 0.3), width, 0.3, [view.table_note],
+                     family, lang, 10, color=MUTED)
+        rows_here = set(part.iloc[:, 0].astype(str))
+        shown = [e for e in view.evidence if not e.row or e.row in rows_here]
+        _set_notes(slide, _notes_lines(shown, view.notes, lang), family, lang)
+        page += 1
+    return page
+
+
+def build_deck(corpus: dashboard.Corpus, units: Sequence[str], lang: str = "zh", progress: Progress = None,
+               exported: date | None = None) -> bytes:
+    """The comparison as a 16:9 .pptx: title slide, one slide per view, sources; evidence in the notes.
+
+    Tables are real PowerPoint tables; charts are 2x PNGs. Every run names the CJK font as its
+    East Asian typeface; every slide carries the citation footer (documents, method, export date).
+    `progress(fraction, message)` is called as the work advances (for a progress bar).
+    """
+    from pptx import Presentation
+
+    comparison = compare(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.25))
+    family = deck_font()
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH_EMU, SLIDE_HEIGHT_EMU
+    _set_theme_fonts(prs, family)
+    prs.core_properties.title = f"{comparison.title}：{'、'.join(comparison.units)}"
+    prs.core_properties.author = "CountyLens"
+    prs.core_properties.language = "zh-CN" if lang == "zh" else "en-US"
+
+    _title_slide(prs, comparison, family)
+    page = 2
+    steps = len(comparison.views) + 1
+    for i, view in enumerate(comparison.views):
+        _report(progress, 0.25 + 0.7 * i / steps, t("report.progress.render", lang, view=view.title))
+        if view.table is not None:
+            page = _table_slides(prs, view, family, lang, page)
+            continue
+        slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
+        _add_chart_picture(slide, view.chart, f"{view.title}. {view.footer}")
+        _set_notes(slide, _notes_lines(view.evidence, view.notes, lang), family, lang)
+        page += 1
+    _report(progress, 0.25 + 0.7 * (steps - 1) / steps, t("report.progress.render", lang,
+                                                          view=t("report.sources.title", lang)))
+    _sources_slides(prs, comparison, family, page)
+    _report(progress, 0.97, t("report.progress.save", lang))
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    _report(progress, 1.0, t("report.progress.done", lang))
+    return buffer.getvalue()
+
+
+def _scaled(progress: Progress, lo: float, hi: float) -> Progress:
+    """A progress callback for a sub-task that fills the span lo..hi of the whole."""
+    if progress is None:
+        return None
+    return lambda fraction, message: progress(lo + (hi - lo) * fraction, message)
+
+
+def _title_slide(prs, comparison: Comparison, family: str) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.util import Inches
+
+    lang = comparison.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, prs.slide_width, Inches(0.22))
+    band.fill.solid()
+    band.fill.fore_color.rgb = RGBColor.from_string(ACCENT)
+    band.line.fill.background()
+    width = SLIDE_WIDTH_IN - 2 * MARGIN_IN
+    _textbox(slide, MARGIN_IN, 1.5, width, 0.8, [comparison.title], family, lang, 30, color=MUTED)
+    # Two lines of names must still clear the date below: smaller type for longer lists.
+    n = len(comparison.units)
+    _textbox(slide, MARGIN_IN, 2.4, width, 1.7, [t("report.unit_separator", lang).join(comparison.units)],
+             family, lang, 48 if n <= 3 else (36 if n <= 5 else 28), bold=True)
+    _textbox(slide, MARGIN_IN, 4.3, width, 1.0,
+             [t("report.date", lang, date=comparison.exported.isoformat()), comparison.corpus_line],
+             family, lang, 18, color=MUTED)
+    _textbox(slide, MARGIN_IN, FOOTER_TOP_IN - 0.2, width, SLIDE_HEIGHT_IN - FOOTER_TOP_IN,
+             [comparison.footer, t("footer.made_with", lang)], family, lang, 9, color=MUTED)
+
+
+def _sources_slides(prs, comparison: Comparison, family: str, page: int) -> int:
+    lang = comparison.lang
+    view = View("sources", t("report.sources.title", lang),
+                t("report.sources.subtitle", lang, cited=len(comparison.sources), total=comparison.n_documents),
+                comparison.footer, table=comparison.sources)
+    return _table_slides(prs, view, family, lang, page)
+
+
+# ---- HTML ---------------------------------------------------------------------------------------
+
+HTML_CSS = """
+:root { --text: #333; --muted: #666; --accent: #1f5f99; --band: #eef3f8; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB",
+       "Microsoft YaHei", sans-serif; color: var(--text); margin: 0 auto; max-width: 1100px;
+       padding: 24px 32px 48px; line-height: 1.6; }
+header { border-top: 8px solid var(--accent); padding-top: 16px; }
+h1 { font-size: 28px; margin: 0 0 4px; } h2 { font-size: 22px; margin: 0 0 2px; }
+.units { font-size: 34px; font-weight: 700; margin: 4px 0; }
+.meta, .subtitle, .footer, cite, .note { color: var(--muted); }
+.subtitle { margin: 0 0 12px; } .footer { font-size: 12px; margin-top: 8px; }
+nav ol { columns: 2; padding-left: 20px; } section { margin-top: 40px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 14px; }
+th { background: var(--accent); color: #fff; text-align: left; }
+th, td { padding: 6px 8px; border-bottom: 1px solid #dde3ea; vertical-align: top; white-space: pre-line; }
+tbody tr:nth-child(even) { background: var(--band); }
+td:first-child { font-weight: 600; }
+.chart { overflow-x: auto; } .chart svg { max-width: 100%; height: auto; }
+ol.evidence { font-size: 14px; padding-left: 22px; } ol.evidence li { margin-bottom: 8px; }
+ol.evidence .label { font-weight: 600; display: block; }
+mark { background: #ffe8a3; } cite { font-style: normal; font-size: 12px; display: block; }
+ul.notes { font-size: 14px; }
+button.print { float: right; font: inherit; padding: 4px 12px; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  nav, button.print, .vega-embed .vega-actions, .vega-embed summary { display: none !important; }
+  section { break-before: page; margin-top: 0; }
+  table, tr, figure, ol.evidence li, ul.notes li { break-inside: avoid; }
+  th, td, tbody tr, header, mark { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .chart { overflow: visible; }
+}
+"""
+
+EMBED_SCRIPT = """
+for (const node of document.querySelectorAll("script.vl-spec")) {
+  const spec = JSON.parse(node.textContent);
+  window.vegaEmbed("#" + node.dataset.target, spec,
+    {renderer: "svg", actions: {export: true, source: false, compiled: false, editor: false}})
+    .catch((error) => { document.getElementById(node.dataset.target).textContent = String(error); });
+}
+"""
+
+
+def script_safe_json(value) -> str:
+    """JSON that cannot end the <script> element holding it: <, > and & are written as \\u escapes.
+
+    Chart data carries document text (titles, terms); a title containing '</script>' must stay data.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") \
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def javascript_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script, from vl-convert (no network, cached by it)."""
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle(vl_version=vl_version())
+    # Nothing in the bundle may close or comment out the <script> element that holds it.
+    return re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def _html_table(table: pd.DataFrame, empty: str = "—") -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_text(v) or empty)}</td>" for v in row) + "</tr>"
+                   for row in table.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _html_evidence(items: Sequence[Evidence], lang: str) -> str:
+    if not items:
+        return ""
+    rows = "".join(
+        f"<li><span class='label'>{html.escape(e.label)}</span>{highlight_html(e.before, e.match, e.after)}"
+        f"<cite>{html.escape(t('report.evidence_location', lang, title=e.title, doc_id=e.doc_id, start=e.start, end=e.end))}</cite></li>"
+        for e in items)
+    return f"<h3>{html.escape(t('report.evidence', lang))}</h3><ol class='evidence'>{rows}</ol>"
+
+
+def _html_section(view: View, lang: str, specs: list[tuple[str, dict]]) -> str:
+    parts = [f"<section id='{view.slug}'><h2>{html.escape(view.title)}</h2>",
+             f"<p class='subtitle'>{html.escape(view.subtitle)}</p>" if view.subtitle else ""]
+    if view.chart is not None:
+        target = f"chart-{view.slug}"
+        bare, _, _ = split_title(view.chart)
+        # The footer is drawn inside the chart, so a PNG/SVG saved from the chart menu is cited too.
+        specs.append((target, with_footer(bare, view.footer).to_dict()))
+        parts.append(f"<figure class='chart' id='{target}' role='img' aria-label='{html.escape(view.title, quote=True)}'>"
+                     f"</figure>")
+    else:
+        parts.append(_html_table(view.table))
+        if view.table_note:
+            parts.append(f"<p class='note'>{html.escape(t('report.target_note_html', lang))}</p>")
+    parts.append(f"<p class='footer'>{html.escape(view.footer)}</p>")
+    parts.append(_html_evidence(view.evidence, lang))
+    if view.notes:
+        parts.append("<ul class='notes'>" + "".join(f"<li>{html.escape(n)}</li>" for n in view.notes) + "</ul>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def build_html_report(corpus: dashboard.Corpus, units: Sequence[str], lang: str = "zh", progress: Progress = None,
+                      exported: date | None = None) -> bytes:
+    """The comparison as one self-contained HTML file (UTF-8): interactive charts, evidence, sources.
+
+    Vega, Vega-Lite and Vega-Embed are inlined, so the file opens offline; all document text is
+    escaped; print CSS puts each view on its own A4 page, so 'Print → Save as PDF' gives a report.
+    """
+    # No font check here: the viewer's browser draws the text, with the CSS and chart font stacks.
+    comparison = compare(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.6))
+    lang_attr = "zh-CN" if lang == "zh" else "en"
+    specs: list[tuple[str, dict]] = []
+    sections = []
+    for i, view in enumerate(comparison.views):
+        _report(progress, 0.6 + 0.2 * i / len(comparison.views), t("report.progress.render", lang, view=view.title))
+        sections.append(_html_section(view, lang, specs))
+    sources_title = t("report.sources.title", lang)
+    sections.append(f"<section id='sources'><h2>{html.escape(sources_title)}</h2><p class='subtitle'>"
+                    f"{html.escape(t('report.sources.subtitle', lang, cited=len(comparison.sources), total=comparison.n_documents))}"
+                    f"</p>{_html_table(comparison.sources)}</section>")
+    toc = "".join(f"<li><a href='#{v.slug}'>{html.escape(v.title)}</a></li>" for v in comparison.views)
+    toc += f"<li><a href='#sources'>{html.escape(sources_title)}</a></li>"
+    _report(progress, 0.85, t("report.progress.render", lang, view="Vega-Lite"))
+    spec_tags = "".join(f"<script type='application/json' class='vl-spec' data-target='{target}'>"
+                        f"{script_safe_json(spec)}</script>" for target, spec in specs)
+    units_line = t("report.unit_separator", lang).join(comparison.units)
+    page = f"""<!doctype html>
+<html lang="{lang_attr}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="CountyLens">
+<title>{html.escape(comparison.title)}：{html.escape(units_line)}</title>
+<style>{HTML_CSS}</style>
+</head>
+<body>
+<header>
+<button class="print" type="button" onclick="window.print()">{html.escape(t("report.print", lang))}</button>
+<h1>{html.escape(comparison.title)}</h1>
+<p class="units">{html.escape(units_line)}</p>
+<p class="meta">{html.escape(t("report.date", lang, date=comparison.exported.isoformat()))}<br>{html.escape(comparison.corpus_line)}</p>
+<p class="footer">{html.escape(comparison.footer)}</p>
+</header>
+<nav><h2>{html.escape(t("report.contents", lang))}</h2><ol>{toc}</ol></nav>
+{"".join(sections)}
+<footer class="footer">{html.escape(t("footer.made_with", lang))}</footer>
+{spec_tags}
+<script type="module">{javascript_bundle()}</script>
+<script type="module">{EMBED_SCRIPT}</script>
+</body>
+</html>
+"""
+    _report(progress, 1.0, t("report.progress.done", lang))
+    return page.encode("utf-8")
+
+
+# ---- the command line's entry --------------------------------------------------------------------
+
+def parse_units(units: str | Sequence[str]) -> list[str]:
+    """'沁源县,岚县，柞水县' (ASCII or full-width commas) or a list -> unit names."""
+    if isinstance(units, str):
+        units = re.split(r"[,，、]", units)
+    return [u.strip() for u in units if u and u.strip()]
+
+
+def write_report(units: str | Sequence[str], fmt: str, out_path: str | Path, lang: str = "zh",
+                 progress: Progress = None, corpus: dashboard.Corpus | None = None) -> Path:
+    """Build the deck ('pptx') or the HTML report ('html') for `units` from the built corpus and write it.
+
+    Backs `python -m analytics report --units 沁源县,岚县,柞水县 --format pptx --out 对比.pptx`.
+    Raises ValueError for an unknown format or unit (the message lists the known units).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    corpus = corpus or dashboard.load_corpus()
+    build = build_deck if fmt == "pptx" else build_html_report
+    data = build(corpus, parse_units(units), lang, progress)
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out
