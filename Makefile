@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
-TEST_DEBS := chromium
+TEST_DEBS := chromium libreoffice-impress poppler-utils fonts-dejavu-core
 
 .PHONY: run test install install-test build bench
 

@@ -1,5 +1,6 @@
 """Command line: `python -m analytics build [--docs DIR]... [--out DIR] [--csv] [--force]`, and the store's
-`add FILE|DIR... [--store PATH]`, `remove ID [--force] [--store PATH]`, `list [--store PATH]`.
+`add FILE|DIR... [--store PATH]`, `remove ID [--force] [--store PATH]`, `list [--store PATH]`, and
+`report --units A,B,C --format pptx|html --out FILE [--lang zh|en]`.
 
 Argument parsing only; the work is done by functions in analytics/ that the dashboard calls too
 (analytics.build.build, analytics.store.add_files / remove_document / list_documents).
@@ -97,6 +98,24 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from analytics.dashboard import load_corpus
+    from analytics.report import write_report
+    from analytics.store import open_store
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"\r[{'#' * int(fraction * 30):<30}] {message}", end="", file=sys.stderr, flush=True)
+
+    try:
+        corpus = load_corpus(open_store(args.store)) if args.store else None
+        out = write_report(args.units, args.format, args.out, args.lang, progress, corpus)
+    except ValueError as error:
+        print(f"\nreport: {error}", file=sys.stderr)
+        return 2
+    print(f"\nwrote {out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m analytics", description="CountyLens 县域战略对比")
     commands = top.add_subparsers(dest="command", required=True)
@@ -120,6 +139,13 @@ def parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list the documents in the store")
     listing.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
     listing.set_defaults(run=_list)
+    report = commands.add_parser("report", help="write the comparison of some units as a deck or an HTML report")
+    report.add_argument("--units", required=True, metavar="A,B,C", help="units to compare, comma-separated")
+    report.add_argument("--format", choices=["pptx", "html"], default="pptx")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE")
+    report.add_argument("--lang", choices=["zh", "en"], default="zh")
+    report.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    report.set_defaults(run=_report)
     return top
 
 

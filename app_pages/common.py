@@ -234,3 +234,23 @@ def _network(corpus_key: str, units: tuple[str, ...]):
 
     passages = corpus()["passages"]
     return cooccurrence_network(passages[passages["unit"].isin(units)])
+
+
+REPORT_MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+               "html": "text/html"}
+
+
+def report_button(units: list[str], fmt: str, lang: str) -> None:
+    """Build the deck or HTML report of this comparison with a progress bar, then offer it for download."""
+    from analytics.report import build_deck, build_html_report
+
+    key = f"report_{fmt}_{lang}_{'|'.join(units)}_{fingerprint()}"
+    if st.button(t(f"button.build_{fmt}", lang), key=f"build_{fmt}"):
+        bar = st.progress(0.0)
+        builder = build_deck if fmt == "pptx" else build_html_report
+        st.session_state[key] = builder(corpus(), units, lang,
+                                        lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+    if key in st.session_state:
+        st.download_button(t(f"button.download_{fmt}", lang), st.session_state[key],
+                           file_name=f"CountyLens_{'_'.join(units)}.{fmt}", mime=REPORT_MIME[fmt],
+                           key=f"download_{fmt}", type="primary")

@@ -73,3 +73,9 @@ with terms_tab:
     st.caption(t("compare.terms_method", lang))
     common.show_chart(chart, "distinctive_terms", lang, footer)
     common.table_downloads(terms, "distinctive_terms", lang)
+
+st.divider()
+st.subheader(t("compare.present", lang))
+for column, fmt in zip(st.columns(2), ("pptx", "html")):
+    with column:
+        common.report_button(units, fmt, lang)

@@ -159,3 +159,10 @@ def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
     at.button(key="remove_button").click().run()
     assert not at.exception and any("yushe" not in str(v) for v in at.dataframe[0].value.iloc[:, 1])
     assert len(at.dataframe[0].value) == before
+
+
+def test_compare_builds_a_deck_with_progress():
+    at = open_page("compare")
+    at.button(key="build_pptx").click().run()
+    assert not at.exception
+    assert any(b.key == "download_pptx" for b in at.get("download_button"))

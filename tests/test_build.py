@@ -138,3 +138,12 @@ def test_build_report_counts_fixes(seed_tables):
     assert len(traditional) == 2 and (traditional["pinyin_removed"] > 200).all()
     assert (traditional["garbled_repaired"] > 0).all()
     assert all(has_cjk(title) for title in docs["title"])
+
+
+def test_cli_report_writes_a_deck_and_refuses_unknown_units(tmp_path):
+    out = tmp_path / "cmp.pptx"
+    result = run_cli("report", "--units", "沁源县,岚县,柞水县", "--format", "pptx", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:2] == b"PK"
+    bad = run_cli("report", "--units", "沁源县,不存在县", "--format", "html", "--out", str(tmp_path / "x.html"))
+    assert bad.returncode == 2 and "不存在县" in bad.stderr
