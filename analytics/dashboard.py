@@ -138,7 +138,7 @@ def industry_matrix(industries: pd.DataFrame, units: list[str], lang: str = "zh"
     wide = chosen.pivot_table(index=["gbt_section", name], columns="unit", values="status", aggfunc="first")
     wide = wide.reindex(columns=units).astype(object).fillna("")
     wide = wide.apply(lambda col: col.map(lambda s: label("status", s, lang) if s else ""))
-    return wide.reset_index().rename(columns={name: "industry"})
+    return localize(wide.reset_index().rename(columns={name: "industry"}), lang)
 
 
 def theme_profile(themes: pd.DataFrame, units: list[str]) -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """Passages -> co-occurrence network of key terms: nodes with a 2-D layout, weighted edges.
 
-Terms co-occur when they appear in the same sentence. The layout is classical multidimensional
-scaling of the terms' co-occurrence distance (deterministic, no extra dependency), so the same
-selection always draws the same picture.
+Terms co-occur when they appear in the same sentence. The layout starts from classical
+multidimensional scaling of the terms' co-occurrence distance and is relaxed by a few hundred
+Fruchterman–Reingold steps (deterministic, numpy only), so the same selection always draws the same
+picture and outlying terms do not squeeze the rest into a corner.
 """
 from __future__ import annotations
 
@@ -42,6 +43,27 @@ def _classical_mds(distance: np.ndarray) -> np.ndarray:
     return coords * np.where(signs == 0, 1, signs)
 
 
+def _relax(coords: np.ndarray, weights: np.ndarray, steps: int = 300) -> np.ndarray:
+    """Fruchterman–Reingold: linked terms attract by edge weight, all terms repel; unit-box result."""
+    n = len(coords)
+    pos = coords - coords.mean(axis=0)
+    pos = pos / (np.abs(pos).max() or 1.0)
+    k = np.sqrt(4.0 / n)
+    strength = weights / (weights.max() or 1.0)
+    temperature = 0.1
+    for _ in range(steps):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.linalg.norm(delta, axis=2), 1e-3)
+        force = (k * k / distance ** 2 - strength * distance / k)[:, :, None] * delta
+        np.einsum("iij->ij", force)[:] = 0.0
+        move = force.sum(axis=1)
+        length = np.maximum(np.linalg.norm(move, axis=1, keepdims=True), 1e-9)
+        pos = pos + move / length * np.minimum(length, temperature)
+        temperature *= 0.985
+    pos = pos - pos.mean(axis=0)
+    return pos / (np.abs(pos).max() or 1.0)
+
+
 def cooccurrence_network(passages: pd.DataFrame, top_n: int = 30,
                          min_weight: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The top_n most frequent terms (by sentences containing them) and their co-occurrence edges.
@@ -67,7 +89,7 @@ def cooccurrence_network(passages: pd.DataFrame, top_n: int = 30,
     union = counts[:, None] + counts[None, :] - together
     distance = 1.0 - together / np.where(union > 0, union, 1)
     np.fill_diagonal(distance, 0.0)
-    coords = _classical_mds(distance)
+    coords = _relax(_classical_mds(distance), together)
     nodes = pd.DataFrame({"term": top, "x": coords[:, 0], "y": coords[:, 1], "weight": counts.astype(int)})
     edges = pd.DataFrame([(a, b, w) for (a, b), w in pairs.items() if w >= min_weight],
                          columns=EDGE_COLUMNS)

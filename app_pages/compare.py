@@ -65,14 +65,14 @@ with themes_tab:
     profile = dashboard.theme_profile(data["themes"], units)
     chart = charts.theme_profile_chart(profile, lang, order=units)
     common.show_chart(chart, "themes", lang, footer)
-    common.table_downloads(profile, "theme_profile", lang)
+    common.table_downloads(dashboard.localize(profile, lang), "theme_profile", lang)
 
 with terms_tab:
     terms = similarity.distinctive_terms(data["passage_tokens"], units=units)
     chart = charts.distinctive_terms_chart(terms, lang, order=units)
     st.caption(t("compare.terms_method", lang))
     common.show_chart(chart, "distinctive_terms", lang, footer)
-    common.table_downloads(terms, "distinctive_terms", lang)
+    common.table_downloads(dashboard.localize(terms, lang), "distinctive_terms", lang)
 
 st.divider()
 st.subheader(t("compare.present", lang))
