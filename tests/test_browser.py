@@ -1,0 +1,346 @@
+"""The dashboard in a real browser: `streamlit run app.py` as `make run` starts it, driven by Debian's
+chromium through Playwright. Chinese is checked by pixels, because a DOM text assertion passes even
+when every glyph is tofu (FACTS.md). Screenshots go to test-artifacts/, the Compare view to docs/compare.png.
+
+Run alone: .venv/bin/pytest tests/test_browser.py -q   (or -m browser)
+"""
+from __future__ import annotations
+
+import io
+import shutil
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+
+from analytics.i18n import t
+from tests.browser_support import (ROOT, build_tables, chromium, missing_browser_reason, running_server,
+                                   wait_idle, wait_page_ready)
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts"
+DOCS = ROOT / "docs"
+# page -> vega charts rendered on first load (Compare's charts sit in its later tabs)
+PAGES = {"overview": 1, "compare": 0, "similarity": 1, "themes": 2, "figures": 1}
+# The sidebar links the default page (Overview) at "/": Streamlit ignores url_path for default=True,
+# so "/overview" shows a "Page not found" dialog and then runs the default page.
+URLS = {"overview": ""}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# ---- fixtures: one server and one browser for the module ----------------------------------------
+
+@pytest.fixture(scope="module")
+def server():
+    reason = missing_browser_reason()
+    if reason:
+        pytest.skip(f"browser test needs Playwright and /usr/bin/chromium: {reason}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    build_tables()
+    with running_server(log_path=ARTIFACTS / "streamlit.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser_context(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, chromium(playwright) as context:
+        context.set_default_timeout(60_000)
+        yield context
+
+
+@pytest.fixture
+def page(browser_context):
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def open_page(page, server, path: str, charts: int = 0, **query) -> None:
+    url = f"{server.base_url}/{URLS.get(path, path)}"
+    if query:
+        url += "?" + "&".join(f"{k}={quote(str(v), safe=',')}" for k, v in query.items())
+    page.goto(url)
+    try:
+        wait_page_ready(page, charts)
+    except Exception as error:
+        raise AssertionError(f"{url} not ready: {page_problems(page)}") from error
+    assert not page.locator("[data-testid='stException']").count(), page_problems(page)
+    # Streamlit's "Page not found" dialog: the URL names no page, and the default page runs instead.
+    dialog = page.get_by_role("dialog")
+    assert not dialog.count(), f"{url}: {dialog.first.inner_text()!r}"
+
+
+def page_problems(page) -> str:
+    """What the page and the server log say went wrong, for assertion messages."""
+    shown = " | ".join(page.locator("[data-testid='stException'], [data-testid='stAlert']").all_inner_texts())
+    log = (ARTIFACTS / "streamlit.log").read_text(errors="replace").strip().splitlines()[-12:]
+    return f"page shows: {shown or 'nothing'}; server log ends: " + "\n".join(log)
+
+
+def url_query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+# ---- pixels --------------------------------------------------------------------------------------
+
+def image(data: bytes):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def ink(img, threshold: int = 160) -> int:
+    """Number of dark pixels (text) in an image."""
+    return int(img.convert("L").point(lambda v: 255 if v < threshold else 0).histogram()[255])
+
+
+def differing_pixels(a, b, tolerance: int = 40) -> int:
+    """Pixels whose grey level differs by more than `tolerance` (anti-aliasing noise stays below)."""
+    from PIL import ImageChops
+
+    assert a.size == b.size, (a.size, b.size)
+    diff = ImageChops.difference(a.convert("L"), b.convert("L"))
+    return int(diff.point(lambda v: 255 if v > tolerance else 0).histogram()[255])
+
+
+def same_text(a, b) -> bool:
+    """Same glyphs: at most a tenth of the ink differs (sub-pixel placement shifts edges a little)."""
+    return differing_pixels(a, b) <= max(3, 0.1 * max(ink(a), ink(b)))
+
+
+def different_text(a, b) -> bool:
+    """Different glyphs: differing pixels amount to at least half the ink of the darker one."""
+    return differing_pixels(a, b) >= max(20, 0.5 * max(ink(a), ink(b)))
+
+
+def glyph_rects(page, selector: str, text: str) -> list[dict]:
+    """Viewport rectangles of each character of the first element matching `selector` with `text`."""
+    return page.evaluate(
+        """([selector, text]) => {
+            const el = [...document.querySelectorAll(selector)].find(e => e.textContent.trim() === text);
+            if (!el) return null;
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            let node; while ((node = walker.nextNode()) && !node.textContent.trim()) {}
+            const start = node.textContent.indexOf(text);
+            return [...text].map((_, i) => {
+                const range = document.createRange();
+                range.setStart(node, start + i); range.setEnd(node, start + i + 1);
+                const r = range.getBoundingClientRect();
+                return {x: r.x, y: r.y, width: r.width, height: r.height};
+            });
+        }""", [selector, text])
+
+
+def shoot(page, rect: dict) -> "object":
+    """Screenshot of a viewport rectangle, rounded outwards to whole pixels."""
+    clip = {"x": int(rect["x"]), "y": int(rect["y"]), "width": int(rect["width"]) + 1,
+            "height": int(rect["height"]) + 1}
+    return image(page.screenshot(clip=clip))
+
+
+def bar_rows(img) -> tuple[int, list[tuple[int, int]]]:
+    """Horizontal bars of a bar chart PNG: (left edge of the plot, [(top, bottom) of each bar])."""
+    width, height = img.size
+    pixels = img.load()
+
+    def coloured(x, y):
+        r, g, b = pixels[x, y]
+        return max(r, g, b) - min(r, g, b) > 60  # saturated: a bar, not text, grid or background
+
+    counts = [sum(coloured(x, y) for x in range(0, width, 2)) for y in range(height)]
+    rows, top = [], None
+    for y, count in enumerate(counts + [0]):
+        wide = count > width // 8
+        if wide and top is None:
+            top = y
+        elif not wide and top is not None:
+            rows.append((top, y))
+            top = None
+    middle = (rows[0][0] + rows[0][1]) // 2
+    left = next(x for x in range(width) if coloured(x, middle))
+    return left, rows
+
+
+# ---- the tests -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_its_charts(page, server, path):
+    charts = PAGES[path]
+    key = "app.title" if path == "overview" else f"page.{path}"
+    chinese, english = t(key, "zh"), t(key, "en")
+    open_page(page, server, path, charts)
+    assert page.locator("h1").first.inner_text().strip() == chinese
+    page.screenshot(path=ARTIFACTS / f"{path}.png")
+    if path == "compare":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copyfile(ARTIFACTS / "compare.png", DOCS / "compare.png")
+    full_length_screenshot(page, ARTIFACTS / f"{path}_full.png")
+    if path == "compare":
+        for tab in ("industries", "domains", "themes", "terms"):
+            open_page(page, server, path, tab=tab)
+            full_length_screenshot(page, ARTIFACTS / f"compare_{tab}_full.png")
+
+    open_page(page, server, path, charts, lang="en")
+    assert page.locator("h1").first.inner_text().strip() == english
+    full_length_screenshot(page, ARTIFACTS / f"{path}_en_full.png")
+
+    open_page(page, server, path, charts, present=1)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    page.screenshot(path=ARTIFACTS / f"{path}_present.png")
+
+
+def full_length_screenshot(page, path) -> None:
+    """The whole page: Streamlit scrolls inside stMain, so grow the viewport to its content."""
+    size = page.viewport_size
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12_000)})
+    page.wait_for_timeout(500)  # let vega re-layout to the new size
+    page.screenshot(path=path)
+    page.set_viewport_size(size)
+
+
+def test_language_toggle_switches_the_whole_page(page, server):
+    open_page(page, server, "compare")
+    toggle = page.get_by_role("switch", name="English")
+    assert not toggle.is_checked()
+    toggle.check(force=True)
+    page.locator("h1", has_text=t("page.compare", "en")).wait_for()
+    wait_idle(page)
+    assert url_query(page).get("lang") == "en"
+    assert page.get_by_role("tab", name=t("tab.figures", "en")).count() == 1
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    assert t("page.similarity", "en") in nav and t("page.similarity", "zh") not in nav
+
+    page.get_by_role("switch", name="English").uncheck(force=True)
+    page.locator("h1", has_text=t("page.compare", "zh")).wait_for()
+    assert "lang" not in url_query(page)
+
+
+def test_every_tab_click_switches_the_tab(page, server):
+    """One click per tab, in a row: each must show its tab (and write it into the URL)."""
+    open_page(page, server, "compare")
+    for tab in ("industries", "domains", "themes", "terms", "figures"):
+        select_tab(page, tab)
+
+
+def test_compare_follows_the_url_and_the_multiselect(page, server):
+    open_page(page, server, "compare", units="沁源县,岚县,长治经开区")
+    assert page.locator("h4").all_inner_texts() == ["沁源县", "岚县", "长治经开区"]
+
+    page.get_by_role("button", name="Remove 长治经开区").click()
+    page.wait_for_function("() => document.querySelectorAll('h4').length === 2")
+    wait_idle(page)
+    assert page.locator("h4").all_inner_texts() == ["沁源县", "岚县"]
+    assert url_query(page)["units"] == "沁源县,岚县"
+
+    open_page(page, server, "compare", units="岚县,长治经开区")
+    assert page.locator("h4").all_inner_texts() == ["岚县", "长治经开区"]
+
+
+def test_chinese_glyphs_render_in_the_page(page, server):
+    """沁源县 and 柞水县 are both three characters: tofu boxes would make them pixel-identical."""
+    open_page(page, server, "compare", units="沁源县,柞水县")
+    qinyuan = glyph_rects(page, "h4", "沁源县")
+    zhashui = glyph_rects(page, "h4", "柞水县")
+    assert qinyuan and zhashui
+    qin, zha = shoot(page, qinyuan[0]), shoot(page, zhashui[0])
+    xian_a, xian_b = shoot(page, qinyuan[2]), shoot(page, zhashui[2])
+    qin.save(ARTIFACTS / "glyph_qin.png")
+    zha.save(ARTIFACTS / "glyph_zha.png")
+    assert ink(qin) > 30 and ink(zha) > 30, "glyphs are blank"
+    # The same character renders the same, so a difference below is the glyphs', not noise.
+    assert same_text(xian_a, xian_b), "县 renders differently in two headings: comparison is noise"
+    assert different_text(qin, zha), "沁 and 柞 render alike: tofu or missing CJK font"
+
+    # A reference missing glyph in the same style: characters no font has (plane-16 private use).
+    page.evaluate("""() => {
+        const h4 = [...document.querySelectorAll('h4')].find(e => e.textContent.trim() === '沁源县');
+        const probe = h4.cloneNode(true);
+        probe.id = 'tofu-probe';
+        const walker = document.createTreeWalker(probe, NodeFilter.SHOW_TEXT);
+        let node; while ((node = walker.nextNode()) && !node.textContent.trim()) {}
+        node.textContent = '\\u{10FFFD}\\u{10FFFC}\\u{10FFFB}';
+        h4.after(probe);
+    }""")
+    tofu = glyph_rects(page, "#tofu-probe", "\U0010FFFD\U0010FFFC\U0010FFFB")
+    tofu_a, tofu_b = shoot(page, tofu[0]), shoot(page, tofu[1])
+    tofu_a.save(ARTIFACTS / "glyph_tofu.png")
+    assert same_text(tofu_a, tofu_b), "missing glyphs should all render as one box"
+    # Chromium's box is narrower than a CJK glyph's advance; if a font ever made them equal, compare pixels.
+    assert qin.size != tofu_a.size or different_text(qin, tofu_a), "沁 renders as the missing-glyph box"
+
+
+def download_png(page, key: str) -> bytes:
+    """Click the download button with this key ('png_<chart>') and return the downloaded bytes."""
+    button = page.locator(f".st-key-{key} button")
+    button.wait_for(state="visible")
+    wait_idle(page)
+    try:
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+    except Exception as error:
+        raise AssertionError(f"no download from {key}: {page_problems(page)}") from error
+    path = download.value.path()
+    assert download.value.suggested_filename == key.removeprefix("png_") + ".png"
+    return path.read_bytes()
+
+
+def select_tab(page, tab: str, lang: str = "zh") -> None:
+    """Click a Compare tab and wait for the rerun it triggers (the URL gets ?tab=<slug>)."""
+    button = page.get_by_role("tab", name=t(f"tab.{tab}", lang), exact=True)
+    button.click()
+    wait_idle(page)
+    assert button.get_attribute("aria-selected") == "true", f"one click on tab {tab!r} did not select it"
+    assert url_query(page).get("tab", "figures") == tab
+
+
+def open_compare_tab(page, server, units: str, tab: str, charts: int = 1) -> None:
+    open_page(page, server, "compare", units=units)
+    select_tab(page, tab)
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[role=tabpanel]')].filter(p => p.offsetParent)"
+        ".some(p => p.querySelectorAll('.vega-embed canvas, .vega-embed svg.marks').length >= n)",
+        arg=charts)
+    wait_idle(page)
+    assert url_query(page).get("tab") == tab
+
+
+def test_png_download_is_a_2x_image_with_chinese_labels(page, server):
+    """Theme profile on Compare, exported twice with the two units swapped: each label row's pixels
+    must follow its text (沁源县 / 柞水县, both three characters, so tofu would make them equal)."""
+    from analytics.charts import STEP
+
+    exports = []
+    for order in ("沁源县,柞水县", "柞水县,沁源县"):
+        open_compare_tab(page, server, order, "themes")
+        data = download_png(page, "png_themes")
+        assert data.startswith(PNG_SIGNATURE)
+        img = image(data)
+        img.save(ARTIFACTS / f"export_themes_{order.replace(',', '_')}.png")
+        exports.append(img)
+
+    for img in exports:
+        left, rows = bar_rows(img)
+        assert len(rows) == 2, rows
+        assert abs((rows[1][0] - rows[0][0]) - 2 * STEP) <= 1, "bars one step (24 px) apart at scale 2"
+        assert left > 40
+    (left_a, rows_a), (left_b, rows_b) = bar_rows(exports[0]), bar_rows(exports[1])
+    left = min(left_a, left_b) - 4
+
+    def label(img, row):  # a fixed-size box around the bar's middle: one axis label
+        middle = (row[0] + row[1]) // 2
+        return img.crop((0, middle - STEP + 2, left, middle + STEP - 2))
+
+    qinyuan_a, zhashui_a = label(exports[0], rows_a[0]), label(exports[0], rows_a[1])
+    zhashui_b, qinyuan_b = label(exports[1], rows_b[0]), label(exports[1], rows_b[1])
+    qinyuan_a.save(ARTIFACTS / "export_label_qinyuan.png")
+    zhashui_a.save(ARTIFACTS / "export_label_zhashui.png")
+    assert ink(qinyuan_a) > 100 and ink(zhashui_a) > 100, "label rows are blank"
+    assert same_text(qinyuan_a, qinyuan_b), "the same label renders the same"
+    assert same_text(zhashui_a, zhashui_b)
+    assert different_text(qinyuan_a, zhashui_a), "沁源县 and 柞水县 alike in the PNG: tofu"
