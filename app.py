@@ -20,3 +20,5 @@ pages = [
 ]
 common.load_corpus_or_stop(lang)
 st.navigation(pages, position="hidden" if presenting else "sidebar").run()
+if presenting:
+    common.exit_presentation_button(lang)

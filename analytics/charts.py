@@ -112,7 +112,9 @@ def theme_profile_chart(themes: pd.DataFrame, lang: str = "zh",
                 axis=alt.Axis(format="%", tickCount=5)),
         y=alt.Y("unit:N", sort=units, title=None),
         color=alt.Color("theme_label:N", sort=list(rank.index), title=t("legend.theme", lang),
-                        scale=alt.Scale(scheme=category_scheme(len(rank)))),
+                        scale=alt.Scale(scheme=category_scheme(len(rank))),
+                        # below the bars in columns: a side legend taller than a few bars gets cut
+                        legend=alt.Legend(orient="bottom", columns=4, direction="horizontal")),
         order=alt.Order("theme_rank:Q"),
         tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
                  alt.Tooltip("theme_label:N", title=t("legend.theme", lang)),
@@ -149,14 +151,18 @@ def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "
                  alt.Tooltip("b:N", title=t("axis.unit", lang)),
                  alt.Tooltip("cosine:Q", title=t("legend.cosine", lang), format=".3f")],
     )
+    # Cosines between documents of one genre sit far below 1: scale the colours to the largest pair
+    # shown, or every cell is the same pale blue.
+    top = float(cells["cosine"].max()) if len(cells) else 1.0
+    top = top if top > 0 else 1.0
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("cosine:Q", title=t("legend.cosine", lang),
-                        scale=alt.Scale(scheme="blues", domain=[0, 1]),
-                        legend=alt.Legend(format=".1f", gradientLength=160)))
+                        scale=alt.Scale(scheme="blues", domain=[0, top]),
+                        legend=alt.Legend(format=".2f", gradientLength=160)))
     # White on dark cells, dark on light ones, so every value stays legible.
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("cosine:Q", format=".2f"),
-        color=alt.condition(alt.datum.cosine > 0.6, alt.value("white"), alt.value(TEXT_COLOR)))
+        color=alt.condition(alt.datum.cosine > 0.6 * top, alt.value("white"), alt.value(TEXT_COLOR)))
     size = alt.Step(max(STEP, 36))
     chart = alt.layer(rect, text, title=title("chart.similarity.title", lang, "chart.similarity.subtitle"))
     return themed(chart.properties(width=size, height=size))

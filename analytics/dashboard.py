@@ -63,6 +63,14 @@ class Corpus:
     def unit_label(self, unit: str) -> str:
         return unit
 
+    def default_keys(self, level: str, n: int = 30) -> list[str]:
+        """Default similarity keys: comparable units (no provinces, no unknowns), or the largest documents."""
+        if level == "unit":
+            units = self.tables["units"]
+            comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
+            return [u for u in self.unit_options() if u in comparable][:n]
+        return self.tables["documents"].sort_values("n_chars", ascending=False)["doc_id"].tolist()[:n]
+
 
 COMPARABLE_KINDS = ("county", "county_city", "district", "zone", "prefecture")
 
@@ -261,7 +269,9 @@ def unit_caption(units: pd.DataFrame, unit: str, lang: str = "zh") -> str:
 def figures_display(figures: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Figures as shown in tables: formatted value next to the normalized one, evidence last."""
     view = figures.assign(shown=[format_value(v, u) for v, u in zip(figures["value"], figures["unit_of_measure"])],
-                          category=figures["category"].map(lambda c: label("category", c, lang)))
+                          category=figures["category"].map(lambda c: label("category", c, lang)),
+                          value_normalized=[format_value(v, "") for v in figures["value_normalized"]],
+                          year=[str(int(y)) if pd.notna(y) else "" for y in figures["year"]])
     columns = ["unit", "indicator", "shown", "value_normalized", "unit_normalized", "category", "year",
                "is_target", "evidence", "doc_id", "start", "end"]
     return localize(view[columns], lang)
@@ -316,15 +326,47 @@ def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str],
     return localize(table, lang)
 
 
+def place_terms() -> frozenset[str]:
+    """Gazetteer names and short names: they say where, not what, so term lists leave them out."""
+    from analytics.gazetteer import load_gazetteer
+
+    table = load_gazetteer()
+    return frozenset(table["name"]) | frozenset(n for n in table["short_name"] if len(n) >= 2)
+
+
+def without_places(passage_tokens: pd.DataFrame) -> pd.DataFrame:
+    """passage_tokens with place names removed from the token strings."""
+    places = place_terms()
+    return passage_tokens.assign(tokens=[" ".join(t for t in s.split() if t not in places)
+                                         for s in passage_tokens["tokens"]])
+
+
+def distinctive_terms_of(tables: dict[str, pd.DataFrame], units: list[str], top_n: int = 15) -> pd.DataFrame:
+    """The selected units' distinctive terms against each other (place names left out)."""
+    from analytics.similarity import distinctive_terms
+
+    chosen = tables["passage_tokens"][tables["passage_tokens"]["unit"].isin(units)]
+    return distinctive_terms(without_places(chosen), units=units, top_n=top_n)
+
+
 def top_terms(passage_tokens: pd.DataFrame, units: list[str], n: int = 10) -> pd.DataFrame:
-    """Each unit's n most frequent terms: unit, rank, term, count."""
+    """Each unit's n most frequent terms, place names left out: unit, rank, term, count."""
     rows = []
-    chosen = passage_tokens[passage_tokens["unit"].isin(units)]
+    chosen = without_places(passage_tokens[passage_tokens["unit"].isin(units)])
     for unit in units:
         tokens = " ".join(chosen.loc[chosen["unit"] == unit, "tokens"]).split()
         counts = pd.Series(tokens, dtype=str).value_counts().head(n)
         rows += [(unit, rank, term, int(count)) for rank, (term, count) in enumerate(counts.items(), 1)]
     return pd.DataFrame(rows, columns=["unit", "rank", "term", "count"])
+
+
+def top_terms_wide(top: pd.DataFrame) -> pd.DataFrame:
+    """top_terms side by side: one column per unit, 'term (count)' per rank."""
+    if top.empty:
+        return top
+    cells = top.assign(cell=top["term"] + " (" + top["count"].astype(str) + ")")
+    wide = cells.pivot_table(index="rank", columns="unit", values="cell", aggfunc="first")
+    return wide.reindex(columns=list(dict.fromkeys(top["unit"]))).astype(object).fillna("").reset_index(drop=True)
 
 
 def comparable_indicators(figures: pd.DataFrame) -> list[str]:

@@ -11,11 +11,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 LEVELS = {"unit": "unit", "document": "doc_id"}
 ALL_PAIRS_UP_TO = 300  # below this many keys every pair is kept; above, only each row's top k
 TOP_K = 20
+BLOCK_ROWS = 512
+# Terms in more than this share of rows are multiplied as a dense block (BLAS) and the rest as sparse:
+# a sparse product costs about df² per term, so the few very common terms (发展, 产业 …) cost most of
+# it, while as dense columns they cost a few GEMM flops per pair. Capped so the dense block stays small.
+DENSE_DF_SHARE = 0.125
+DENSE_MAX_COLUMNS = 4096
 
 
 def _split(text: str) -> list[str]:
@@ -63,15 +69,43 @@ def pair_similarity(model: TfidfModel, top_k: int | None = None) -> pd.DataFrame
 
     Output columns: level, a, b, cosine. Rows are computed in blocks, never as one dense N x N.
     """
-    n = len(model.keys)
+    return _pairs(model.level, model.keys, model.matrix, top_k)
+
+
+def _row_products(matrix: sparse.csr_matrix):
+    """(lo, hi, dense matrix[lo:hi] @ matrix.T) block by block.
+
+    Common terms go through a dense product and the others through a sparse one (see DENSE_DF_SHARE);
+    the sum is the same cosine as the all-sparse product, up to floating-point rounding (~1e-16).
+    """
+    n, n_terms = matrix.shape
+    df = np.bincount(matrix.indices, minlength=n_terms)
+    common = np.flatnonzero(df > max(2.0, DENSE_DF_SHARE * n))
+    if common.size > DENSE_MAX_COLUMNS:
+        common = np.sort(common[np.argsort(-df[common], kind="stable")[:DENSE_MAX_COLUMNS]])
+    if common.size:
+        rare_mask = np.ones(n_terms, dtype=bool)
+        rare_mask[common] = False
+        dense = matrix[:, common].toarray()
+        rare = matrix[:, np.flatnonzero(rare_mask)].tocsr()
+    else:
+        dense, rare = None, matrix
+    rare_t = rare.T.tocsr()
+    for lo in range(0, n, BLOCK_ROWS):
+        hi = min(n, lo + BLOCK_ROWS)
+        sims = (rare[lo:hi] @ rare_t).toarray()
+        if dense is not None:
+            sims += dense[lo:hi] @ dense.T
+        yield lo, hi, sims
+
+
+def _pairs(level: str, key_list: list[str], matrix: sparse.csr_matrix, top_k: int | None = None) -> pd.DataFrame:
+    n = len(key_list)
     if top_k is None and n > ALL_PAIRS_UP_TO:
         top_k = TOP_K
-    keys = np.array(model.keys, dtype=object)
+    keys = np.array(key_list, dtype=object)
     frames = []
-    block = 512
-    for lo in range(0, n, block):
-        hi = min(n, lo + block)
-        sims = (model.matrix[lo:hi] @ model.matrix.T).toarray()
+    for lo, hi, sims in _row_products(matrix):
         rows = np.arange(hi - lo)
         sims[rows, rows + lo] = -1.0  # exclude self
         if top_k is not None and top_k < n - 1:
@@ -80,7 +114,7 @@ def pair_similarity(model: TfidfModel, top_k: int | None = None) -> pd.DataFrame
             cols = np.tile(np.arange(n), (hi - lo, 1))
         values = np.take_along_axis(sims, cols, axis=1)
         a = np.repeat(keys[lo:hi], cols.shape[1])
-        frames.append(pd.DataFrame({"level": model.level, "a": a, "b": keys[cols.ravel()],
+        frames.append(pd.DataFrame({"level": level, "a": a, "b": keys[cols.ravel()],
                                     "cosine": values.ravel()}))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["level", "a", "b", "cosine"])
@@ -106,7 +140,8 @@ def similarity_matrix(similarity: pd.DataFrame, keys: list[str]) -> pd.DataFrame
 def cluster_order(similarity: pd.DataFrame, keys: list[str]) -> tuple[list[str], list[int]]:
     """Keys in average-linkage hierarchical-clustering order, and a cluster number for each.
 
-    Clusters are cut at distance 0.8 (cosine 0.2), so bands group units that share vocabulary.
+    The tree is cut into about sqrt(n) clusters (2 to 8): documents of one corpus share most of their
+    vocabulary, so a fixed cosine threshold would leave nearly every unit alone.
     """
     if len(keys) < 3:
         return list(keys), [1] * len(keys)
@@ -119,7 +154,7 @@ def cluster_order(similarity: pd.DataFrame, keys: list[str]) -> tuple[list[str],
     condensed = squareform((distance + distance.T) / 2, checks=False)
     tree = optimal_leaf_ordering(linkage(condensed, method="average"), condensed)
     order = leaves_list(tree)
-    clusters = fcluster(tree, t=0.8, criterion="distance")
+    clusters = fcluster(tree, t=max(2, min(8, round(len(keys) ** 0.5))), criterion="maxclust")
     return [keys[i] for i in order], [int(clusters[i]) for i in order]
 
 
@@ -144,43 +179,76 @@ def distinctive_terms(passage_tokens: pd.DataFrame, units: list[str] | None = No
     """
     table = passage_tokens if units is None else passage_tokens[passage_tokens["unit"].isin(units)]
     texts = grouped_tokens(table, "unit")
-    columns = ["unit", "term", "score", "count"]
     if len(texts) < 2:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=["unit", "term", "score", "count"])
     counter = CountVectorizer(analyzer=_split)
-    counts = counter.fit_transform(texts.to_list()).tocsr().astype(np.float64)
-    vocab = counter.get_feature_names_out()
+    counts = counter.fit_transform(texts.to_list()).tocsr()
+    return _distinctive(list(texts.index), counts, counter.get_feature_names_out(), top_n, prior_strength,
+                        min_count)
+
+
+def _distinctive(keys: list[str], counts: sparse.csr_matrix, vocab: np.ndarray, top_n: int,
+                 prior_strength: float, min_count: int) -> pd.DataFrame:
+    """distinctive_terms on a units x terms count matrix (rows in `keys` order).
+
+    Works on the CSR arrays row by row (no sparse indexing, one DataFrame at the end): the same
+    arithmetic, in the same order, as the straightforward version.
+    """
+    columns = ["unit", "term", "score", "count"]
+    counts = counts.astype(np.float64)
     total = np.asarray(counts.sum(axis=0)).ravel()
     alpha = total * prior_strength + 0.01
     alpha0 = alpha.sum()
     n_all = total.sum()
-    frames = []
-    for i, unit in enumerate(texts.index):
-        row = counts[i]
-        idx = row.indices[row.data >= min_count]
-        if idx.size == 0:
+    indptr, indices, data = counts.indptr, counts.indices, counts.data
+    units, terms, scores, found = [], [], [], []
+    for i, unit in enumerate(keys):
+        row_data = data[indptr[i]:indptr[i + 1]]
+        keep = row_data >= min_count
+        if not keep.any():
             continue
-        y_i = np.asarray(row[:, idx].todense()).ravel()
+        idx = indices[indptr[i]:indptr[i + 1]][keep]
+        y_i = row_data[keep]
         y_j = total[idx] - y_i
-        n_i = row.sum()
+        n_i = row_data.sum()
         n_j = n_all - n_i
         a = alpha[idx]
         delta = (np.log((y_i + a) / (n_i + alpha0 - y_i - a))
                  - np.log((y_j + a) / (n_j + alpha0 - y_j - a)))
         z = delta / np.sqrt(1.0 / (y_i + a) + 1.0 / (y_j + a))
         best = np.argsort(-z)[:top_n]
-        frames.append(pd.DataFrame({"unit": unit, "term": vocab[idx[best]], "score": z[best],
-                                    "count": y_i[best].astype(int)}))
-    if not frames:
+        units.append(np.full(best.size, unit, dtype=object))
+        terms.append(vocab[idx[best]])
+        scores.append(z[best])
+        found.append(y_i[best].astype(int))
+    if not units:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.DataFrame({"unit": np.concatenate(units), "term": np.concatenate(terms),
+                        "score": np.concatenate(scores), "count": np.concatenate(found)})
     return out[out["score"] > 0].reset_index(drop=True)
 
 
 def similarity_tables(passage_tokens: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The build's corpus-wide tables: pair similarity of units and of documents, distinctive terms."""
-    frames = [pair_similarity(fit_model(passage_tokens, level)) for level in LEVELS
-              if passage_tokens[LEVELS[level]].nunique() >= 2]
+    """The build's corpus-wide tables: pair similarity of units and of documents, distinctive terms.
+
+    The units' term counts are computed once and serve both the unit-level TF-IDF (TfidfTransformer
+    on them is exactly what fit_model's TfidfVectorizer computes) and the distinctive terms.
+    """
+    frames, distinctive = [], None
+    for level, column in LEVELS.items():
+        if passage_tokens[column].nunique() < 2:
+            continue
+        texts = grouped_tokens(passage_tokens, level)
+        counter = CountVectorizer(analyzer=_split)
+        counts = counter.fit_transform(texts.to_list()).tocsr()
+        matrix = TfidfTransformer(sublinear_tf=True, norm="l2").fit_transform(counts).tocsr()
+        keys = [str(k) for k in texts.index]
+        frames.append(_pairs(level, keys, matrix))
+        if level == "unit":
+            distinctive = _distinctive(list(texts.index), counts, counter.get_feature_names_out(),
+                                       top_n=15, prior_strength=0.05, min_count=2)  # distinctive_terms defaults
     similarity = (pd.concat(frames, ignore_index=True) if frames
                   else pd.DataFrame(columns=["level", "a", "b", "cosine"]))
-    return similarity, distinctive_terms(passage_tokens)
+    if distinctive is None:
+        distinctive = distinctive_terms(passage_tokens)
+    return similarity, distinctive

@@ -15,7 +15,8 @@ from analytics.i18n import t
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
-[data-testid="stHeader"], [data-testid="stDecoration"], footer {display: none !important;}
+[data-testid="stHeader"], [data-testid="stDecoration"], footer, [data-testid="stDownloadButton"],
+[data-testid="stMultiSelect"], [data-testid="stPopover"] {display: none !important;}
 .block-container {max-width: 177.78vh !important; padding: 1.2rem 2.5rem !important;}
 html, body, [class*="css"], .stMarkdown p, .stDataFrame {font-size: 1.22rem !important;}
 h1 {font-size: 2.6rem !important;} h2 {font-size: 2.0rem !important;} h3 {font-size: 1.6rem !important;}
@@ -64,7 +65,10 @@ def tabs(slugs: list[str], lang: str, key: str = "tab"):
     """st.tabs whose active tab is mirrored in the URL (?tab=slug), labelled from ui_strings."""
     labels = [t(f"tab.{slug}", lang) for slug in slugs]
     wanted = url_value(key)
-    default = labels[slugs.index(wanted)] if wanted in slugs else labels[0]
+    # Streamlit counts `default` in the widget's identity: it must not follow the URL after the first
+    # run, or every tab change rebuilds the widget and the next click is lost.
+    default = st.session_state.setdefault(f"default_{key}_{lang}",
+                                          labels[slugs.index(wanted)] if wanted in slugs else labels[0])
     containers = st.tabs(labels, default=default, key=f"w_{key}_{lang}", on_change="rerun")
     active = st.session_state.get(f"w_{key}_{lang}", default)
     set_url(key, slugs[labels.index(active)] if active in labels and active != labels[0] else "")
@@ -78,11 +82,16 @@ def presentation_mode(lang: str) -> bool:
     set_url("present", "1" if on else "")
     if on:
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-        if st.button(t("button.exit_presentation", lang), key="exit_present"):
-            set_url("present", "")
-            del st.session_state["present"]
-            st.rerun()
     return on
+
+
+def exit_presentation_button(lang: str) -> None:
+    """At the foot of the page, out of the 16:9 frame: leave presentation mode."""
+    st.divider()
+    if st.button(t("button.exit_presentation", lang), key="exit_present", type="tertiary"):
+        set_url("present", "")
+        del st.session_state["present"]
+        st.rerun()
 
 
 # ---- the corpus: built tables, shared read-only by every session ----------------------------------
@@ -129,6 +138,7 @@ def select_units(lang: str, key: str = "units", max_units: int = 6) -> list[str]
     wanted = [u for u in url_list(key) if u in options] or data.default_units(max_units)
     chosen = st.multiselect(t("widget.units", lang), options, default=wanted, key=f"w_{key}",
                             max_selections=max_units, format_func=data.unit_label,
+                            placeholder=t("widget.placeholder", lang),
                             help=t("widget.units_help", lang, n=max_units))
     set_url(key, chosen)
     return chosen
@@ -144,7 +154,7 @@ def show_chart(chart, name: str, lang: str, footer: str | None = None, container
 
 def chart_downloads(chart, name: str, lang: str, footer: str | None = None) -> None:
     """PNG (2x) and SVG download buttons; bytes are rendered only when clicked."""
-    left, right, _ = st.columns([1, 1, 6])
+    left, right, _ = st.columns([1, 1, 4], gap="small")
     left.download_button(t("button.download_png", lang), lambda: export.chart_to_png(chart, footer=footer),
                          file_name=f"{name}.png", mime="image/png", key=f"png_{name}")
     right.download_button(t("button.download_svg", lang), lambda: export.chart_to_svg(chart, footer=footer),
@@ -152,7 +162,7 @@ def chart_downloads(chart, name: str, lang: str, footer: str | None = None) -> N
 
 
 def table_downloads(table, name: str, lang: str) -> None:
-    left, right, _ = st.columns([1, 1, 6])
+    left, right, _ = st.columns([1, 1, 4], gap="small")
     left.download_button(t("button.download_csv", lang), lambda: export.table_to_csv(table),
                          file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
     right.download_button(t("button.download_xlsx", lang), lambda: export.table_to_xlsx(table, name),
@@ -206,10 +216,11 @@ def select_keys(level: str, lang: str, max_keys: int = 30) -> list[str]:
         options = data["documents"].sort_values("n_chars", ascending=False)["doc_id"].tolist()
     labels = dashboard.key_labels(data.tables, level)
     url_key = f"keys_{level}"
-    wanted = [k for k in url_list(url_key) if k in options] or options[:max_keys]
+    default = data.default_keys(level, max_keys)
+    wanted = [k for k in url_list(url_key) if k in options] or default
     chosen = st.multiselect(t("widget.keys", lang), options, default=wanted, format_func=labels.get,
-                            key=f"w_{url_key}")
-    set_url(url_key, chosen if chosen != options[:max_keys] else [])
+                            key=f"w_{url_key}", placeholder=t("widget.placeholder", lang))
+    set_url(url_key, chosen if chosen != default else [])
     return chosen
 
 
@@ -238,6 +249,8 @@ def _network(corpus_key: str, units: tuple[str, ...]):
 
 REPORT_MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                "html": "text/html"}
+REPORT_BUTTONS = {"pptx": ("button.build_pptx", "button.download_pptx"),
+                  "html": ("button.build_html", "button.download_html")}
 
 
 def report_button(units: list[str], fmt: str, lang: str) -> None:
@@ -245,12 +258,13 @@ def report_button(units: list[str], fmt: str, lang: str) -> None:
     from analytics.report import build_deck, build_html_report
 
     key = f"report_{fmt}_{lang}_{'|'.join(units)}_{fingerprint()}"
-    if st.button(t(f"button.build_{fmt}", lang), key=f"build_{fmt}"):
+    build_label, download_label = REPORT_BUTTONS[fmt]
+    if st.button(t(build_label, lang), key=f"build_{fmt}"):
         bar = st.progress(0.0)
         builder = build_deck if fmt == "pptx" else build_html_report
         st.session_state[key] = builder(corpus(), units, lang,
                                         lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
     if key in st.session_state:
-        st.download_button(t(f"button.download_{fmt}", lang), st.session_state[key],
+        st.download_button(t(download_label, lang), st.session_state[key],
                            file_name=f"CountyLens_{'_'.join(units)}.{fmt}", mime=REPORT_MIME[fmt],
                            key=f"download_{fmt}", type="primary")

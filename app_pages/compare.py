@@ -35,13 +35,16 @@ with cards_tab:
                     st.metric(getattr(slot, slot_name), "—")
                     continue
                 card = card.iloc[0]
-                st.metric(getattr(slot, slot_name), dashboard.format_value(card.value, card.unit_of_measure),
+                st.metric(getattr(slot, slot_name),
+                          dashboard.format_value(card.value, card.unit_of_measure) + ("*" if card.is_target else ""),
                           help=card.indicator + (f" · {t('status.targets', lang)}" if card.is_target else ""))
                 with st.popover(t("button.evidence", lang)):
                     common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
+    st.caption(t("compare.target_mark", lang))
     st.subheader(t("compare.targets", lang))
     targets = dashboard.figures_view(data["figures"], units, target="target")
-    st.dataframe(dashboard.figures_display(targets, lang), hide_index=True)
+    st.dataframe(dashboard.figures_display(targets, lang).drop(columns=[dashboard.label("col", "is_target", lang)]),
+                 hide_index=True)
     common.table_downloads(dashboard.key_figure_table(data["figures"], units, lang), "key_figures", lang)
 
 with industries_tab:
@@ -68,7 +71,7 @@ with themes_tab:
     common.table_downloads(dashboard.localize(profile, lang), "theme_profile", lang)
 
 with terms_tab:
-    terms = similarity.distinctive_terms(data["passage_tokens"], units=units)
+    terms = dashboard.distinctive_terms_of(data.tables, units)
     chart = charts.distinctive_terms_chart(terms, lang, order=units)
     st.caption(t("compare.terms_method", lang))
     common.show_chart(chart, "distinctive_terms", lang, footer)

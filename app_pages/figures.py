@@ -12,9 +12,10 @@ figures = data["figures"]
 
 left, middle, right = st.columns([3, 2, 1])
 units = left.multiselect(t("widget.units", lang), data.unit_options(), default=common.url_list("fig_units")
-                         and [u for u in common.url_list("fig_units") if u in data.unit_options()], key="w_fig_units")
+                         and [u for u in common.url_list("fig_units") if u in data.unit_options()], key="w_fig_units", placeholder=t("widget.placeholder", lang))
 categories = middle.multiselect(t("widget.categories", lang), sorted(figures["category"].unique()),
-                                format_func=lambda c: label("category", c, lang), key="w_categories")
+                                format_func=lambda c: label("category", c, lang), key="w_categories",
+                                placeholder=t("widget.placeholder", lang))
 target = right.radio(t("widget.target", lang), ["all", "actual", "target"],
                      format_func=lambda v: t(f"filter.{v}", lang), key="w_target")
 search = st.text_input(t("widget.search", lang), value=common.url_value("q"), key="w_search")

@@ -21,9 +21,9 @@ common.table_downloads(dashboard.localize(profile, lang), "theme_shares", lang)
 
 st.subheader(t("themes.top_terms", lang))
 top = dashboard.top_terms(data["passage_tokens"], units, n=10)
-st.dataframe(dashboard.localize(top, lang), hide_index=True)
+st.dataframe(dashboard.top_terms_wide(top), hide_index=True)
+common.table_downloads(dashboard.localize(top, lang), "top_terms", lang)
 
-st.subheader(t("chart.network.title", lang))
 nodes, edges = common.network(tuple(units))
 network_chart = charts.cooccurrence_network_chart(nodes, edges, lang)
 common.show_chart(network_chart, "network", lang, footer)
