@@ -18,17 +18,12 @@ import pandas as pd
 
 from analytics import paths
 from analytics.catalog import describe_documents, read_catalog
-from analytics.clean import clean_document
-from analytics.figures import extract_figures
-from analytics.gazetteer import load_gazetteer
-from analytics.assets import extract_assets
-from analytics.industries import extract_industries
 from analytics.ingest import Rejection, document_paths, load_documents
 from analytics.schema import TABLES
-from analytics.similarity import similarity_tables
-from analytics.themes import theme_shares
-from analytics.tokens import PASSAGE_TOKEN_COLUMNS, passage_tokens
-from analytics.units import find_units
+from analytics.tokens import PASSAGE_TOKEN_COLUMNS  # cheap: the segmenter loads on first use
+
+# The other stages (and scikit-learn, scipy, OpenCC behind them) are imported where they run: an
+# unchanged input is served from the cache without paying 1-2 s of imports (`python -m analytics build`).
 
 PER_DOCUMENT = ["documents", "units", "passages", "passage_tokens", "figures", "industries", "assets"]
 CORPUS_WIDE = ["themes", "similarity", "distinctive_terms"]
@@ -44,6 +39,8 @@ def columns_of(name: str) -> list[str]:
 
 def clean_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """documents (doc_id, file_name, ..., raw_text) -> + clean_text, boilerplate, script, report counts."""
+    from analytics.clean import clean_document
+
     rows = []
     for doc in documents.itertuples(index=False):
         result = clean_document(doc.raw_text)
@@ -57,6 +54,13 @@ def clean_documents(documents: pd.DataFrame) -> pd.DataFrame:
 
 def document_tables(documents: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every per-document table for a batch of ingested documents (raw_text present)."""
+    from analytics.assets import extract_assets
+    from analytics.figures import extract_figures
+    from analytics.gazetteer import load_gazetteer
+    from analytics.industries import extract_industries
+    from analytics.tokens import passage_tokens
+    from analytics.units import find_units
+
     cleaned = clean_documents(documents)
     units, passages = find_units(cleaned, load_gazetteer())
     tables = {
@@ -110,6 +114,9 @@ def merge_units(units: pd.DataFrame) -> pd.DataFrame:
 
 def corpus_tables(per_document: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Per-document tables -> all tables, adding merged units, themes, similarity, distinctive terms."""
+    from analytics.similarity import similarity_tables
+    from analytics.themes import theme_shares
+
     tables = dict(per_document)
     tables["units"] = merge_units(per_document["units"])
     tables["themes"] = theme_shares(per_document["passages"])

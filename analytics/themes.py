@@ -43,10 +43,17 @@ def theme_label(theme: str, lang: str = "zh") -> str:
 
     An unknown key is returned unchanged, so a label never hides data.
     """
-    row = themes().loc[themes()["theme"] == theme]
-    if row.empty:
+    labels = _theme_labels().get(theme)
+    if labels is None:
         return theme
-    return str(row.iloc[0]["theme_en" if lang == "en" else "theme_zh"])
+    return labels[1] if lang == "en" else labels[0]
+
+
+@lru_cache(maxsize=1)
+def _theme_labels() -> dict[str, tuple[str, str]]:
+    """theme key -> (theme_zh, theme_en), first row of each key (charts label every row with it)."""
+    table = themes()
+    return {key: (str(zh), str(en)) for key, zh, en in zip(table["theme"], table["theme_zh"], table["theme_en"])}
 
 
 def theme_hits(passages: pd.DataFrame) -> pd.DataFrame:

@@ -65,12 +65,30 @@ class _Matcher:
     offices: dict[str, str]
     office_end: re.Pattern          # where an office's own name ends: a role, a party organ, punctuation
     display: list[str]
+    name_set: frozenset = frozenset()  # the gazetteer's full names, for membership tests
 
 
 _MATCHERS: dict[str, _Matcher] = {}
 
 
+_FINGERPRINTS: dict[int, tuple[pd.DataFrame, str]] = {}
+
+
 def _fingerprint(gazetteer: pd.DataFrame) -> str:
+    # Hashing every column costs ~20 ms, once per find_units call: per document when the store adds
+    # files one by one. The same (cached, read-only) gazetteer object is hashed once; the entry keeps
+    # the object alive, so its id cannot be reused by another table.
+    known = _FINGERPRINTS.get(id(gazetteer))
+    if known is not None and known[0] is gazetteer:
+        return known[1]
+    key = _hash_gazetteer(gazetteer)
+    if len(_FINGERPRINTS) > 8:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[id(gazetteer)] = (gazetteer, key)
+    return key
+
+
+def _hash_gazetteer(gazetteer: pd.DataFrame) -> str:
     digest = hashlib.sha1()
     for column in ("adcode", "name", "short_name", "level", "kind", "prefecture", "province"):
         digest.update("\x1f".join(map(str, gazetteer[column])).encode())
@@ -130,6 +148,7 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
         offices=dict(zip(offices["prefix"], offices["level"])),
         office_end=re.compile(rf"{alt(roles + organs)}|[^{CJK}]"),
         display=_display_names(gazetteer),
+        name_set=frozenset(gazetteer["name"]),
     )
     _MATCHERS[key] = matcher
     return matcher
@@ -210,6 +229,7 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     """
     g = m.col
     names, levels = g["name"], g["level"]
+    name_set = m.name_set
     full = {x.surface for x in mentions}
     counts = Counter(x.surface for x in mentions)
     areas = {names[r] for x in mentions for r in x.rows if levels[r] != "county"}
@@ -218,7 +238,7 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     head = text.lstrip().split("\n", 1)
     title_end = len(text) - len(text.lstrip()) + len(head[0]) if len(head) == 2 and len(head[0]) <= 40 else 0
     for x in mentions:
-        if len(x.surface) == 2 and x.surface in names and levels[x.rows[0]] == "county":
+        if len(x.surface) == 2 and x.surface in name_set and levels[x.rows[0]] == "county":
             x.rows = [r for r in x.rows if prefectures[r] in areas or x.start < title_end or counts[x.surface] >= 3]
             continue
         x.rows = [r for r in x.rows

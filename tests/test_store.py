@@ -213,7 +213,7 @@ def test_sigkill_inside_a_transaction_leaves_no_half_document(store, stage):
 
 @pytest.mark.parametrize("delay", [0.2, 0.6, 1.1])
 def test_sigkill_at_arbitrary_times_while_adding(store, delay):
-    child = run_child(store.path, "", f"时刻{delay}", count=30)
+    child = run_child(store.path, "", f"时刻{delay}", count=39)  # most a batch adds without a pool
     try:
         line = child.stdout.readline()  # the first commit: the child is now in its add loop
         assert line.startswith("DONE"), child.stderr.read()
@@ -226,5 +226,5 @@ def test_sigkill_at_arbitrary_times_while_adding(store, delay):
         child.kill()
         child.wait(30)
     stored = len(list_documents(open_store(store.path))) - 5
-    assert reported <= stored <= min(reported + 1, 30)  # a commit may land just before its progress line
+    assert reported <= stored <= min(reported + 1, 39)  # a commit may land just before its progress line
     assert_sound(store.path, 5 + stored)
