@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS = ROOT / "docs"
 # page -> vega charts rendered on first load (Compare's charts sit in its later tabs)
-PAGES = {"overview": 1, "compare": 0, "similarity": 1, "themes": 2, "figures": 1}
+PAGES = {"overview": 1, "compare": 0, "similarity": 1, "themes": 2, "figures": 1, "library": 0}
 # The sidebar links the default page (Overview) at "/": Streamlit ignores url_path for default=True,
 # so "/overview" shows a "Page not found" dialog and then runs the default page.
 URLS = {"overview": ""}
@@ -344,3 +344,81 @@ def test_png_download_is_a_2x_image_with_chinese_labels(page, server):
     assert same_text(qinyuan_a, qinyuan_b), "the same label renders the same"
     assert same_text(zhashui_a, zhashui_b)
     assert different_text(qinyuan_a, zhashui_a), "沁源县 and 柞水县 alike in the PNG: tofu"
+
+
+# ---- own documents: upload in the browser, then compare --------------------------------------------
+
+def upload_files(tmp_path) -> list:
+    """Three documents in three formats, each about a county the seeds do not cover."""
+    import docx
+
+    txt = tmp_path / "榆社县.txt"
+    txt.write_bytes("榆社县位于山西省晋中市。榆社县总人口13.5万人，森林覆盖率达到45%，大力发展全域旅游。".encode("gb18030"))
+    html = tmp_path / "洪洞县.html"
+    html.write_text("<html><body><h1>洪洞县文旅融合</h1><p>山西省临汾市洪洞县接待游客1200万人次，"
+                    "洪洞县打造4A级景区3处。<script>alert('x')</script></p></body></html>", encoding="utf-8")
+    document = docx.Document()
+    document.add_paragraph("陕西省商洛市镇安县发展康养产业。镇安县森林覆盖率达到80%，镇安县引进项目12个。")
+    word = tmp_path / "镇安县.docx"
+    document.save(word)
+    return [txt, html, word]
+
+
+def test_upload_three_formats_then_compare_and_remove(page, server, tmp_path):
+    open_page(page, server, "library")
+    files = upload_files(tmp_path)
+    page.locator("input[type=file]").set_input_files([str(f) for f in files])
+    page.get_by_role("button", name=t("button.add_documents", "zh", n=3)).click()
+    page.locator("[data-testid='stAlert']", has_text=t("library.added", "zh", n=3)).wait_for(timeout=120_000)
+    wait_idle(page)
+    assert "alert('x')" not in page.locator("[data-testid='stAlertContainer']").all_inner_texts().__str__()
+
+    open_page(page, server, "compare", units="榆社县,洪洞县,镇安县")
+    assert page.locator("h4").all_inner_texts() == ["榆社县", "洪洞县", "镇安县"]
+    metrics = " ".join(page.locator("[data-testid='stMetricValue']").all_inner_texts())
+    assert "13.5万人" in metrics and "80%" in metrics
+
+    # they are in the store file, not in the session: a new session (or a restarted server) sees them
+    from analytics.dashboard import store_path
+    from analytics.store import list_documents, open_store
+
+    assert {f.name for f in files} <= set(list_documents(open_store(store_path()))["file_name"])
+
+
+def test_ten_sessions_read_and_add_at_once(browser_context, server, tmp_path):
+    """Ten browser sessions on loopback: five read pages, five add a document each, all at once."""
+    import time
+
+    pages = [browser_context.new_page() for _ in range(10)]
+    errors: list[str] = []
+    for p in pages:
+        p.on("pageerror", lambda error: errors.append(str(error)))
+    started = time.perf_counter()
+    readers, writers = pages[:5], pages[5:]
+    for i, p in enumerate(readers):
+        p.goto(f"{server.base_url}/{['compare', 'similarity', 'themes', 'figures', ''][i]}", wait_until="commit")
+    for p in writers:
+        p.goto(f"{server.base_url}/library", wait_until="commit")
+    for i, p in enumerate(writers):
+        p.locator("input[type=file]").wait_for(timeout=120_000)
+        name = tmp_path / f"load_{i}.txt"
+        name.write_text(f"山西省晋中市平遥县第{i}号文件。平遥县游客{100 + i}万人次，古城旅游。", encoding="utf-8")
+        p.locator("input[type=file]").set_input_files(str(name))
+    for p in writers:
+        p.get_by_role("button", name=t("button.add_documents", "zh", n=1)).click()
+    for p in [*readers, *writers]:
+        wait_page_ready(p, timeout=180_000)
+    for p in writers:
+        p.locator("[data-testid='stAlert']", has_text=t("library.added", "zh", n=1)).wait_for(timeout=180_000)
+    elapsed = time.perf_counter() - started
+    problems = [p.locator("[data-testid='stException']").count() for p in pages]
+    print(f"\nten sessions: {elapsed:.1f}s until every page answered and every document was added")
+    assert errors == [] and problems == [0] * 10
+
+    from analytics.store import list_documents, open_store
+    from analytics.dashboard import store_path
+
+    stored = set(list_documents(open_store(store_path()))["file_name"])
+    assert {f"load_{i}.txt" for i in range(5)} <= stored
+    for p in pages:
+        p.close()
