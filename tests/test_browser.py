@@ -245,6 +245,9 @@ def test_compare_follows_the_url_and_the_multiselect(page, server):
 def test_chinese_glyphs_render_in_the_page(page, server):
     """沁源县 and 柞水县 are both three characters: tofu boxes would make them pixel-identical."""
     open_page(page, server, "compare", units="沁源县,柞水县")
+    # measure only once the layout has stopped moving (cards and charts below still settle)
+    page.wait_for_timeout(1500)
+    wait_idle(page)
     qinyuan = glyph_rects(page, "h4", "沁源县")
     zhashui = glyph_rects(page, "h4", "柞水县")
     assert qinyuan and zhashui
