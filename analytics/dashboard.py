@@ -129,6 +129,12 @@ def key_figures(figures: pd.DataFrame, units: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
 
 
+def card_label(card) -> str:
+    """A key-figure card's label: the document's own indicator, with its year when stated."""
+    year = f" · {int(card.year)}" if pd.notna(card.year) else ""
+    return f"{card.indicator}{year}"
+
+
 def format_value(value: float, unit_of_measure: str) -> str:
     """A figure as an analyst writes it: 18.7万人, 76%, 163.92亿元."""
     if pd.isna(value):

@@ -28,16 +28,16 @@ with cards_tab:
         row = cards[cards["slot"] == slot.slot]
         if row.empty:
             continue
+        st.markdown(f"**{getattr(slot, slot_name)}**")
         for column, unit in zip(st.columns(len(units)), units):
             card = row[row["unit"] == unit]
+            if card.empty:
+                column.caption("—")  # an empty cell stays small: the row is about the units that have it
+                continue
+            card = card.iloc[0]
             with column.container(border=True):
-                if card.empty:
-                    st.metric(getattr(slot, slot_name), "—")
-                    continue
-                card = card.iloc[0]
-                st.metric(getattr(slot, slot_name),
-                          dashboard.format_value(card.value, card.unit_of_measure) + ("*" if card.is_target else ""),
-                          help=card.indicator + (f" · {t('status.targets', lang)}" if card.is_target else ""))
+                st.metric(dashboard.card_label(card),
+                          dashboard.format_value(card.value, card.unit_of_measure) + ("*" if card.is_target else ""))
                 with st.popover(t("button.evidence", lang)):
                     common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
     st.caption(t("compare.target_mark", lang))
