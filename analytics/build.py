@@ -112,15 +112,19 @@ def merge_units(units: pd.DataFrame) -> pd.DataFrame:
     return merged.reset_index()[TABLES["units"]]
 
 
-def corpus_tables(per_document: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Per-document tables -> all tables, adding merged units, themes, similarity, distinctive terms."""
+def corpus_tables(per_document: dict[str, pd.DataFrame], counts: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Per-document tables -> all tables, adding merged units, themes, similarity, distinctive terms.
+
+    `counts`, when a dict, receives the term counts of each similarity level (`LevelCounts`): the store
+    keeps them to update the tables incrementally after a change (analytics.store.load_tables).
+    """
     from analytics.similarity import similarity_tables
     from analytics.themes import theme_shares
 
     tables = dict(per_document)
     tables["units"] = merge_units(per_document["units"])
     tables["themes"] = theme_shares(per_document["passages"])
-    tables["similarity"], tables["distinctive_terms"] = similarity_tables(per_document["passage_tokens"])
+    tables["similarity"], tables["distinctive_terms"] = similarity_tables(per_document["passage_tokens"], counts)
     return tables
 
 

@@ -26,8 +26,33 @@ Layout (one row is what the table is named for):
 * `corpus_cache` — the corpus-wide tables (merged units, themes, similarity, distinctive terms) as
   Parquet blobs, keyed by `corpus_key`: a hash of the code and data files and of the set of doc_ids with
   their near-duplicate flags. An unchanged corpus loads without recomputing them.
+* `corpus_cache` also keeps, under the same key, what an update needs: `_counts:unit` and
+  `_counts:document` (the term counts of `analytics.similarity.LevelCounts`, npz) and `_state` (JSON:
+  the code fingerprint, each document's near-duplicate flag and units, the refit counters).
 * `meta` — store id, schema version, a generation counter bumped by every write (`store_fingerprint`),
-  whether the seeds were added, the recorded dtypes.
+  whether the seeds were added, the recorded dtypes, `corpus_refit` (per similarity level: keys at the
+  last full fit of its pair table and keys changed since).
+
+Corpus-wide tables after a change (`load_tables`). When the cached tables belong to another set of
+documents (same code), only what the added/removed documents (or changed near-duplicate flags) touch
+is recomputed; the affected units are those the changed documents mention:
+* merged units and themes are per unit: the affected units' rows are recomputed, the others reused —
+  exact;
+* term counts per unit and per document (`LevelCounts`) are recounted for the affected keys only and
+  merged into the sorted vocabulary — exactly the counts a full fit gives, so the TF-IDF rows (idf
+  included) are exact too;
+* distinctive terms: the pooled prior changes a little with every document, so they are recomputed for
+  every unit (vectorised, ~0.1 s at N = 3,000) — exact, no drift;
+* similarity (top-k rows, above `similarity.ALL_PAIRS_UP_TO` keys): the affected rows are recomputed
+  against all rows (exact); another row's list only takes in an affected key whose cosine beats its
+  k-th, and is recomputed itself when it held an affected key that left or lost cosine. The other rows'
+  cosines keep the idf of when they were computed (the drift of one document in N is ~1/N in idf);
+  when more than REFIT_SHARE (10 %) of a level's keys changed since its last full fit, the level's pair
+  table is recomputed in full (exact again) and the counter, recorded in meta `corpus_refit`, resets.
+  Small corpora (every pair kept) are always recomputed in full.
+Other code or data (another code fingerprint), missing counts or a level that had < 2 keys: everything
+is recomputed. Within one process the per-document tables are also read incrementally
+(`_per_document_cached`): only the rows of documents added since the last load are read.
 
 Test hook: with the environment variable `COUNTYLENS_STORE_TEST_PAUSE=STAGE[@N]`, the process prints
 `PAUSED STAGE doc_id` on stdout and sleeps inside the N-th document transaction (default 1) after
@@ -41,6 +66,7 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -515,10 +541,19 @@ def _with_flags(documents: pd.DataFrame) -> pd.DataFrame:
                             near_duplicate_jaccard=documents["near_duplicate_jaccard"].astype("float64"))
 
 
-def _select(conn: sqlite3.Connection, table: str, columns: list[str], dtypes: dict) -> pd.DataFrame:
-    """A stored table as a DataFrame in insertion order, its recorded dtypes restored."""
-    cursor = conn.execute(f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)} ORDER BY rowid")
+def _select(conn: sqlite3.Connection, table: str, columns: list[str], dtypes: dict,
+            doc_ids: list[str] | None = None) -> pd.DataFrame:
+    """A stored table as a DataFrame in insertion order, its recorded dtypes restored (only the rows of
+    `doc_ids` when given)."""
+    where, params = "", ()
+    if doc_ids is not None:
+        where, params = f" WHERE doc_id IN ({', '.join('?' * len(doc_ids))})", tuple(doc_ids)
+    cursor = conn.execute(f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)}{where} ORDER BY rowid", params)
     frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    return _restore_dtypes(frame, table, dtypes)
+
+
+def _restore_dtypes(frame: pd.DataFrame, table: str, dtypes: dict) -> pd.DataFrame:
     for column, dtype in dtypes.get(table, {}).items():
         if column in frame and str(frame[column].dtype) != dtype:
             try:
@@ -528,26 +563,95 @@ def _select(conn: sqlite3.Connection, table: str, columns: list[str], dtypes: di
     return frame
 
 
-def read_per_document(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
-    """Every per-document table as stored (documents without raw bytes and signatures)."""
-    from analytics.build import columns_of
-
-    dtypes = json.loads(_meta(conn, "dtypes", "{}"))
+def _read_raw(conn: sqlite3.Connection, dtypes: dict, doc_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The per-document tables as stored, feature tables with their doc_id column."""
     doc_columns = [*TABLES["documents"], *STORE_DOCUMENT_COLUMNS]
-    tables = {"documents": _with_flags(_select(conn, "documents", doc_columns, dtypes))}
+    tables = {"documents": _with_flags(_select(conn, "documents", doc_columns, dtypes, doc_ids))}
     for name in FEATURE_TABLES:
-        frame = _select(conn, name, _feature_columns(name), dtypes)
-        tables[name] = frame[columns_of(name)]  # units carry doc_id only in the store
+        tables[name] = _select(conn, name, _feature_columns(name), dtypes, doc_ids)
     return tables
 
 
-def corpus_key(documents: pd.DataFrame) -> str:
-    """Hash of the code and data files and of the doc_ids with their near-duplicate flags."""
+def _project(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Stored tables -> the build's columns (units carry doc_id only in the store); copies."""
+    from analytics.build import columns_of
+
+    out = {"documents": raw["documents"].copy()}
+    for name in FEATURE_TABLES:
+        out[name] = raw[name][columns_of(name)].copy()
+    return out
+
+
+def read_per_document(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
+    """Every per-document table as stored (documents without raw bytes and signatures)."""
+    return _project(_read_raw(conn, json.loads(_meta(conn, "dtypes", "{}"))))
+
+
+# Per process: the per-document tables last read from each store, with the generation they were read
+# at. A later load reads only the rows of documents added since (features are insert-only and in rowid
+# order), drops removed documents and refreshes the near-duplicate flags (the only column updated in
+# place); any doubt (other dtypes, another order) reads everything again.
+_PER_DOCUMENT_CACHE: dict[tuple[str, str], dict] = {}
+_PER_DOCUMENT_LOCK = threading.Lock()
+
+
+def _per_document_cached(store: Store, conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
+    """read_per_document, inside the caller's read transaction, reusing what this process read before."""
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation', 'dtypes')"))
+    ident = (str(Path(store.path).resolve()), meta.get("store_id", ""))
+    generation, dtypes_text = meta.get("generation", "0"), meta.get("dtypes", "{}")
+    dtypes = json.loads(dtypes_text)
+    with _PER_DOCUMENT_LOCK:
+        entry = _PER_DOCUMENT_CACHE.get(ident)
+    if entry is not None and entry["dtypes"] == dtypes_text:
+        if entry["generation"] == generation:
+            return _project(entry["raw"])
+        raw = _read_changes(conn, entry["raw"], dtypes)
+    else:
+        raw = None
+    if raw is None:
+        raw = _read_raw(conn, dtypes)
+    with _PER_DOCUMENT_LOCK:
+        _PER_DOCUMENT_CACHE[ident] = {"generation": generation, "dtypes": dtypes_text, "raw": raw}
+    return _project(raw)
+
+
+def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame], dtypes: dict
+                  ) -> dict[str, pd.DataFrame] | None:
+    """`raw` (tables read earlier) brought up to date: new documents read, removed ones dropped."""
+    rows = conn.execute("SELECT doc_id, near_duplicate_of, near_duplicate_jaccard FROM documents "
+                        "ORDER BY rowid").fetchall()
+    current = [r[0] for r in rows]
+    before = raw["documents"]["doc_id"].tolist()
+    present = set(current)
+    kept = [d for d in before if d in present]
+    known = set(before)
+    added = [d for d in current if d not in known]
+    if kept + added != current:
+        return None
+    fresh = _read_raw(conn, dtypes, added) if added else None
+    out = {}
+    for name, frame in raw.items():
+        if len(kept) < len(before):
+            frame = frame[frame["doc_id"].isin(present)]
+        if fresh is not None and len(fresh[name]):
+            frame = pd.concat([frame, fresh[name]], ignore_index=True) if len(frame) else fresh[name]
+        out[name] = _restore_dtypes(frame.reset_index(drop=True), name, dtypes)
+    flags = pd.DataFrame(rows, columns=["doc_id", "near_duplicate_of", "near_duplicate_jaccard"]).set_index("doc_id")
+    documents = out["documents"]
+    documents["near_duplicate_of"] = documents["doc_id"].map(flags["near_duplicate_of"])
+    documents["near_duplicate_jaccard"] = documents["doc_id"].map(flags["near_duplicate_jaccard"])
+    out["documents"] = _with_flags(documents)
+    return out
+
+
+def corpus_key(documents: pd.DataFrame, code: str | None = None) -> str:
+    """Hash of the code and data files (`code`, computed if None) and of the doc_ids with their flags."""
     import hashlib
 
     from analytics.build import code_and_data_fingerprint
 
-    digest = hashlib.sha256(code_and_data_fingerprint().encode())
+    digest = hashlib.sha256((code or code_and_data_fingerprint()).encode())
     flags = documents["near_duplicate_of"].fillna("") if len(documents) else []
     for doc_id, flag in sorted(zip(documents["doc_id"], flags)):
         digest.update(f"{doc_id}:{flag}\n".encode())
@@ -560,35 +664,146 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+_STATE = "_state"  # JSON: code fingerprint, documents with flags, each document's units, refit counters
+_COUNTS = "_counts:"  # + level: the LevelCounts of the last load (npz)
+REFIT_SHARE = 0.10  # refit a level's pair table in full once this share of its keys changed since the last
+
+
 def load_tables(store: Store) -> dict[str, pd.DataFrame]:
     """Every table of the stored corpus, as `analytics.build.build` returns them for a folder.
 
     Per-document tables are concatenated in the order documents were added (documents also carry
     source, added_at, near_duplicate_of, near_duplicate_jaccard); units are merged across documents;
     themes, similarity and distinctive terms are computed without the near-duplicates' passages (see
-    analytics.hygiene) and cached in the store under `corpus_key`, so an unchanged corpus loads them
-    without recomputing. All tables come from one read snapshot, even while a writer adds documents.
+    analytics.hygiene) and cached in the store under `corpus_key`, so an unchanged corpus loads without
+    recomputing them. After documents were added or removed, the cached tables of the previous corpus
+    are refreshed incrementally (`_refresh`, see the section "Corpus-wide tables after a change" of
+    the module docstring). All tables come from one read snapshot, even while a writer adds documents.
     """
-    from analytics.build import corpus_tables
+    from analytics.build import code_and_data_fingerprint
 
+    code = code_and_data_fingerprint()
     with _connect(store) as conn:
         conn.execute("BEGIN")  # one snapshot for every table: a concurrent add is either all seen or not
-        per_document = read_per_document(conn)
-        key = corpus_key(per_document["documents"])
+        per_document = _per_document_cached(store, conn)
+        key = corpus_key(per_document["documents"], code)
         cached = dict(conn.execute("SELECT table_name, data FROM corpus_cache WHERE key = ?", (key,)).fetchall())
+        previous = {}
+        if not set(CORPUS_CACHED) <= set(cached):
+            stored: dict[str, dict] = {}
+            for other, name, data in conn.execute("SELECT key, table_name, data FROM corpus_cache WHERE key <> ?",
+                                                  (key,)):
+                stored.setdefault(other, {})[name] = data
+            previous = next((tables for tables in stored.values() if _STATE in tables), {})
+            doc_units = conn.execute("SELECT DISTINCT doc_id, unit FROM units").fetchall()
         conn.execute("COMMIT")
     if set(CORPUS_CACHED) <= set(cached):
         corpus = {name: pd.read_parquet(io.BytesIO(cached[name])) for name in CORPUS_CACHED}
         return {**per_document, **corpus}
-    computed = corpus_tables(hygiene.corpus_statistics_input(per_document))
-    corpus = {name: computed[name] for name in CORPUS_CACHED}
-    _write_cache(store, key, corpus)
+    units_of: dict[str, list[str]] = {}
+    for doc_id, unit in doc_units:
+        units_of.setdefault(doc_id, []).append(unit)
+    documents = per_document["documents"]
+    state = {"code": code, "docs": dict(zip(documents["doc_id"], documents["near_duplicate_of"].fillna(""))),
+             "units_of": units_of}
+    statistics = hygiene.corpus_statistics_input(per_document)
+    corpus, counts = None, {}
+    if previous and set(CORPUS_CACHED) | {_STATE} <= set(previous):
+        corpus, counts = _refresh(per_document, statistics, previous, state)
+    if corpus is None:
+        corpus, counts = _full(statistics, state)
+    _write_cache(store, key, corpus, counts, state)
     return {**per_document, **corpus}
 
 
-def _write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame]) -> None:
+def _full(statistics: dict[str, pd.DataFrame], state: dict) -> tuple[dict, dict]:
+    """Every corpus-wide table from scratch (build.corpus_tables), the level counts kept for updates."""
+    from analytics.build import corpus_tables
+
+    counts: dict = {}
+    computed = corpus_tables(statistics, counts=counts)
+    state["refit"] = {level: {"keys_at_fit": len(c.keys), "changed": 0} for level, c in counts.items()}
+    return {name: computed[name] for name in CORPUS_CACHED}, counts
+
+
+def _replace_rows(previous: pd.DataFrame, fresh: pd.DataFrame, affected: set[str], by: str) -> pd.DataFrame:
+    """previous without the rows of `affected` values of `by`, plus `fresh`, in `by` order (stable)."""
+    kept = previous[~previous[by].astype(str).isin(affected)]
+    table = pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)
+    return table.sort_values(by, kind="stable", ignore_index=True)
+
+
+def _refresh(per_document: dict[str, pd.DataFrame], statistics: dict[str, pd.DataFrame], previous: dict,
+             state: dict) -> tuple[dict | None, dict]:
+    """The corpus-wide tables of the previous corpus updated for the documents added or removed since.
+
+    Returns (None, {}) when an update cannot be made (other code, missing level counts): then the
+    caller recomputes everything.
+    """
+    from analytics.build import merge_units
+    from analytics.similarity import LEVELS, LevelCounts, _pairs, unit_distinctive, update_counts, update_pairs
+    from analytics.themes import theme_shares
+
+    old = json.loads(previous[_STATE])
+    if old.get("code") != state["code"]:
+        return None, {}
+    old_docs, new_docs = old["docs"], state["docs"]
+    changed = set(old_docs) ^ set(new_docs)
+    changed |= {d for d in set(old_docs) & set(new_docs) if bool(old_docs[d]) != bool(new_docs[d])}
+    affected_units = {u for d in changed for u in [*old["units_of"].get(d, []), *state["units_of"].get(d, [])]}
+    levels = {"unit": affected_units, "document": changed}
+    old_counts = {}
+    for level in old.get("refit", {}):
+        blob = previous.get(_COUNTS + level)
+        if blob is None:
+            return None, {}
+        old_counts[level] = LevelCounts.from_bytes(blob)
+    tables = {name: pd.read_parquet(io.BytesIO(previous[name])) for name in ("units", "themes", "similarity")}
+    corpus = {}
+    units = per_document["units"]
+    corpus["units"] = _replace_rows(tables["units"], merge_units(units[units["unit"].isin(affected_units)]),
+                                    affected_units, "unit")
+    passages = statistics["passages"]
+    corpus["themes"] = _replace_rows(tables["themes"],
+                                     theme_shares(passages[passages["unit"].isin(affected_units)]),
+                                     affected_units, "unit")
+    tokens = statistics["passage_tokens"]
+    counts, frames, refit = {}, [], {}
+    for level, column in LEVELS.items():
+        if tokens[column].nunique() < 2:
+            continue
+        if level not in old_counts:
+            return None, {}  # a level that had fewer than two keys: simplest to start over
+        counts[level] = update_counts(old_counts[level], tokens, {str(k) for k in levels[level]})
+        record = dict(old["refit"][level])
+        record["changed"] += len(levels[level])
+        matrix = counts[level].tfidf()
+        level_table = tables["similarity"][tables["similarity"]["level"] == level]
+        if record["changed"] > REFIT_SHARE * max(record["keys_at_fit"], 1):
+            frames.append(_pairs(level, counts[level].keys, matrix))
+            record = {"keys_at_fit": len(counts[level].keys), "changed": 0}
+        else:
+            table, recomputed = update_pairs(level, counts[level].keys, matrix, level_table,
+                                             {str(k) for k in levels[level]})
+            frames.append(table)
+            if recomputed == len(counts[level].keys):  # a small corpus: every pair recomputed, exact
+                record = {"keys_at_fit": len(counts[level].keys), "changed": 0}
+        refit[level] = record
+    state["refit"] = refit
+    corpus["similarity"] = (pd.concat(frames, ignore_index=True) if frames
+                            else pd.DataFrame(columns=["level", "a", "b", "cosine"]))
+    corpus["distinctive_terms"] = (unit_distinctive(counts["unit"]) if "unit" in counts
+                                   else pd.DataFrame(columns=["unit", "term", "score", "count"]))
+    return corpus, counts
+
+
+def _write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame], counts: dict | None = None,
+                 state: dict | None = None) -> None:
     """Replace the cached corpus tables; a busy store only means the next load recomputes them."""
     blobs = [(key, name, _to_parquet(frame)) for name, frame in corpus.items()]
+    blobs += [(key, _COUNTS + level, c.to_bytes()) for level, c in (counts or {}).items()]
+    if state is not None:
+        blobs.append((key, _STATE, json.dumps(state, ensure_ascii=False).encode("utf-8")))
     try:
         with _connect(store) as conn:
             conn.execute("PRAGMA busy_timeout = 2000")
@@ -596,6 +811,8 @@ def _write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame]) -> Non
                 conn.execute("DELETE FROM corpus_cache WHERE key <> ?", (key,))
                 conn.executemany("INSERT OR REPLACE INTO corpus_cache (key, table_name, data) VALUES (?, ?, ?)",
                                  blobs)
+                if state is not None:
+                    _set_meta(conn, "corpus_refit", json.dumps(state.get("refit", {}), sort_keys=True))
     except sqlite3.OperationalError as error:
         print(f"corpus cache not written: {error}", file=sys.stderr)
 

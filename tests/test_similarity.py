@@ -73,3 +73,41 @@ def test_distinctive_terms_for_more_than_two_units():
 def test_distinctive_terms_respect_the_selection():
     table = distinctive_terms(BAGS, units=["甲县", "丙县"], min_count=1)
     assert set(table["unit"]) == {"甲县", "丙县"}
+
+
+def test_update_counts_equals_counting_the_whole_corpus():
+    from analytics.similarity import level_counts, update_counts
+
+    before = BAGS.iloc[:3]
+    after = pd.concat([BAGS, tokens_table({"戊县": "新词 煤炭 旅游"}).assign(passage_id=9, doc_id="d9")])
+    after = after[after["unit"] != "乙县"]  # one unit gone (its only term 木耳 with it), one new
+    updated = update_counts(level_counts(before, "unit"), after, {"乙县", "丁县", "戊县"})
+    full = level_counts(after, "unit")
+    assert updated.keys == full.keys and list(updated.vocab) == list(full.vocab)
+    assert (updated.counts != full.counts).nnz == 0
+    assert (updated.tfidf() != full.tfidf()).nnz == 0
+
+
+def test_update_pairs_recomputes_affected_rows_and_lets_them_into_others_top_k(monkeypatch):
+    from analytics import similarity
+    from analytics.similarity import _pairs, level_counts, update_pairs
+
+    monkeypatch.setattr(similarity, "ALL_PAIRS_UP_TO", 3)  # 30 keys take the top-k path
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(40)]
+    bags = {f"u{i:02d}": " ".join(rng.choice(words, 12)) for i in range(30)}
+    old = level_counts(tokens_table(bags), "unit")
+    previous = _pairs("unit", old.keys, old.tfidf(), top_k=4)
+    bags["u03"] = bags["u07"]  # u03 now equals u07: it must enter u07's list
+    del bags["u11"]
+    new = level_counts(tokens_table(bags), "unit")
+    table, recomputed = update_pairs("unit", new.keys, new.tfidf(), previous, {"u03", "u11"}, top_k=4)
+    exact = _pairs("unit", new.keys, new.tfidf(), top_k=4)
+    assert 2 <= recomputed < len(new.keys)
+    assert "u11" not in set(table["a"]) | set(table["b"])
+    assert (table.groupby("a").size() == 4).all() and len(table) == len(exact)
+    assert neighbours(table, "u07", 1)["b"].tolist() == ["u03"]
+    mine = table[table["a"] == "u03"].sort_values("b").reset_index(drop=True)
+    full = exact[exact["a"] == "u03"].sort_values("b").reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, full)

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -228,3 +229,68 @@ def test_sigkill_at_arbitrary_times_while_adding(store, delay):
     stored = len(list_documents(open_store(store.path))) - 5
     assert reported <= stored <= min(reported + 1, 39)  # a commit may land just before its progress line
     assert_sound(store.path, 5 + stored)
+
+
+def _full_recompute(store) -> dict[str, pd.DataFrame]:
+    from analytics import hygiene
+    from analytics.build import corpus_tables
+
+    with store_module._connect(store) as conn:
+        return corpus_tables(hygiene.corpus_statistics_input(store_module.read_per_document(conn)))
+
+
+def test_corpus_tables_are_refreshed_incrementally_then_refit_exactly(store, monkeypatch):
+    import json
+
+    from analytics import similarity
+
+    monkeypatch.setattr(similarity, "ALL_PAIRS_UP_TO", 3)  # the seeds' few units take the top-k path
+    monkeypatch.setattr(similarity, "TOP_K", 3)
+    monkeypatch.setattr(store_module, "REFIT_SHARE", 100.0)  # no periodic refit yet
+    load_tables(store)
+    doc_id = add_files(store, [("岚县.txt", UPLOAD)]).added[0]
+    monkeypatch.setattr(store_module, "_full", lambda *_: pytest.fail("recomputed from scratch"))
+    loaded = load_tables(store)
+    full = _full_recompute(store)
+    for name in ("units", "themes", "distinctive_terms"):  # per unit, or recomputed vectorised: exact
+        columns = list(full[name].columns)
+        pd.testing.assert_frame_equal(sorted_frame(loaded[name], columns), sorted_frame(full[name], columns))
+    new_units = set(loaded["passages"].loc[loaded["passages"]["doc_id"] == doc_id, "unit"])
+    affected = new_units | {doc_id}
+    assert affected
+    pick = lambda t: t[t["a"].isin(affected)].sort_values(["a", "b"]).reset_index(drop=True)  # noqa: E731
+    mine, exact = pick(loaded["similarity"]), pick(full["similarity"])
+    assert mine[["a", "b"]].equals(exact[["a", "b"]])
+    assert np.allclose(mine["cosine"], exact["cosine"], atol=1e-9, rtol=0)  # the affected rows are exact
+    assert (loaded["similarity"].groupby(["level", "a"]).size() == 3).all()
+    # other rows keep their neighbours, scored with the idf of the last fit: close, not exact
+    both = loaded["similarity"].merge(full["similarity"], on=["level", "a", "b"])
+    assert (both["cosine_x"] - both["cosine_y"]).abs().max() < 0.05
+    refit = json.loads(sqlite3.connect(store.path).execute(
+        "SELECT value FROM meta WHERE key = 'corpus_refit'").fetchone()[0])
+    assert refit["unit"]["changed"] >= len(new_units) and refit["document"]["changed"] == 1
+
+    monkeypatch.setattr(store_module, "REFIT_SHARE", 0.0)  # the next change passes the share: refit
+    remove_document(store, doc_id)
+    loaded, full = load_tables(store), _full_recompute(store)
+    for name in ("units", "themes", "similarity", "distinctive_terms"):
+        columns = list(full[name].columns)
+        pd.testing.assert_frame_equal(sorted_frame(loaded[name], columns), sorted_frame(full[name], columns),
+                                      obj=name)
+
+
+def test_per_document_tables_are_read_incrementally_within_a_process(store):
+    load_tables(store)
+    doc_id = add_files(store, [("岚县.txt", UPLOAD)]).added[0]
+    cached = load_tables(store)
+    with store_module._connect(store) as conn:
+        fresh = store_module.read_per_document(conn)
+    for name in ["documents", *[n for n in FEATURE_TABLES if n != "units"]]:
+        pd.testing.assert_frame_equal(cached[name], fresh[name], obj=name)
+    remove_document(store, doc_id)
+    cached = load_tables(store)
+    with store_module._connect(store) as conn:
+        fresh = store_module.read_per_document(conn)
+    assert doc_id not in set(cached["documents"]["doc_id"])
+    for name in ["documents", *[n for n in FEATURE_TABLES if n != "units"]]:
+        pd.testing.assert_frame_equal(cached[name], fresh[name], obj=name)
