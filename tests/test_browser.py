@@ -403,7 +403,7 @@ def test_ten_sessions_read_and_add_at_once(browser_context, server, tmp_path):
     for p in writers:
         p.goto(f"{server.base_url}/library", wait_until="commit")
     for i, p in enumerate(writers):
-        p.locator("input[type=file]").wait_for(timeout=120_000)
+        p.locator("input[type=file]").wait_for(state="attached", timeout=120_000)
         name = tmp_path / f"load_{i}.txt"
         name.write_text(f"山西省晋中市平遥县第{i}号文件。平遥县游客{100 + i}万人次，古城旅游。", encoding="utf-8")
         p.locator("input[type=file]").set_input_files(str(name))
