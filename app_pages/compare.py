@@ -35,11 +35,11 @@ with cards_tab:
                 column.caption("—")  # an empty cell stays small: the row is about the units that have it
                 continue
             card = card.iloc[0]
-            with column.container(border=True):
-                st.metric(dashboard.card_label(card),
+            number, source = column.container(border=True).columns([3, 1], vertical_alignment="bottom")
+            number.metric(dashboard.card_label(card),
                           dashboard.format_value(card.value, card.unit_of_measure) + ("*" if card.is_target else ""))
-                with st.popover(t("button.evidence", lang)):
-                    common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
+            with source.popover(t("button.evidence_short", lang), help=t("button.evidence", lang)):
+                common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
     st.caption(t("compare.target_mark", lang))
     st.subheader(t("compare.targets", lang))
     targets = dashboard.figures_view(data["figures"], units, target="target")
