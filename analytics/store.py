@@ -330,17 +330,23 @@ def _record_dtypes(conn: sqlite3.Connection, tables: dict[str, pd.DataFrame]) ->
         _set_meta(conn, "dtypes", json.dumps(recorded, sort_keys=True))
 
 
-def _refresh_index(conn: sqlite3.Connection, store: Store) -> None:
-    """Rebuild the near-duplicate index from the store when another writer changed it since."""
-    generation = int(_meta(conn, "generation", "0"))
-    if store._index_generation == generation:
-        return
+def _originals(conn: sqlite3.Connection) -> tuple[dict, dict]:
+    """MinHash signatures of the documents not flagged as reprints, and every document's add order."""
     signatures, order = {}, {}
     for rowid, doc_id, blob, flagged in conn.execute(
             "SELECT rowid, doc_id, minhash, near_duplicate_of FROM documents ORDER BY rowid"):
         order[doc_id] = rowid
         if blob is not None and flagged is None:
             signatures[doc_id] = hygiene.signature_from_bytes(blob)
+    return signatures, order
+
+
+def _refresh_index(conn: sqlite3.Connection, store: Store) -> None:
+    """Rebuild the near-duplicate index from the store when another writer changed it since."""
+    generation = int(_meta(conn, "generation", "0"))
+    if store._index_generation == generation:
+        return
+    signatures, order = _originals(conn)
     store._signatures, store._order = signatures, order
     store._index = hygiene.build_index(signatures)
     store._index_generation = generation
@@ -508,12 +514,7 @@ def _reflag(conn: sqlite3.Connection, affected: list[str]) -> dict[str, str | No
     """Re-check documents whose original was removed, in the order they were added."""
     if not affected:
         return {}
-    signatures, order = {}, {}
-    for rowid, did, blob, flagged in conn.execute(
-            "SELECT rowid, doc_id, minhash, near_duplicate_of FROM documents ORDER BY rowid"):
-        order[did] = rowid
-        if blob is not None and flagged is None:
-            signatures[did] = hygiene.signature_from_bytes(blob)
+    signatures, order = _originals(conn)
     index = hygiene.build_index(signatures)
     out = {}
     for did in affected:

@@ -1,7 +1,7 @@
 """对比 Compare: 2–6 units side by side — key figures, industries, domains, themes, distinctive terms."""
 import streamlit as st
 
-from analytics import charts, dashboard, similarity
+from analytics import charts, dashboard
 from analytics.i18n import t
 from app_pages import common
 

@@ -38,3 +38,28 @@ def private_store(tmp_path_factory):
         os.environ.pop(STORE_ENV, None)
     else:
         os.environ[STORE_ENV] = previous
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory):
+    """A store with the seeds, made once; tests work on copies of it (seeding costs seconds)."""
+    from analytics.store import open_store
+
+    path = tmp_path_factory.mktemp("template") / "countylens.sqlite"
+    open_store(path)
+    return path
+
+
+@pytest.fixture
+def store(seeded_template, tmp_path):
+    """A fresh copy of the seeded store for one test."""
+    import shutil
+
+    from analytics.store import open_store
+
+    path = tmp_path / "store" / "countylens.sqlite"
+    path.parent.mkdir()
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{seeded_template}{suffix}").exists():
+            shutil.copy(f"{seeded_template}{suffix}", f"{path}{suffix}")
+    return open_store(path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -23,23 +22,6 @@ from tests.bad_inputs.make_bad_inputs import (BIG5_SIMPLIFIED, GBK_TEXT, PLAIN_T
 from tests.conftest import ROOT
 
 CASES = cases()
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("bad_template") / "countylens.sqlite"
-    open_store(path)
-    return path
-
-
-@pytest.fixture
-def store(template, tmp_path):
-    path = tmp_path / "store" / "countylens.sqlite"
-    path.parent.mkdir()
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{template}{suffix}").exists():
-            shutil.copy(f"{template}{suffix}", f"{path}{suffix}")
-    return open_store(path)
 
 
 def snapshot(path: Path) -> dict[str, tuple[int, str]]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -22,24 +21,6 @@ from tests.conftest import ROOT, seed_text
 
 UPLOAD = ("山西省吕梁市岚县坚持生态优先，推动马铃薯产业提质增效，全县马铃薯种植面积达到20万亩，"
           "建设现代农业产业园，发展全域旅游。").encode("utf-8")
-
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory) -> Path:
-    """A store with the seeds, made once; tests work on copies of it (seeding costs seconds)."""
-    path = tmp_path_factory.mktemp("template") / "countylens.sqlite"
-    open_store(path)
-    return path
-
-
-@pytest.fixture
-def store(seeded_template, tmp_path):
-    path = tmp_path / "store" / "countylens.sqlite"
-    path.parent.mkdir()
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{seeded_template}{suffix}").exists():
-            shutil.copy(f"{seeded_template}{suffix}", f"{path}{suffix}")
-    return open_store(path)
 
 
 def sorted_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
