@@ -125,12 +125,13 @@ def theme_profile_chart(themes: pd.DataFrame, lang: str = "zh",
 
 
 def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "zh",
-                       level: str | None = None) -> alt.LayerChart:
+                       level: str | None = None, clusters: list[int] | None = None) -> alt.TopLevelMixin:
     """Cosine heatmap over the keys in `order` (e.g. clustering order), each cell labelled.
 
     Input columns: level, a, b, cosine. Pairs may be listed one way or both ways; the larger
     value wins. The diagonal is left blank: a unit's similarity to itself says nothing and
     would saturate the colour scale. Give `level` when the table holds more than one level.
+    With `clusters` (one number per key of `order`) a band left of the rows shows the clusters.
     """
     check_lang(lang)
     data = similarity
@@ -164,8 +165,17 @@ def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "
         text=alt.Text("cosine:Q", format=".2f"),
         color=alt.condition(alt.datum.cosine > 0.6 * top, alt.value("white"), alt.value(TEXT_COLOR)))
     size = alt.Step(max(STEP, 36))
-    chart = alt.layer(rect, text, title=title("chart.similarity.title", lang, "chart.similarity.subtitle"))
-    return themed(chart.properties(width=size, height=size))
+    heading = title("chart.similarity.title", lang, "chart.similarity.subtitle")
+    if clusters is None:
+        return themed(alt.layer(rect, text, title=heading).properties(width=size, height=size))
+    bands = alt.Chart(pd.DataFrame({"a": keys, "cluster": [str(c) for c in clusters]})).mark_rect().encode(
+        y=alt.Y("a:N", sort=keys, title=None),
+        color=alt.Color("cluster:N", title=t("legend.cluster", lang), scale=alt.Scale(scheme="set2")),
+        tooltip=[alt.Tooltip("a:N", title=t("axis.unit", lang)), alt.Tooltip("cluster:N", title=t("legend.cluster", lang))],
+    ).properties(width=12, height=size)
+    heatmap = alt.layer(rect, text).properties(width=size, height=size).encode(y=alt.Y("a:N", sort=keys, axis=None))
+    chart = alt.hconcat(bands, heatmap, spacing=4, title=heading).resolve_scale(color="independent")
+    return themed(chart)
 
 
 def figures_bar_chart(figures: pd.DataFrame, indicator: str, lang: str = "zh",

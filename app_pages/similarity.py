@@ -18,7 +18,7 @@ pairs = data["similarity"]
 order, clusters = similarity.cluster_order(pairs[pairs["level"] == level], keys)
 labels = dashboard.key_labels(data.tables, level)
 chart = charts.similarity_heatmap(dashboard.label_pairs(pairs, level, labels), [labels[k] for k in order], lang,
-                                  level=level)
+                                  level=level, clusters=clusters)
 common.show_chart(chart, f"similarity_{level}", lang,
                        common.footer_for(keys if level == "unit" else [], t("method.similarity", lang), lang))
 st.dataframe(dashboard.cluster_table(order, clusters, labels, lang), hide_index=True)

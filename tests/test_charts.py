@@ -238,3 +238,12 @@ def test_units_map(units, lang):
 def test_unknown_language_is_refused(themes):
     with pytest.raises(ValueError):
         charts.theme_profile_chart(themes, "fr")
+
+
+def test_similarity_heatmap_shows_cluster_bands():
+    pairs = pd.DataFrame({"level": "unit", "a": ["甲县", "甲县", "乙县"], "b": ["乙县", "丙县", "丙县"],
+                          "cosine": [0.3, 0.05, 0.1]})
+    spec = charts.similarity_heatmap(pairs, ["甲县", "乙县", "丙县"], "zh", clusters=[1, 1, 2]).to_dict()
+    band = spec["hconcat"][0]
+    assert band["encoding"]["color"]["field"] == "cluster"
+    assert [row["cluster"] for row in spec["datasets"][band["data"]["name"]]] == ["1", "1", "2"]
