@@ -162,10 +162,14 @@ def chart_downloads(chart, name: str, lang: str, footer: str | None = None) -> N
 
 
 def table_downloads(table, name: str, lang: str) -> None:
+    """CSV and XLSX download buttons; `table` may be a zero-argument function, built only on click."""
+    def get():
+        return table() if callable(table) else table
+
     left, right, _ = st.columns([1, 1, 4], gap="small")
-    left.download_button(t("button.download_csv", lang), lambda: export.table_to_csv(table),
+    left.download_button(t("button.download_csv", lang), lambda: export.table_to_csv(get()),
                          file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
-    right.download_button(t("button.download_xlsx", lang), lambda: export.table_to_xlsx(table, name),
+    right.download_button(t("button.download_xlsx", lang), lambda: export.table_to_xlsx(get(), name),
                           file_name=f"{name}.xlsx", key=f"xlsx_{name}",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
