@@ -283,11 +283,17 @@ def download_png(page, key: str) -> bytes:
     button = page.locator(f".st-key-{key} button")
     button.wait_for(state="visible")
     wait_idle(page)
-    try:
-        with page.expect_download(timeout=60_000) as download:
-            button.click()
-    except Exception as error:
-        raise AssertionError(f"no download from {key}: {page_problems(page)}") from error
+    # The bytes are made on the server when clicked; a click that lands during a rerun is dropped by
+    # Streamlit (the deferred file is re-registered), so a second click is allowed before failing.
+    for attempt in range(2):
+        try:
+            with page.expect_download(timeout=45_000) as download:
+                button.click()
+            break
+        except Exception as error:
+            if attempt:
+                raise AssertionError(f"no download from {key}: {page_problems(page)}") from error
+            wait_idle(page)
     path = download.value.path()
     assert download.value.suggested_filename == key.removeprefix("png_") + ".png"
     return path.read_bytes()
