@@ -33,12 +33,15 @@ st.dataframe(headline, hide_index=True)
 common.table_downloads(headline, "headline_figures", lang)
 
 st.subheader(t("overview.cleaning", lang))
-st.dataframe(dashboard.cleaning_view(data["documents"], lang), hide_index=True)
+cleaning = dashboard.cleaning_view(data["documents"], lang)
+st.dataframe(cleaning, hide_index=True)
+common.table_downloads(cleaning, "cleaning", lang)
 flagged = dashboard.flagged_spans(data["documents"])
 if flagged.empty:
     st.success(t("overview.nothing_flagged", lang))
 else:
     st.warning(t("overview.flagged", lang, n=len(flagged)))
     st.dataframe(dashboard.localize(flagged, lang), hide_index=True)
+    common.table_downloads(dashboard.localize(flagged, lang), "flagged_text", lang)
 if data.rejections:
     st.error("\n\n".join(str(r) for r in data.rejections))

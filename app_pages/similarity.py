@@ -21,7 +21,12 @@ chart = charts.similarity_heatmap(dashboard.label_pairs(pairs, level, labels), [
                                   level=level, clusters=clusters)
 common.show_chart(chart, f"similarity_{level}", lang,
                        common.footer_for(keys if level == "unit" else [], t("method.similarity", lang), lang))
-st.dataframe(dashboard.cluster_table(order, clusters, labels, lang), hide_index=True)
+cluster_table = dashboard.cluster_table(order, clusters, labels, lang)
+st.dataframe(cluster_table, hide_index=True)
+common.table_downloads(cluster_table, f"clusters_{level}", lang)
+common.table_downloads(lambda: dashboard.localize(similarity.similarity_matrix(pairs[pairs["level"] == level], order)
+                                                  .rename(index=labels, columns=labels).rename_axis("key").reset_index(), lang),
+                       f"similarity_matrix_{level}", lang)
 
 st.subheader(t("similarity.neighbours", lang))
 focus = st.selectbox(t("widget.focus", lang), order, format_func=labels.get, key="w_focus")
