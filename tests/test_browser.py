@@ -1,6 +1,6 @@
 """The dashboard in a real browser: `streamlit run app.py` as `make run` starts it, driven by Debian's
 chromium through Playwright. Chinese is checked by pixels, because a DOM text assertion passes even
-when every glyph is tofu (FACTS.md). Screenshots go to test-artifacts/, the Compare view to docs/compare.png.
+when every glyph is tofu (FACTS.md). Screenshots go to test-artifacts/ (copy compare.png to docs/ to refresh the README).
 
 Run alone: .venv/bin/pytest tests/test_browser.py -q   (or -m browser)
 """
@@ -19,7 +19,6 @@ from tests.browser_support import (ROOT, build_tables, chromium, missing_browser
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
-DOCS = ROOT / "docs"
 # page -> vega charts rendered on first load (Compare's charts sit in its later tabs)
 PAGES = {"overview": 1, "compare": 0, "similarity": 1, "themes": 2, "figures": 1, "library": 0}
 # The sidebar links the default page (Overview) at "/": Streamlit ignores url_path for default=True,
@@ -177,8 +176,6 @@ def test_every_page_renders_with_its_charts(page, server, path):
     assert page.locator("h1").first.inner_text().strip() == chinese
     page.screenshot(path=ARTIFACTS / f"{path}.png")
     if path == "compare":
-        DOCS.mkdir(exist_ok=True)
-        shutil.copyfile(ARTIFACTS / "compare.png", DOCS / "compare.png")
     full_length_screenshot(page, ARTIFACTS / f"{path}_full.png")
     if path == "compare":
         for tab in ("industries", "domains", "themes", "terms"):

@@ -2,7 +2,7 @@
 
 The LibreOffice tests convert the deck to PDF and look at the pixels, because a text assertion passes
 even when every glyph is a box. One example deck, its PDF and the HTML report are kept under
-tests/artifacts/ (ignored by git) for a person to look at; a rendered slide goes to docs/slide.png.
+tests/artifacts/ (ignored by git) for a person to look at; a rendered slide too (copy it to docs/slide.png to refresh the README).
 """
 from __future__ import annotations
 
@@ -282,10 +282,9 @@ def test_libreoffice_converts_the_deck_with_chinese_glyphs(deck_bytes, tmp_path)
     assert pages == len(Presentation(io.BytesIO(deck_bytes)).slides)
     assert glyph_difference(pdf, ["沁源县", "柞水县"], tmp_path) > 30
     shutil.copy(pdf, ARTIFACTS / "report_deck.pdf")
-    # The README's picture of a slide: the key-figure table, as LibreOffice draws it.
-    (ROOT / "docs").mkdir(exist_ok=True)
+    # The key-figure slide as LibreOffice draws it (copy it to docs/slide.png to refresh the README).
     subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", "1600", "-scale-to-y", "-1", "-f", "2",
-                    "-l", "2", str(pdf), str(ROOT / "docs" / "slide")], check=True, timeout=60)
+                    "-l", "2", str(pdf), str(ARTIFACTS / "slide")], check=True, timeout=60)
 
 
 @needs_soffice
