@@ -7,7 +7,6 @@ Run alone: .venv/bin/pytest tests/test_browser.py -q   (or -m browser)
 from __future__ import annotations
 
 import io
-import shutil
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
@@ -175,7 +174,6 @@ def test_every_page_renders_with_its_charts(page, server, path):
     open_page(page, server, path, charts)
     assert page.locator("h1").first.inner_text().strip() == chinese
     page.screenshot(path=ARTIFACTS / f"{path}.png")
-    if path == "compare":
     full_length_screenshot(page, ARTIFACTS / f"{path}_full.png")
     if path == "compare":
         for tab in ("industries", "domains", "themes", "terms"):
