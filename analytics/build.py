@@ -188,16 +188,17 @@ def build_tables(doc_dirs: list[Path]) -> tuple[dict[str, pd.DataFrame], list[Re
     tables = corpus_tables(run_document_stages(documents))
     catalog = pd.concat(catalogs) if catalogs else None
     tables["documents"] = describe_documents(tables["documents"], catalog)
-    tables["documents"] = _fill_place(tables["documents"], tables["passages"])
+    tables["documents"] = fill_place(tables["documents"], tables["passages"])
     return tables, rejections
 
 
-def _fill_place(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
-    """A document's place, where no catalog names it: the unit with most passage text in it."""
+def fill_place(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+    """A document's place, where no catalog names it: the unit with most of its passage text."""
     if passages.empty:
         return documents
-    lengths = passages.assign(n=passages["end"] - passages["start"])
-    main = lengths.sort_values("n", ascending=False).drop_duplicates("doc_id").set_index("doc_id")["unit"]
+    from analytics.units import unit_shares
+
+    main = unit_shares(passages).drop_duplicates("doc_id").set_index("doc_id")["unit"]
     out = documents.copy()
     inferred = out["doc_id"].map(main).fillna("")
     out["place"] = out["place"].where(out["place"] != "", inferred)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -77,10 +77,10 @@ COMPARABLE_KINDS = ("county", "county_city", "district", "zone", "prefecture")
 
 def main_units(passages: pd.DataFrame, units: pd.DataFrame, share: float = 0.8) -> list[str]:
     """Units that hold at least `share` of some document's text (a document of their own), in doc order."""
+    from analytics.units import unit_shares
+
     comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
-    sizes = passages.assign(n=passages["end"] - passages["start"])
-    per_unit = sizes.groupby(["doc_id", "unit"], sort=False)["n"].sum().reset_index()
-    per_unit["share"] = per_unit["n"] / per_unit.groupby("doc_id")["n"].transform("sum")
+    per_unit = unit_shares(passages)
     own = per_unit[(per_unit["share"] >= share) & per_unit["unit"].isin(comparable)]
     return list(dict.fromkeys(own["unit"]))
 
@@ -253,12 +253,17 @@ def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh") 
     return wide.reset_index().rename(columns={"unit": label("col", "unit", lang)})
 
 
+def source_documents(tables: dict[str, pd.DataFrame], units: list[str]) -> pd.DataFrame:
+    """The documents that hold passages for the units, in document order: doc_id, title, outlet, date."""
+    passages = tables["passages"]
+    cited = set(passages.loc[passages["unit"].isin(units), "doc_id"])
+    docs = tables["documents"]
+    return docs.loc[docs["doc_id"].isin(cited), ["doc_id", "title", "outlet", "date"]].reset_index(drop=True)
+
+
 def sources_for(tables: dict[str, pd.DataFrame], units: list[str]) -> list[str]:
     """Titles of the documents that have passages for the units, in document order."""
-    passages = tables["passages"]
-    doc_ids = set(passages.loc[passages["unit"].isin(units), "doc_id"])
-    docs = tables["documents"]
-    return [title for doc_id, title in zip(docs["doc_id"], docs["title"]) if doc_id in doc_ids]
+    return source_documents(tables, units)["title"].tolist()
 
 
 def unit_caption(units: pd.DataFrame, unit: str, lang: str = "zh") -> str:
@@ -332,6 +337,7 @@ def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str],
     return localize(table, lang)
 
 
+@lru_cache(maxsize=1)
 def place_terms() -> frozenset[str]:
     """Gazetteer names and short names: they say where, not what, so term lists leave them out."""
     from analytics.gazetteer import load_gazetteer

@@ -103,14 +103,6 @@ def _check_units(corpus: dashboard.Corpus, units: Sequence[str]) -> list[str]:
     return chosen
 
 
-def source_documents(tables: dict[str, pd.DataFrame], units: Sequence[str]) -> pd.DataFrame:
-    """The documents that hold passages for the units, in document order: doc_id, title, outlet, date."""
-    passages = tables["passages"]
-    cited = set(passages.loc[passages["unit"].isin(units), "doc_id"])
-    docs = tables["documents"]
-    return docs.loc[docs["doc_id"].isin(cited), ["doc_id", "title", "outlet", "date"]].reset_index(drop=True)
-
-
 def _text(value: object) -> str:
     # pandas 3 keeps missing text as NaN floats; a report cell shows them as empty.
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
@@ -253,7 +245,7 @@ def similarity_view(corpus: dashboard.Corpus, units: list[str], lang: str, expor
 
 def terms_view(corpus: dashboard.Corpus, units: list[str], lang: str, exported: date) -> View:
     """Distinctive terms per unit as small multiples; each unit's top terms with a sentence using them."""
-    terms = similarity.distinctive_terms(corpus["passage_tokens"], units=units)
+    terms = dashboard.distinctive_terms_of(corpus.tables, units)  # as the Compare page shows them
     chart, title_text, subtitle = split_title(
         charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units))))
     documents, passages = corpus["documents"], corpus["passages"]
@@ -285,7 +277,7 @@ def compare(corpus: dashboard.Corpus, units: Sequence[str], lang: str = "zh", ex
     for i, build in enumerate(VIEW_BUILDERS):
         _report(progress, i / len(VIEW_BUILDERS), t("report.progress.prepare", lang))
         views.append(build(corpus, units, lang, exported))
-    cited = source_documents(corpus.tables, units)
+    cited = dashboard.source_documents(corpus.tables, units)
     sources = dashboard.localize(cited[["title", "outlet", "date", "doc_id"]].map(_text), lang)
     counts = dashboard.corpus_counts(corpus.tables)
     return Comparison(

@@ -299,11 +299,11 @@ def _document_features(document: dict) -> dict[str, pd.DataFrame] | str:
 
 def _describe(tables: dict[str, pd.DataFrame], catalog: pd.DataFrame | None) -> pd.DataFrame:
     """The document row with title, outlet, date and place (catalog first, then read off the text)."""
-    from analytics.build import _fill_place  # the build's rule for a place no catalog names
+    from analytics.build import fill_place  # the build's rule for a place no catalog names
     from analytics.catalog import describe_documents
 
     described = describe_documents(tables["documents"], catalog)
-    return _fill_place(described, tables["passages"])
+    return fill_place(described, tables["passages"])
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:

@@ -791,3 +791,18 @@ def find_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.Dat
                                 "start": "int64", "end": "int64", "text": str})
     units = units.astype({"n_passages": "int64", "n_chars": "int64", "longitude": float, "latitude": float})
     return units.sort_values("unit", ignore_index=True), passages
+
+
+def unit_shares(passages: pd.DataFrame) -> pd.DataFrame:
+    """passages -> one row per document × unit: doc_id, unit, n_chars, share of the document's passage text.
+
+    Rows keep the order in which documents and units first appear; within a document the largest
+    share comes first, so `drop_duplicates("doc_id")` gives each document's main unit.
+    """
+    sizes = passages.assign(n_chars=passages["end"] - passages["start"])
+    per_unit = sizes.groupby(["doc_id", "unit"], sort=False)["n_chars"].sum().reset_index()
+    per_unit["share"] = per_unit["n_chars"] / per_unit.groupby("doc_id")["n_chars"].transform("sum")
+    order = {doc: i for i, doc in enumerate(dict.fromkeys(per_unit["doc_id"]))}
+    return (per_unit.assign(_doc=per_unit["doc_id"].map(order))
+            .sort_values(["_doc", "share"], ascending=[True, False], kind="stable")
+            .drop(columns="_doc").reset_index(drop=True))

@@ -11,8 +11,10 @@ st.title(t("page.figures", lang))
 figures = data["figures"]
 
 left, middle, right = st.columns([3, 2, 1])
-units = left.multiselect(t("widget.units", lang), data.unit_options(), default=common.url_list("fig_units")
-                         and [u for u in common.url_list("fig_units") if u in data.unit_options()], key="w_fig_units", placeholder=t("widget.placeholder", lang))
+options = data.unit_options()
+units = left.multiselect(t("widget.units", lang), options, key="w_fig_units",
+                         default=[u for u in common.url_list("fig_units") if u in options],
+                         placeholder=t("widget.placeholder", lang))
 categories = middle.multiselect(t("widget.categories", lang), sorted(figures["category"].unique()),
                                 format_func=lambda c: label("category", c, lang), key="w_categories",
                                 placeholder=t("widget.placeholder", lang))
@@ -33,9 +35,9 @@ st.subheader(t("figures.compare_indicator", lang))
 indicators = dashboard.comparable_indicators(view if len(view) else figures)
 if indicators:
     indicator = st.selectbox(t("widget.indicator", lang), indicators, key="w_indicator")
-    chart = charts.figures_bar_chart(figures[figures["unit"].isin(units or data.unit_options())], indicator, lang)
+    chart = charts.figures_bar_chart(figures[figures["unit"].isin(units or options)], indicator, lang)
     common.show_chart(chart, "figure_compare", lang,
-                           common.footer_for(units or data.unit_options(), t("method.figures", lang), lang))
+                           common.footer_for(units or options, t("method.figures", lang), lang))
 
 st.subheader(t("figures.all_tables", lang))
 name = st.selectbox(t("widget.table", lang), dashboard.TABLE_NAMES, key="w_table",

@@ -172,7 +172,7 @@ def test_every_slide_carries_a_citation_footer(deck, corpus):
 
 def test_sources_slide_lists_every_cited_document(deck, corpus):
     rows = pd.concat([tbl for s in slides_titled(deck, t("report.sources.title")) for tbl in tables(s)])
-    cited = report.source_documents(corpus.tables, UNITS)
+    cited = dashboard.source_documents(corpus.tables, UNITS)
     assert len(rows) == len(cited) == 3
     for doc in cited.itertuples():
         row = rows[rows[t("col.doc_id")] == doc.doc_id].iloc[0]

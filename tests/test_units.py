@@ -304,3 +304,16 @@ def test_seed_003_officials(seeds):
 def test_seed_passages_cover_body(seeds, doc):
     texts, _, passages = seeds
     assert_partition(texts[doc], passages[passages["doc_id"] == doc])
+
+
+def test_unit_shares_order_documents_and_largest_first():
+    import pandas as pd
+
+    from analytics.units import unit_shares
+
+    passages = pd.DataFrame({"doc_id": ["d1", "d1", "d1", "d2"], "unit": ["甲县", "乙县", "甲县", "丙县"],
+                             "start": [0, 10, 40, 0], "end": [10, 40, 50, 5]})
+    shares = unit_shares(passages)
+    assert shares[["doc_id", "unit", "n_chars"]].values.tolist() == [["d1", "乙县", 30], ["d1", "甲县", 20],
+                                                                     ["d2", "丙县", 5]]
+    assert shares["share"].tolist() == [0.6, 0.4, 1.0]
