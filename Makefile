@@ -20,6 +20,8 @@ install-test: $(BIN)/python
 	scripts/system-deps.sh $(TEST_DEBS)
 	$(BIN)/python -m pip install -q -e '.[test]'
 
+# The tables as files (data/build/, for analysts and the CLI); the dashboard itself serves the corpus
+# store (data/store/), which adds the seeds on its first start.
 build: install
 	$(BIN)/python -m analytics build
 
