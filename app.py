@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.i18n import t
+from analytics.export.i18n import t
 from app_pages import common
 
 st.set_page_config(page_title="CountyLens 县域战略对比", page_icon=":material/map:", layout="wide")

@@ -8,9 +8,10 @@ from html import escape
 
 import streamlit as st
 
-from analytics import dashboard, export
-from analytics.evidence import evidence_parts, highlight_html
-from analytics.i18n import t
+from analytics.views import dashboard
+from analytics.export import files as export
+from analytics.analysis.evidence import evidence_parts, highlight_html
+from analytics.export.i18n import t
 
 PRESENTATION_CSS = """
 <style>
@@ -99,7 +100,7 @@ def exit_presentation_button(lang: str) -> None:
 @st.cache_resource(show_spinner=False)
 def store():
     """The open corpus store (seeded on first open), shared by every session."""
-    from analytics.store import open_store
+    from analytics.corpus.store import open_store
 
     return open_store(dashboard.store_path())
 
@@ -111,7 +112,7 @@ def _corpus_at(corpus_key: str) -> dashboard.Corpus:
 
 def fingerprint() -> str:
     """Changes with every write to the store (about 1 ms to read): the key of every corpus cache."""
-    from analytics.store import store_fingerprint
+    from analytics.corpus.store import store_fingerprint
 
     return store_fingerprint(store())
 
@@ -234,7 +235,7 @@ def tfidf_model(level: str):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _tfidf_model(corpus_key: str, level: str):
-    from analytics.similarity import fit_model
+    from analytics.analysis.similarity import fit_model
 
     return fit_model(corpus()["passage_tokens"], level)
 
@@ -245,7 +246,7 @@ def network(units: tuple[str, ...]):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _network(corpus_key: str, units: tuple[str, ...]):
-    from analytics.network import cooccurrence_network
+    from analytics.analysis.network import cooccurrence_network
 
     passages = corpus()["passages"]
     return cooccurrence_network(passages[passages["unit"].isin(units)])
@@ -259,7 +260,7 @@ REPORT_BUTTONS = {"pptx": ("button.build_pptx", "button.download_pptx"),
 
 def report_button(units: list[str], fmt: str, lang: str) -> None:
     """Build the deck or HTML report of this comparison with a progress bar, then offer it for download."""
-    from analytics.report import build_deck, build_html_report
+    from analytics.export.report import build_deck, build_html_report
 
     key = f"report_{fmt}_{lang}_{'|'.join(units)}_{fingerprint()}"
     build_label, download_label = REPORT_BUTTONS[fmt]

@@ -1,8 +1,9 @@
 """对比 Compare: 2–6 units side by side — key figures, industries, domains, themes, distinctive terms."""
 import streamlit as st
 
-from analytics import charts, dashboard
-from analytics.i18n import t
+from analytics.export import charts
+from analytics.views import dashboard
+from analytics.export.i18n import t
 from app_pages import common
 
 lang = common.lang()
@@ -38,7 +39,7 @@ if cards_tab.open:
                 card = card.iloc[0]
                 number, source = column.container(border=True).columns([3, 1], vertical_alignment="bottom")
                 number.metric(dashboard.card_label(card),
-                              dashboard.format_value(card.value, card.unit_of_measure) + ("*" if card.is_target else ""))
+                              dashboard.format_value(card.value, card.measure) + ("*" if card.is_target else ""))
                 with source.popover(t("button.evidence_short", lang), help=t("button.evidence", lang)):
                     common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
         st.caption(t("compare.target_mark", lang))

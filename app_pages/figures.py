@@ -1,8 +1,9 @@
 """数据 Figures: every figure with its evidence, filterable; the tables behind every chart."""
 import streamlit as st
 
-from analytics import charts, dashboard
-from analytics.i18n import label, t
+from analytics.export import charts
+from analytics.views import dashboard
+from analytics.export.i18n import label, t
 from app_pages import common
 
 lang = common.lang()

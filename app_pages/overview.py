@@ -1,8 +1,9 @@
 """概览 Overview: the corpus at a glance — documents, units, headline figures, cleaning."""
 import streamlit as st
 
-from analytics import charts, dashboard
-from analytics.i18n import t
+from analytics.export import charts
+from analytics.views import dashboard
+from analytics.export.i18n import t
 from app_pages import common
 
 lang = common.lang()

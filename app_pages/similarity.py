@@ -1,8 +1,10 @@
 """相似度 Similarity: TF-IDF cosine heatmap in clustered order, nearest neighbours, shared terms."""
 import streamlit as st
 
-from analytics import charts, dashboard, similarity
-from analytics.i18n import t
+from analytics.export import charts
+from analytics.views import dashboard
+from analytics.analysis import similarity
+from analytics.export.i18n import t
 from app_pages import common
 
 lang = common.lang()

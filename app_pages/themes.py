@@ -1,8 +1,10 @@
 """主题 Themes: theme shares, top terms, a co-occurrence network and keyword in context."""
 import streamlit as st
 
-from analytics import charts, dashboard, evidence
-from analytics.i18n import t
+from analytics.export import charts
+from analytics.views import dashboard
+from analytics.analysis import evidence
+from analytics.export.i18n import t
 from app_pages import common
 
 lang = common.lang()

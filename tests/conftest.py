@@ -18,7 +18,7 @@ def seed_text(prefix: str) -> str:
 @pytest.fixture(scope="session")
 def seed_tables(tmp_path_factory):
     """Every table built from the seeds (once per test session, into a temporary folder)."""
-    from analytics.build import build
+    from analytics.corpus.engine import build
 
     return build([SEEDS], tmp_path_factory.mktemp("build"), force=True).tables
 
@@ -28,7 +28,7 @@ def private_store(tmp_path_factory):
     """Every test (and any server a test starts) uses its own corpus store, never data/store/."""
     import os
 
-    from analytics.dashboard import STORE_ENV
+    from analytics.views.dashboard import STORE_ENV
 
     path = tmp_path_factory.mktemp("store") / "countylens.sqlite"
     previous = os.environ.get(STORE_ENV)
@@ -43,7 +43,7 @@ def private_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory):
     """A store with the seeds, made once; tests work on copies of it (seeding costs seconds)."""
-    from analytics.store import open_store
+    from analytics.corpus.store import open_store
 
     path = tmp_path_factory.mktemp("template") / "countylens.sqlite"
     open_store(path)
@@ -55,7 +55,7 @@ def store(seeded_template, tmp_path):
     """A fresh copy of the seeded store for one test."""
     import shutil
 
-    from analytics.store import open_store
+    from analytics.corpus.store import open_store
 
     path = tmp_path / "store" / "countylens.sqlite"
     path.parent.mkdir()

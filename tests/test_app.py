@@ -143,7 +143,7 @@ NEW_DOCUMENT = ("榆社县位于山西省晋中市。榆社县总人口13.5万�
 
 
 def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
-    from analytics.store import add_files, open_store
+    from analytics.corpus.store import add_files, open_store
 
     at = open_page("library")
     before = len(at.dataframe[0].value)

@@ -1,13 +1,13 @@
-"""analytics.assets: the asset pattern file, extract_assets on fixtures, golden rows on the seeds."""
+"""analytics.features.assets: the asset pattern file, extract_assets on fixtures, golden rows on the seeds."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from analytics.assets import DOMAINS, asset_lexicon, extract_assets
-from analytics.lexicon import read_lexicon
-from analytics.schema import TABLES
+from analytics.features.assets import DOMAINS, asset_lexicon, extract_assets
+from analytics.pipeline.lexicon import read_lexicon
+from analytics.corpus.registry import TABLES
 from tests.seedpassages import document_of, passages_of, seed_passages
 
 

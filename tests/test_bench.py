@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import bench
+import bench
 
 
 @pytest.fixture(scope="module")

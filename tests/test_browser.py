@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from analytics.i18n import t
+from analytics.export.i18n import t
 from tests.browser_support import (ROOT, build_tables, chromium, missing_browser_reason, running_server,
                                    wait_idle, wait_page_ready)
 
@@ -317,7 +317,7 @@ def open_compare_tab(page, server, units: str, tab: str, charts: int = 1) -> Non
 def test_png_download_is_a_2x_image_with_chinese_labels(page, server):
     """Theme profile on Compare, exported twice with the two units swapped: each label row's pixels
     must follow its text (沁源县 / 柞水县, both three characters, so tofu would make them equal)."""
-    from analytics.charts import STEP
+    from analytics.export.charts import STEP
 
     exports = []
     for order in ("沁源县,柞水县", "柞水县,沁源县"):
@@ -383,8 +383,8 @@ def test_upload_three_formats_then_compare_and_remove(page, server, tmp_path):
     assert "13.5万人" in metrics and "80%" in metrics
 
     # they are in the store file, not in the session: a new session (or a restarted server) sees them
-    from analytics.dashboard import store_path
-    from analytics.store import list_documents, open_store
+    from analytics.views.dashboard import store_path
+    from analytics.corpus.store import list_documents, open_store
 
     assert {f.name for f in files} <= set(list_documents(open_store(store_path()))["file_name"])
 
@@ -419,8 +419,8 @@ def test_ten_sessions_read_and_add_at_once(browser_context, server, tmp_path):
     print(f"\nten sessions: {elapsed:.1f}s until every page answered and every document was added")
     assert errors == [] and problems == [0] * 10
 
-    from analytics.store import list_documents, open_store
-    from analytics.dashboard import store_path
+    from analytics.corpus.store import list_documents, open_store
+    from analytics.views.dashboard import store_path
 
     stored = set(list_documents(open_store(store_path()))["file_name"])
     assert {f"load_{i}.txt" for i in range(5)} <= stored

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from analytics.build import ALL_TABLES, build, columns_of
-from analytics.clean import is_simplified_char
-from analytics.text import has_cjk
+from analytics.corpus.engine import ALL_TABLES, build, columns_of
+from analytics.pipeline.clean import is_simplified_char
+from analytics.pipeline.text import has_cjk
 from tests.conftest import ROOT, SEED_FILES, SEEDS
 
 PINYIN = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")
@@ -95,11 +95,11 @@ def test_golden_figures(seed_tables):
         return rows.iloc[0]
 
     population = one("岚县", "总人口", 18.7)
-    assert (population.unit_of_measure, population.value_normalized, population.category) == ("万人", 187000, "demography")
+    assert (population.measure, population.value_normalized, population.category) == ("万人", 187000, "demography")
     assert one("柞水县", "森林覆盖率", 76).category == "ecology"
     assert one("长治经开区", "开工项目", 56).category == "investment"
     money = one("长治经开区", "总投资", 163.92)
-    assert money.value_normalized == pytest.approx(163.92e8) and money.unit_normalized == "元"
+    assert money.value_normalized == pytest.approx(163.92e8) and money.measure_normalized == "元"
 
 
 def test_unchanged_input_is_served_from_cache(tmp_path):

@@ -5,9 +5,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analytics import charts
-from analytics.fonts import font_family
-from analytics.i18n import t
+from analytics.export import charts
+from analytics.export.fonts import font_family
+from analytics.export.i18n import t
 
 UNITS = ["沁源县", "柞水县", "永济市"]
 
@@ -29,8 +29,8 @@ def similarity():
 def figures():
     return pd.DataFrame({"doc_id": "d1", "unit": ["沁源县", "沁源县", "柞水县", "永济市"],
                          "indicator": ["地区生产总值"] * 3 + ["森林覆盖率"], "value": [220.5, 300, 95.2, 60],
-                         "unit_of_measure": ["亿元", "亿元", "亿元", "%"], "value_normalized": [220.5, 300, 95.2, 60],
-                         "unit_normalized": ["亿元", "亿元", "亿元", "%"], "category": ["economy"] * 3 + ["ecology"],
+                         "measure": ["亿元", "亿元", "亿元", "%"], "value_normalized": [220.5, 300, 95.2, 60],
+                         "measure_normalized": ["亿元", "亿元", "亿元", "%"], "category": ["economy"] * 3 + ["ecology"],
                          "year": [2023, 2025, 2023, 2023], "is_target": [False, True, False, False],
                          "evidence": ["全县地区生产总值完成220.5亿元", "力争达到300亿元", "完成95.2亿元", "森林覆盖率60%"],
                          "start": 0, "end": 5})
@@ -104,7 +104,7 @@ def test_theme_profile(themes, lang):
 
 
 def test_theme_keys_get_lexicon_labels():
-    from analytics.themes import theme_label
+    from analytics.features.themes import theme_label
 
     keyed = pd.DataFrame({"unit": ["沁源县", "沁源县"], "theme": ["ecology", "没有的主题"],
                           "theme_en": ["Ecology & environment", None], "hits": [1, 1], "share": [0.5, 0.5]})
@@ -162,7 +162,7 @@ def test_figures_bar_chart(figures, lang):
     assert_cjk_font(spec)
 
 
-def test_figures_bar_chart_draws_one_unit_of_measure(figures):
+def test_figures_bar_chart_draws_one_measure(figures):
     mixed = figures.assign(indicator="地区生产总值")
     spec = charts.figures_bar_chart(mixed, "地区生产总值").to_dict()
     assert {r["unit"] for r in layer_values(spec)} == {"沁源县", "柞水县"}

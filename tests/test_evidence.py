@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.evidence import evidence_parts, highlight_html, kwic, sentence_around, unit_at
+from analytics.analysis.evidence import evidence_parts, highlight_html, kwic, sentence_around, unit_at
 
 TEXT = "甲县总人口18.7万人。乙县森林覆盖率76%，全县有木耳基地。\n丙县招商引资。"
 DOCS = pd.DataFrame({"doc_id": ["d1"], "clean_text": [TEXT]})

@@ -6,10 +6,10 @@ import re
 import pandas as pd
 import pytest
 
-from analytics.clean import clean_document
-from analytics.figures import CATEGORIES, extract_figures, lexicons
+from analytics.pipeline.clean import clean_document
+from analytics.features.figures import CATEGORIES, extract_figures, lexicons
 from analytics.paths import SEEDS_DIR, data_file
-from analytics.schema import TABLES
+from analytics.corpus.registry import TABLES
 
 
 def _passages(rows: list[tuple[str, str, int, str]]) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def seed_figures() -> dict[str, tuple[str, pd.DataFrame]]:
 
 def _row(figs: pd.DataFrame, indicator: str, value: float) -> pd.Series:
     hit = figs[(figs.indicator == indicator) & (figs.value == value)]
-    assert len(hit) >= 1, f"{indicator} {value} not in\n{figs[['indicator', 'value', 'unit_of_measure']]}"
+    assert len(hit) >= 1, f"{indicator} {value} not in\n{figs[['indicator', 'value', 'measure']]}"
     return hit.iloc[0]
 
 
@@ -68,13 +68,13 @@ def test_offsets_point_into_clean_text(seed_figures):
 
 def test_golden_lanxian_population(seed_figures):
     r = _row(seed_figures["002"][1], "总人口", 18.7)
-    assert (r.unit_of_measure, r.value_normalized, r.unit_normalized, r.category) == ("万人", 187000.0, "人", "demography")
+    assert (r.measure, r.value_normalized, r.measure_normalized, r.category) == ("万人", 187000.0, "人", "demography")
     assert not r.is_target and "总人口18.7万人" in r.evidence
 
 
 def test_golden_zhashui_forest_cover(seed_figures):
     r = _row(seed_figures["004"][1], "森林覆盖率", 76.0)
-    assert (r.unit_of_measure, r.unit_normalized, r.category) == ("%", "%", "ecology")
+    assert (r.measure, r.measure_normalized, r.category) == ("%", "%", "ecology")
 
 
 @pytest.mark.parametrize("indicator, value, uom, normalized, unit_norm, category, year, target", [
@@ -97,15 +97,15 @@ def test_golden_zhashui_forest_cover(seed_figures):
 ])
 def test_golden_lanxian(seed_figures, indicator, value, uom, normalized, unit_norm, category, year, target):
     r = _row(seed_figures["002"][1], indicator, value)
-    assert r.unit_of_measure == uom and r.value_normalized == pytest.approx(normalized)
-    assert r.unit_normalized == unit_norm and r.category == category
+    assert r.measure == uom and r.value_normalized == pytest.approx(normalized)
+    assert r.measure_normalized == unit_norm and r.category == category
     assert (None if pd.isna(r.year) else int(r.year)) == year and bool(r.is_target) is target
 
 
 def test_golden_lanxian_sector_ratio_one_figure_per_sector(seed_figures):
     figs = seed_figures["002"][1]
     parts = figs[figs.indicator.isin(["第一产业占比", "第二产业占比", "第三产业占比"])]
-    assert parts.value.tolist() == [8.4, 64.9, 26.7] and set(parts.unit_of_measure) == {"%"}
+    assert parts.value.tolist() == [8.4, 64.9, 26.7] and set(parts.measure) == {"%"}
 
 
 @pytest.mark.parametrize("indicator, value, uom, normalized, category, year, target", [
@@ -123,13 +123,13 @@ def test_golden_lanxian_sector_ratio_one_figure_per_sector(seed_figures):
 ])
 def test_golden_zhashui(seed_figures, indicator, value, uom, normalized, category, year, target):
     r = _row(seed_figures["004"][1], indicator, value)
-    assert r.unit_of_measure == uom and r.value_normalized == pytest.approx(normalized) and r.category == category
+    assert r.measure == uom and r.value_normalized == pytest.approx(normalized) and r.category == category
     assert (None if pd.isna(r.year) else int(r.year)) == year and bool(r.is_target) is target
 
 
 def test_golden_zhashui_target_year_2026(seed_figures):
     figs = seed_figures["004"][1]
-    r = figs[(figs.value == 45.0) & (figs.unit_of_measure == "%")].iloc[0]
+    r = figs[(figs.value == 45.0) & (figs.measure == "%")].iloc[0]
     assert r.is_target and r.year == 2026 and "比例" in r.indicator
 
 
@@ -139,16 +139,16 @@ def test_golden_changzhi_zone_in_traditional_seed():
     line_end = text.index("\n", line_start)
     figs = extract_figures(_passages([("003", "长治经开区", line_start, text[line_start:line_end])]))
     projects = _row(figs, "开工项目", 56.0)
-    assert projects.unit_of_measure == "个" and projects.category == "investment"
+    assert projects.measure == "个" and projects.category == "investment"
     money = _row(figs, "总投资", 163.92)
-    assert money.unit_of_measure == "亿元" and money.value_normalized == pytest.approx(163.92e8)
+    assert money.measure == "亿元" and money.value_normalized == pytest.approx(163.92e8)
     assert text[money.start:money.end] == "163.92亿元" and text[projects.start:projects.end] == "56个"
 
 
 def test_golden_yuncheng_signed_projects_in_traditional_seed():
     text = _clean_seed("001")
     figs = extract_figures(_passages([("001", "运城市", 0, text)]))
-    assert _row(figs, "签约项目", 23.0).unit_of_measure == "个"
+    assert _row(figs, "签约项目", 23.0).measure == "个"
     assert _row(figs, "总投资", 134.66).value_normalized == pytest.approx(134.66e8)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import fonts
+from analytics.export import fonts
 
 
 def test_finds_and_registers_a_cjk_font():

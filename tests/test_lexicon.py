@@ -1,4 +1,4 @@
-"""analytics.lexicon (longest-match regex, first characters, status cues) and the segmenter's data files."""
+"""analytics.pipeline.lexicon (longest-match regex, first characters, status cues) and the segmenter's data files."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.lexicon import (HAS, TARGETS, clause_bounds, compile_terms, first_chars, read_lexicon,
+from analytics.pipeline.lexicon import (HAS, TARGETS, clause_bounds, compile_terms, first_chars, read_lexicon,
                                split_forms, status_cues)
 from analytics.paths import data_file
 

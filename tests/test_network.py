@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.network import cooccurrence_network
+from analytics.analysis.network import cooccurrence_network
 
 PASSAGES = pd.DataFrame({"text": [
     "发展全域旅游和康养产业。全域旅游带动康养。森林康养基地建设。",

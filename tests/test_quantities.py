@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from analytics.quantities import (
+from analytics.features.quantities import (
     QUANTITY_COLUMNS, find_quantities, parse_chinese_integer, parse_number, scan_quantities,
     to_chinese_numeral, vocabulary,
 )
@@ -55,28 +55,28 @@ def _one(text: str) -> dict:
 
 def test_magnitude_and_unit_normalisation():
     q = _one("总人口18.7万人")
-    assert (q["value"], q["unit_of_measure"], q["value_normalized"], q["unit_normalized"]) == (18.7, "万人", 187000.0, "人")
+    assert (q["value"], q["measure"], q["value_normalized"], q["measure_normalized"]) == (18.7, "万人", 187000.0, "人")
     q = _one("实现163.92亿元")
-    assert q["value_normalized"] == pytest.approx(163.92e8) and q["unit_normalized"] == "元"
+    assert q["value_normalized"] == pytest.approx(163.92e8) and q["measure_normalized"] == "元"
     q = _one("装机100万千瓦")
-    assert (q["unit_of_measure"], q["value_normalized"], q["unit_normalized"]) == ("万千瓦", 1e6, "千瓦")
+    assert (q["measure"], q["value_normalized"], q["measure_normalized"]) == ("万千瓦", 1e6, "千瓦")
     q = _one("5千瓦")  # 千瓦 is a unit, not 千 + 瓦
-    assert (q["value"], q["unit_of_measure"], q["value_normalized"]) == (5.0, "千瓦", 5.0)
+    assert (q["value"], q["measure"], q["value_normalized"]) == (5.0, "千瓦", 5.0)
     q = _one("面积1,512平方公里")
     assert q["value"] == 1512.0 and q["text"] == "1,512平方公里"
     q = _one("储量20亿吨")
-    assert q["value_normalized"] == 2e9 and q["unit_normalized"] == "吨"
+    assert q["value_normalized"] == 2e9 and q["measure_normalized"] == "吨"
 
 
 def test_chinese_numerals_with_units():
     q = _one("五万亩")
     assert (q["value"], q["value_normalized"], q["numeral"]) == (5.0, 50000.0, "chinese")
     q = _one("提高两个百分点")
-    assert (q["value"], q["unit_normalized"]) == (2.0, "百分点")
+    assert (q["value"], q["measure_normalized"]) == (2.0, "百分点")
     q = _one("五大产业")
     assert q["value"] == 5.0 and q["needs_noun"]
     q = _one("覆盖率百分之七十六")
-    assert (q["value"], q["unit_normalized"]) == (76.0, "%")
+    assert (q["value"], q["measure_normalized"]) == (76.0, "%")
 
 
 @pytest.mark.parametrize("text", [
@@ -125,7 +125,7 @@ _MAGS = pd.read_csv(data_file("magnitudes.csv"), dtype=str, keep_default_na=Fals
 @given(
     st.decimals(min_value=1, max_value=99999, places=2, allow_nan=False, allow_infinity=False),
     st.sampled_from([""] + _MAGS["prefix"].tolist()),
-    st.sampled_from(_UNITS["unit"].tolist()),
+    st.sampled_from(_UNITS["measure"].tolist()),
 )
 def test_value_normalized_is_value_times_multiplier(number, mag, unit):
     text = f"达到{number}{mag}{unit}。"
@@ -136,11 +136,11 @@ def test_value_normalized_is_value_times_multiplier(number, mag, unit):
     expected = float(number) * float(_MAGS.set_index("prefix")["multiplier"].get(mag, 1))
     # A magnitude glued to a unit that starts with the same character may be read either way
     # (千+米 vs 千米); the product is what must hold.
-    row = _UNITS.set_index("unit").loc[q.unit]
+    row = _UNITS.set_index("measure").loc[q.unit]
     assert q.value_normalized == pytest.approx(q.value * float(_MAGS.set_index("prefix")["multiplier"].get(q.magnitude, 1)) * float(row["multiplier"]))
     if q.unit == unit and q.magnitude == mag:
         assert q.value_normalized == pytest.approx(expected * float(row["multiplier"]))
-        assert q.unit_normalized == row["unit_normalized"]
+        assert q.measure_normalized == row["measure_normalized"]
 
 
 @given(st.integers(min_value=2, max_value=99_999), st.sampled_from(["亩", "万亩", "万人", "亿元", "吨"]))
@@ -149,14 +149,14 @@ def test_chinese_quantity_round_trip(n, unit):
     # a numeral ending in 万 before 万亩 (一万万亩) is not Chinese anyone writes.
     assume(not (unit[0] in "万亿" and n >= 10_000))
     q = _one(f"共{to_chinese_numeral(n)}{unit}，")
-    row = _UNITS.set_index("unit").loc[unit.lstrip("万亿") if unit not in set(_UNITS["unit"]) else unit]
-    scale = float(_MAGS.set_index("prefix")["multiplier"].get(unit[0], 1)) if unit not in set(_UNITS["unit"]) else 1.0
+    row = _UNITS.set_index("measure").loc[unit.lstrip("万亿") if unit not in set(_UNITS["measure"]) else unit]
+    scale = float(_MAGS.set_index("prefix")["multiplier"].get(unit[0], 1)) if unit not in set(_UNITS["measure"]) else 1.0
     assert q["numeral"] == "chinese"
     assert q["value_normalized"] == pytest.approx(n * scale * float(row["multiplier"]))
 
 
 def test_data_files_are_consistent():
-    assert not _UNITS["unit"].duplicated().any()
+    assert not _UNITS["measure"].duplicated().any()
     assert set(_UNITS["chinese_ok"]) <= {"yes", "no", "noun"}
     assert (_UNITS["multiplier"].astype(float) > 0).all()
     assert set(_UNITS["category"]) <= {"demography", "economy", "ecology", "tourism", "investment",

@@ -25,9 +25,10 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from analytics import dashboard, report
-from analytics.evidence import evidence_parts
-from analytics.i18n import t
+from analytics.views import dashboard
+from analytics.export import report
+from analytics.analysis.evidence import evidence_parts
+from analytics.export.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

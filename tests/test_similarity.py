@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.similarity import (cluster_order, distinctive_terms, fit_model, neighbours, pair_similarity,
+from analytics.analysis.similarity import (cluster_order, distinctive_terms, fit_model, neighbours, pair_similarity,
                                   shared_terms, similarity_matrix, transform)
 
 
@@ -76,7 +76,7 @@ def test_distinctive_terms_respect_the_selection():
 
 
 def test_update_counts_equals_counting_the_whole_corpus():
-    from analytics.similarity import level_counts, update_counts
+    from analytics.analysis.similarity import level_counts, update_counts
 
     before = BAGS.iloc[:3]
     after = pd.concat([BAGS, tokens_table({"戊县": "新词 煤炭 旅游"}).assign(passage_id=9, doc_id="d9")])
@@ -89,8 +89,8 @@ def test_update_counts_equals_counting_the_whole_corpus():
 
 
 def test_update_pairs_recomputes_affected_rows_and_lets_them_into_others_top_k(monkeypatch):
-    from analytics import similarity
-    from analytics.similarity import _pairs, level_counts, update_pairs
+    from analytics.analysis import similarity
+    from analytics.analysis.similarity import _pairs, level_counts, update_pairs
 
     monkeypatch.setattr(similarity, "ALL_PAIRS_UP_TO", 3)  # 30 keys take the top-k path
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import store as store_module
-from analytics.build import ALL_TABLES
-from analytics.store import (FEATURE_TABLES, StoreError, add_files, check_store, list_documents, load_tables,
+from analytics.corpus import store as store_module
+from analytics.corpus.engine import ALL_TABLES
+from analytics.corpus.store import (FEATURE_TABLES, StoreError, add_files, check_store, list_documents, load_tables,
                              open_store, remove_document, store_fingerprint)
 from tests.conftest import ROOT, seed_text
 
@@ -58,17 +58,17 @@ def test_unchanged_corpus_loads_corpus_tables_from_the_cache(store, monkeypatch)
     def fail(*_):
         raise AssertionError("corpus tables recomputed for an unchanged corpus")
 
-    monkeypatch.setattr("analytics.build.corpus_tables", fail)
+    monkeypatch.setattr("analytics.corpus.engine.corpus_tables", fail)
     second = load_tables(store)
     for name in ("units", "themes", "similarity", "distinctive_terms"):
         pd.testing.assert_frame_equal(first[name], second[name])
 
 
 def test_add_processes_only_the_new_document_and_reports_progress(store, monkeypatch):
-    import analytics.build
+    import analytics.corpus.engine
 
-    seen, real = [], analytics.build.document_tables
-    monkeypatch.setattr(analytics.build, "document_tables", lambda docs: seen.extend(docs["doc_id"]) or real(docs))
+    seen, real = [], analytics.corpus.engine.document_tables
+    monkeypatch.setattr(analytics.corpus.engine, "document_tables", lambda docs: seen.extend(docs["doc_id"]) or real(docs))
     calls = []
     result = add_files(store, [("岚县.txt", UPLOAD), ("english.txt", b"no Chinese here")],
                        progress=lambda *a: calls.append(a))
@@ -151,7 +151,7 @@ def test_removing_an_original_unflags_its_reprint(store):
 
 CHILD = """
 import sys
-from analytics.store import add_files, open_store
+from analytics.corpus.store import add_files, open_store
 store = open_store(sys.argv[1])
 files = [(f"doc{i}.txt", ("岚县推动产业发展，编号" + str(i) + "。" + sys.argv[2] * 40).encode())
          for i in range(int(sys.argv[3]))]
@@ -213,8 +213,8 @@ def test_sigkill_at_arbitrary_times_while_adding(store, delay):
 
 
 def _full_recompute(store) -> dict[str, pd.DataFrame]:
-    from analytics import hygiene
-    from analytics.build import corpus_tables
+    from analytics.pipeline import hygiene
+    from analytics.corpus.engine import corpus_tables
 
     with store_module._connect(store) as conn:
         return corpus_tables(hygiene.corpus_statistics_input(store_module.read_per_document(conn)))
@@ -223,7 +223,7 @@ def _full_recompute(store) -> dict[str, pd.DataFrame]:
 def test_corpus_tables_are_refreshed_incrementally_then_refit_exactly(store, monkeypatch):
     import json
 
-    from analytics import similarity
+    from analytics.analysis import similarity
 
     monkeypatch.setattr(similarity, "ALL_PAIRS_UP_TO", 3)  # the seeds' few units take the top-k path
     monkeypatch.setattr(similarity, "TOP_K", 3)

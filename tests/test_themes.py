@@ -1,12 +1,12 @@
-"""analytics.themes: the theme lexicon, theme_shares and theme_label, golden shares on the seeds."""
+"""analytics.features.themes: the theme lexicon, theme_shares and theme_label, golden shares on the seeds."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analytics.lexicon import read_lexicon
-from analytics.schema import TABLES
-from analytics.themes import theme_hits, theme_label, theme_shares, themes
+from analytics.pipeline.lexicon import read_lexicon
+from analytics.corpus.registry import TABLES
+from analytics.features.themes import theme_hits, theme_label, theme_shares, themes
 from tests.seedpassages import passages_of, seed_passages
 
 THEMES = ["ecology", "industry", "tourism_wellness", "investment", "innovation", "regional_integration",

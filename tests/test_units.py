@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.gazetteer import load_gazetteer
-from analytics.schema import TABLES
-from analytics.text import UNRECOVERABLE
-from analytics.units import HOST_INFERRED, UNKNOWN, find_mentions, find_units
+from analytics.pipeline.gazetteer import load_gazetteer
+from analytics.corpus.registry import TABLES
+from analytics.pipeline.text import UNRECOVERABLE
+from analytics.pipeline.units import HOST_INFERRED, UNKNOWN, find_mentions, find_units
 
 from tests.conftest import seed_text
 
@@ -246,7 +246,7 @@ def test_damaged_name_fewest_lost_characters(gz):
 
 @pytest.fixture(scope="module")
 def seeds(gz):
-    clean = pytest.importorskip("analytics.clean")
+    clean = pytest.importorskip("analytics.pipeline.clean")
     texts = {p: clean.clean_document(seed_text(p)).text for p in ["000", "001", "002", "003", "004"]}
     docs = pd.DataFrame({"doc_id": list(texts), "clean_text": list(texts.values())})
     units, passages = find_units(docs, gz)
@@ -309,7 +309,7 @@ def test_seed_passages_cover_body(seeds, doc):
 def test_unit_shares_order_documents_and_largest_first():
     import pandas as pd
 
-    from analytics.units import unit_shares
+    from analytics.pipeline.units import unit_shares
 
     passages = pd.DataFrame({"doc_id": ["d1", "d1", "d1", "d2"], "unit": ["甲县", "乙县", "甲县", "丙县"],
                              "start": [0, 10, 40, 0], "end": [10, 40, 50, 5]})

@@ -4,7 +4,7 @@ Each case is an upload name, its bytes (built here, so nothing binary is committ
 happen: `reject` with words the message must contain, or `add` (with a check in tests/test_bad_inputs.py).
 `python tests/bad_inputs/make_bad_inputs.py [DIR]` writes the files whose names a file system can hold
 (default tests/bad_inputs/corpus/) for trying them by hand: `python -m analytics add DIR/* --store /tmp/s`.
-The oversized file (over analytics.ingest.MAX_FILE_BYTES) is made in memory by `oversized()` only.
+The oversized file (over analytics.pipeline.ingest.MAX_FILE_BYTES) is made in memory by `oversized()` only.
 """
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def docx_bomb(inflated_mb: int = 110) -> bytes:
 
 
 def oversized() -> bytes:
-    """A text file one byte over analytics.ingest.MAX_FILE_BYTES (kept in memory, never committed)."""
-    from analytics.ingest import MAX_FILE_BYTES
+    """A text file one byte over analytics.pipeline.ingest.MAX_FILE_BYTES (kept in memory, never committed)."""
+    from analytics.pipeline.ingest import MAX_FILE_BYTES
 
     unit = PLAIN_TEXT.encode("utf-8")
     return (unit * (MAX_FILE_BYTES // len(unit) + 1))[:MAX_FILE_BYTES + 1]

@@ -4,13 +4,13 @@ Follows scikit-learn's shape: `fit_model` once on the corpus, then query it (`pa
 `neighbours`, `shared_terms`) or `transform` a new text against it. Similarity is kept sparse
 (top-k per row) when the corpus is large, so memory grows linearly with the number of units.
 
-Incremental updates (used by analytics.store after a document is added or removed): `LevelCounts`
+Incremental updates (used by analytics.corpus.store after a document is added or removed): `LevelCounts`
 holds a level's term counts, `update_counts` recounts only the affected keys (the result equals a full
 count, so the TF-IDF rows and idf are exact), and `update_pairs` recomputes the affected rows of the
 top-k table against every row, letting them into the other rows' lists where they beat the k-th
 neighbour; those other rows keep the cosines of their last computation (idf drift ~ changed/N). The
 store refits a level in full once REFIT_SHARE of its keys changed since the last full fit (see
-analytics.store). Distinctive terms are vectorised over all units and simply recomputed (exact).
+analytics.corpus.store). Distinctive terms are vectorised over all units and simply recomputed (exact).
 """
 from __future__ import annotations
 

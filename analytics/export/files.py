@@ -14,8 +14,8 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from analytics.fonts import register_cjk_font
-from analytics.i18n import t
+from analytics.export.fonts import register_cjk_font
+from analytics.export.i18n import t
 
 FOOTER_COLOR = "#666666"
 FOOTER_SIZE = 11

@@ -19,8 +19,8 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from analytics.paths import data_file
-from analytics.text import sentence_spans
+from analytics.resources import read_table
+from analytics.pipeline.text import sentence_spans
 
 SEPARATOR = "|"
 HAS, TARGETS = "has", "targets"
@@ -29,8 +29,7 @@ HAS, TARGETS = "has", "targets"
 @lru_cache(maxsize=None)
 def read_lexicon(name: str) -> pd.DataFrame:
     """A reviewed CSV under data/ as strings, empty cells as "" (never NaN). Cached: copy before changing."""
-    table = pd.read_csv(data_file(name), dtype=str, keep_default_na=False)
-    return table.apply(lambda col: col.str.strip())
+    return read_table(name)
 
 
 def split_forms(cell: str) -> list[str]:

@@ -12,15 +12,14 @@ text as shown and the tests can read it back.
 """
 from __future__ import annotations
 
-import csv
 from functools import cache
 
 import altair as alt
 import pandas as pd
 
-from analytics.fonts import font_stack
-from analytics.i18n import check_lang, label, t
-from analytics.paths import data_file
+from analytics.export.fonts import font_stack
+from analytics.export.i18n import check_lang, label, t
+from analytics.resources import read_records
 
 Chart = alt.Chart | alt.LayerChart
 
@@ -82,7 +81,7 @@ def category_scheme(n: int) -> str:
 
 def theme_labels(themes: pd.DataFrame, lang: str) -> pd.Series:
     """Display names of the table's theme keys; a value the lexicon does not know is kept as is."""
-    from analytics.themes import theme_label
+    from analytics.features.themes import theme_label
 
     if lang == "en" and "theme_en" in themes:
         english = themes["theme_en"].where(themes["theme_en"].notna() & (themes["theme_en"].astype(str) != ""))
@@ -180,9 +179,9 @@ def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "
 
 def figures_bar_chart(figures: pd.DataFrame, indicator: str, lang: str = "zh",
                       order: list[str] | None = None) -> alt.Chart:
-    """One indicator compared across units: value_normalized in unit_normalized, existing vs target.
+    """One indicator compared across units: value_normalized in measure_normalized, existing vs target.
 
-    Input columns: unit, indicator, value_normalized, unit_normalized, is_target, year, evidence
+    Input columns: unit, indicator, value_normalized, measure_normalized, is_target, year, evidence
     (doc_id optional). Only the most common unit of measure is drawn, because bars in 亿元 and %
     cannot share an axis; the subtitle says how many figures were left out. Per unit and status
     the latest year is shown, its evidence in the tooltip.
@@ -192,8 +191,8 @@ def figures_bar_chart(figures: pd.DataFrame, indicator: str, lang: str = "zh",
     excluded = 0
     measure = ""
     if len(data):
-        measure = str(data["unit_normalized"].fillna("").astype(str).value_counts().index[0])
-        keep = data["unit_normalized"].fillna("").astype(str) == measure
+        measure = str(data["measure_normalized"].fillna("").astype(str).value_counts().index[0])
+        keep = data["measure_normalized"].fillna("").astype(str) == measure
         excluded = int((~keep).sum())
         data = data[keep]
     data["unit"] = data["unit"].astype(str)
@@ -236,9 +235,8 @@ def _truthy(value) -> bool:
 @cache
 def gbt_sections() -> dict[str, dict[str, str]]:
     """GB/T 4754 section letter -> {'zh': name, 'en': name} from data/gbt4754_sections.csv."""
-    with data_file("gbt4754_sections.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["letter"]: {"zh": row["name_zh"], "en": row["name_en"]}
-                for row in csv.DictReader(handle)}
+    return {row["letter"]: {"zh": row["name_zh"], "en": row["name_en"]}
+            for row in read_records("gbt4754_sections.csv")}
 
 
 def section_label(section: object, lang: str) -> str:

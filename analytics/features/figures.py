@@ -1,7 +1,7 @@
 """Passages -> figures: every quantitative fact, with its indicator, normalised value, year, target flag and sentence.
 
-One row of `figures` (columns: analytics.schema.TABLES["figures"]) is one quantity found by
-analytics.quantities in a passage, placed in its sentence and named:
+One row of `figures` (columns: analytics.corpus.registry.TABLES["figures"]) is one quantity found by
+analytics.features.quantities in a passage, placed in its sentence and named:
 
 - indicator: the sentence's own indicator noun, normalised through `data/indicators.csv` when known
   (总人口, 森林覆盖率, 地区生产总值 …). Search order: a lexicon term right after the figure
@@ -34,10 +34,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.quantities import Quantity, scan_quantities
-from analytics.paths import data_file
-from analytics.schema import TABLES
-from analytics.text import CJK, sentence_spans
+from analytics.features.quantities import Quantity, scan_quantities
+from analytics.resources import read_table
+from analytics.corpus.registry import TABLES
+from analytics.pipeline.text import CJK, sentence_spans
 
 COLUMNS = TABLES["figures"]
 CATEGORIES = ("demography", "economy", "ecology", "tourism", "investment", "agriculture", "industry",
@@ -57,7 +57,7 @@ _YEAR_PREFIX = re.compile(r"^.*\d年")
 
 
 def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(data_file(name), dtype=str, keep_default_na=False)
+    return read_table(name)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def lexicons() -> _Lexicons:
     scope = _read("scope_cues.csv")
     scope_re = re.compile("|".join(f"(?P<s{i}>{c})" for i, c in enumerate(scope["cue"])))
     scope_suffix = {f"s{i}": s for i, s in enumerate(scope["own_suffix"])}
-    units = {r["unit"]: r for r in _read("measure_units.csv").to_dict("records")}
+    units = {r["measure"]: r for r in _read("measure_units.csv").to_dict("records")}
     return _Lexicons(
         rows, indicator_re, heads, re.compile(_alt(heads)), nouns, re.compile(_alt(nouns)),
         re.compile(_alt(trim.loc[trim.role == "split", "word"])),
@@ -154,7 +154,7 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
     `pre_wide` the clause before it with 、-lists kept whole (山地、丘陵占总面积的85%)."""
     unit_row = lx.units.get(q.unit, {})
     unit_category = unit_row.get("category", "other") or "other"
-    counted = q.needs_noun or q.unit_kind in ("count", "people", "households")
+    counted = q.needs_noun or q.measure_kind in ("count", "people", "households")
     # 1. 76%的森林覆盖率, 15.6℃的年均气温
     if post.startswith("的"):
         m = lx.indicator_re.match(post, 1)
@@ -180,13 +180,13 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
             return row["indicator"], row["category"]
         return None
     # 3. nearest lexicon term, indicator head or countable noun before it in the clause
-    share = q.unit_kind == "percent" and "占" in pre
+    share = q.measure_kind == "percent" and "占" in pre
     scope_text = pre_wide[: pre_wide.rfind("占")] if share and "占" in pre_wide else pre[: pre.rfind("占")] if share else pre
     lex = _last(lx.indicator_re, scope_text)
     growth = None
     if lex is not None and _lexicon_row(lex, lx)["kind"] == "growth":
         growth, lex = lex, _last(lx.indicator_re, scope_text[: lex.start()])
-        if q.unit_kind not in ("percent", "points", "multiple"):
+        if q.measure_kind not in ("percent", "points", "multiple"):
             growth = None  # 增长 before 亿元 names nothing
     head = _last(lx.head_re, scope_text)
     noun = _last(lx.noun_re, scope_text) if counted else None
@@ -229,7 +229,7 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
         default = "" if counted else unit_row.get("default_indicator", "")
         return phrase + default, lx.nouns[m.group()][0]
     # 5. 10项课题: an Arabic count of things names them right after it
-    if q.unit_kind == "count" and re.fullmatch(f"[{CJK}]+", window[:MAX_INDICATOR_CHARS] or "-"):
+    if q.measure_kind == "count" and re.fullmatch(f"[{CJK}]+", window[:MAX_INDICATOR_CHARS] or "-"):
         return window[:MAX_INDICATOR_CHARS], unit_category
     # 6. the unit's default indicator (人 -> 人口, ℃ -> 温度)
     return unit_row.get("default_indicator", "") or "数值", unit_category
@@ -321,8 +321,8 @@ def _figures_of_passage(p: dict, lx: _Lexicons) -> list[dict]:
             unit = "%" if abs(total - 100) < 0.6 else ""
             for k, (v, a, b) in enumerate(q.parts):
                 name = names[k] if len(names) == len(q.parts) else f"{row['indicator']}（{k + 1}）"
-                rows.append({**base, "indicator": name, "value": v, "unit_of_measure": unit,
-                             "value_normalized": v, "unit_normalized": unit, "category": row["category"],
+                rows.append({**base, "indicator": name, "value": v, "measure": unit,
+                             "value_normalized": v, "measure_normalized": unit, "category": row["category"],
                              "start": p["start"] + a, "end": p["start"] + b})
             continue
         wide_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
@@ -330,8 +330,8 @@ def _figures_of_passage(p: dict, lx: _Lexicons) -> list[dict]:
         if named is None:
             continue
         indicator, category = named
-        rows.append({**base, "indicator": indicator, "value": q.value, "unit_of_measure": q.unit_of_measure,
-                     "value_normalized": q.value_normalized, "unit_normalized": q.unit_normalized,
+        rows.append({**base, "indicator": indicator, "value": q.value, "measure": q.measure,
+                     "value_normalized": q.value_normalized, "measure_normalized": q.measure_normalized,
                      "category": category if category in CATEGORIES else "other",
                      "start": p["start"] + q.start, "end": p["start"] + q.end})
     return rows
@@ -342,13 +342,13 @@ def extract_figures(passages: pd.DataFrame) -> pd.DataFrame:
 
     Input columns: passage_id, doc_id, unit, speaker, start, end, text (text == clean_text[start:end]).
     Output columns (TABLES["figures"]): doc_id, unit, indicator, value (float; low bound of a range),
-    unit_of_measure (as written: 万人), value_normalized (float), unit_normalized (人), category,
+    measure (as written: 万人), value_normalized (float), measure_normalized (人), category,
     year (Int64, <NA> when unknown), is_target (bool), evidence (the sentence), start, end (offsets of
     the figure span in the document's clean text, so clean_text[start:end] is the figure as written).
 
     >>> p = pd.DataFrame([{"passage_id": 0, "doc_id": "d", "unit": "某县", "speaker": "", "start": 10,
     ...                    "end": 20, "text": "全县总人口18.7万人。"}])
-    >>> extract_figures(p)[["indicator", "value_normalized", "unit_normalized", "start"]].values.tolist()
+    >>> extract_figures(p)[["indicator", "value_normalized", "measure_normalized", "start"]].values.tolist()
     [['总人口', 187000.0, '人', 15]]
     """
     lx = lexicons()

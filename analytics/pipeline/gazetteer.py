@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.paths import data_file
+from analytics import resources
 
 GAZETTEER_COLUMNS = [
     "adcode", "name", "level", "kind", "province", "prefecture", "short_name", "longitude", "latitude",
@@ -32,14 +32,12 @@ def _resource(relative: str) -> Path:
 
 def read_lines(name: str, column: str) -> list[str]:
     """One column of a headed data file under data/, '#' lines being comments."""
-    table = pd.read_csv(data_file(name), comment="#", dtype=str, keep_default_na=False)
-    return [v.strip() for v in table[column] if v.strip()]
+    return resources.read_column(name, column)
 
 
 def read_table(name: str) -> pd.DataFrame:
     """A headed CSV data file under data/ as strings, '#' lines being comments."""
-    table = pd.read_csv(data_file(name), comment="#", dtype=str, keep_default_na=False)
-    return table.apply(lambda col: col.str.strip())
+    return resources.read_table(name)
 
 
 def _ethnic_names() -> list[str]:

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import paths
-from analytics.catalog import describe_documents, read_catalog
-from analytics.ingest import Rejection, document_paths, load_documents
-from analytics.schema import TABLES
-from analytics.tokens import PASSAGE_TOKEN_COLUMNS  # cheap: the segmenter loads on first use
+from analytics.pipeline.catalog import describe_documents, read_catalog
+from analytics.pipeline.ingest import Rejection, document_paths, load_documents
+from analytics.corpus.registry import TABLES
+from analytics.pipeline.tokens import PASSAGE_TOKEN_COLUMNS  # cheap: the segmenter loads on first use
 
 # The other stages (and scikit-learn, scipy, OpenCC behind them) are imported where they run: an
 # unchanged input is served from the cache without paying 1-2 s of imports (`python -m analytics build`).
@@ -39,7 +39,7 @@ def columns_of(name: str) -> list[str]:
 
 def clean_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """documents (doc_id, file_name, ..., raw_text) -> + clean_text, boilerplate, script, report counts."""
-    from analytics.clean import clean_document
+    from analytics.pipeline.clean import clean_document
 
     rows = []
     for doc in documents.itertuples(index=False):
@@ -54,12 +54,12 @@ def clean_documents(documents: pd.DataFrame) -> pd.DataFrame:
 
 def document_tables(documents: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every per-document table for a batch of ingested documents (raw_text present)."""
-    from analytics.assets import extract_assets
-    from analytics.figures import extract_figures
-    from analytics.gazetteer import load_gazetteer
-    from analytics.industries import extract_industries
-    from analytics.tokens import passage_tokens
-    from analytics.units import find_units
+    from analytics.features.assets import extract_assets
+    from analytics.features.figures import extract_figures
+    from analytics.pipeline.gazetteer import load_gazetteer
+    from analytics.features.industries import extract_industries
+    from analytics.pipeline.tokens import passage_tokens
+    from analytics.pipeline.units import find_units
 
     cleaned = clean_documents(documents)
     units, passages = find_units(cleaned, load_gazetteer())
@@ -116,10 +116,10 @@ def corpus_tables(per_document: dict[str, pd.DataFrame], counts: dict | None = N
     """Per-document tables -> all tables, adding merged units, themes, similarity, distinctive terms.
 
     `counts`, when a dict, receives the term counts of each similarity level (`LevelCounts`): the store
-    keeps them to update the tables incrementally after a change (analytics.store.load_tables).
+    keeps them to update the tables incrementally after a change (analytics.corpus.store.load_tables).
     """
-    from analytics.similarity import similarity_tables
-    from analytics.themes import theme_shares
+    from analytics.analysis.similarity import similarity_tables
+    from analytics.features.themes import theme_shares
 
     tables = dict(per_document)
     tables["units"] = merge_units(per_document["units"])
@@ -140,7 +140,7 @@ class BuildResult:
 def code_and_data_fingerprint() -> str:
     """Hash of the analytics code and the reviewed data files: a change to either rebuilds."""
     digest = hashlib.sha256()
-    for path in sorted([*Path(paths.ROOT / "analytics").glob("*.py"), *paths.DATA_DIR.glob("*.*")]):
+    for path in sorted([*Path(paths.ROOT / "analytics").rglob("*.py"), *paths.DATA_DIR.glob("*.*")]):
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -196,7 +196,7 @@ def fill_place(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     """A document's place, where no catalog names it: the unit with most of its passage text."""
     if passages.empty:
         return documents
-    from analytics.units import unit_shares
+    from analytics.pipeline.units import unit_shares
 
     main = unit_shares(passages).drop_duplicates("doc_id").set_index("doc_id")["unit"]
     out = documents.copy()

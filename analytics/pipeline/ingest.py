@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.text import has_cjk
+from analytics.pipeline.text import has_cjk
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a county strategy is rarely over 1 MB; 20 MB leaves room for PDFs
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # .docx is a zip: refuse bombs before inflating them

@@ -1,7 +1,7 @@
 """Passages + theme lexicon -> themes: one row per unit x theme, keyword hits and their share.
 
 `data/themes.csv` has one row per keyword (theme, theme_zh, theme_en, keyword). All keywords of all themes
-run as one longest-match regex (analytics.lexicon), so overlapping keywords are never double counted:
+run as one longest-match regex (analytics.pipeline.lexicon), so overlapping keywords are never double counted:
 生态旅游 is one tourism hit, not a tourism hit plus an ecology hit for 生态.
 
 Counting on the clean text rather than on tokens keeps a theme count independent of how the segmenter
@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.lexicon import compile_terms, read_lexicon
-from analytics.schema import TABLES
+from analytics.pipeline.lexicon import compile_terms, read_lexicon
+from analytics.corpus.registry import TABLES
 
 COLUMNS = TABLES["themes"]
 

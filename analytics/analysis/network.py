@@ -13,8 +13,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from analytics.text import sentence_spans
-from analytics.tokens import terms
+from analytics.pipeline.text import sentence_spans
+from analytics.pipeline.tokens import terms
 
 NODE_COLUMNS = ["term", "x", "y", "weight"]
 EDGE_COLUMNS = ["source", "target", "weight"]

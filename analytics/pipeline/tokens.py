@@ -11,17 +11,16 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.paths import data_file
-from analytics.text import CJK, UNRECOVERABLE
+from analytics.resources import read_lines
+from analytics.pipeline.text import CJK, UNRECOVERABLE
 
 # A token worth counting has a CJK character or a Latin letter; pure numbers and punctuation are not terms.
 _TERM_RE = re.compile(f"[{CJK}A-Za-z]")
 PASSAGE_TOKEN_COLUMNS = ["passage_id", "doc_id", "unit", "tokens"]
 
 
-def _data_lines(name: str) -> list[str]:
-    lines = data_file(name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+def _data_lines(name: str) -> tuple[str, ...]:
+    return read_lines(name)
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +43,7 @@ def stopwords() -> frozenset[str]:
 def _place_names() -> list[str]:
     """Gazetteer names (full and short) so that segmentation keeps every place whole."""
     try:
-        from analytics.gazetteer import load_gazetteer
+        from analytics.pipeline.gazetteer import load_gazetteer
     except ImportError:  # the gazetteer stage is optional for segmenting
         return []
     table = load_gazetteer()

@@ -25,10 +25,12 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from analytics import charts, dashboard, similarity
-from analytics.evidence import evidence_parts, highlight_html, kwic
-from analytics.export import chart_to_png, export_footer, vl_version, with_footer
-from analytics.i18n import check_lang, label, t
+from analytics.export import charts
+from analytics.views import dashboard
+from analytics.analysis import similarity
+from analytics.analysis.evidence import evidence_parts, highlight_html, kwic
+from analytics.export.files import chart_to_png, export_footer, vl_version, with_footer
+from analytics.export.i18n import check_lang, label, t
 
 Progress = Callable[[float, str], None] | None
 FORMATS = ("pptx", "html")
@@ -145,7 +147,7 @@ def key_figures_view(corpus: dashboard.Corpus, units: list[str], lang: str, expo
     cards = cards.assign(_u=cards["unit"].map(order)).sort_values(["_u"], kind="stable")
     evidence = []
     for card in cards.itertuples():
-        shown = dashboard.format_value(card.value, card.unit_of_measure) + ("*" if card.is_target else "")
+        shown = dashboard.format_value(card.value, card.measure) + ("*" if card.is_target else "")
         item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
                          card.doc_id, card.start, card.end)
         item.row = card.unit
@@ -203,7 +205,7 @@ def industries_view(corpus: dashboard.Corpus, units: list[str], lang: str, expor
 
 def themes_view(corpus: dashboard.Corpus, units: list[str], lang: str, exported: date) -> View:
     """Theme shares as a chart; the notes list each unit's shares and the keywords counted."""
-    from analytics.themes import theme_hits, theme_label
+    from analytics.features.themes import theme_hits, theme_label
 
     profile = dashboard.theme_profile(corpus["themes"], units)
     chart, title_text, subtitle = split_title(charts.theme_profile_chart(profile, lang, order=units))
@@ -312,7 +314,7 @@ LINE_HEIGHT = 1.45  # Noto Sans CJK's ascent + descent is 1.448 em; viewers spac
 
 def deck_font() -> str:
     """The CJK family the deck names (the one charts render with, e.g. 'Noto Sans CJK SC')."""
-    from analytics.fonts import FontNotFoundError, font_family
+    from analytics.export.fonts import FontNotFoundError, font_family
 
     try:
         return font_family()

@@ -13,10 +13,10 @@ Why SQLite (stdlib `sqlite3`) and not Parquet folders, DuckDB or a server:
 Layout (one row is what the table is named for):
 * `documents` — one stored document: doc_id (content hash, primary key), file_name (the safe base name),
   source ('seed' | 'upload' | 'folder'), added_at (UTC ISO time), the raw bytes, the clean text, the
-  catalog fields and the cleaning report of `analytics.schema.TABLES['documents']`, `near_duplicate_of`
+  catalog fields and the cleaning report of `analytics.corpus.registry.TABLES['documents']`, `near_duplicate_of`
   (doc_id of the original, or NULL) with its estimated Jaccard, the MinHash signature, and
   `feature_rows` (JSON: rows written per feature table — lets `check_store` prove completeness).
-* the per-document feature tables of `analytics.build.PER_DOCUMENT` — units, passages, passage_tokens,
+* the per-document feature tables of `analytics.corpus.engine.PER_DOCUMENT` — units, passages, passage_tokens,
   figures, industries, assets — each a plain SQL table with a `doc_id` column that references
   documents (ON DELETE CASCADE), indexed on doc_id. Rows, not one Parquet blob per document and table:
   adding a document is a handful of `executemany` inserts, removing one is one DELETE, loading 3,000
@@ -27,7 +27,7 @@ Layout (one row is what the table is named for):
   Parquet blobs, keyed by `corpus_key`: a hash of the code and data files and of the set of doc_ids with
   their near-duplicate flags. An unchanged corpus loads without recomputing them.
 * `corpus_cache` also keeps, under the same key, what an update needs: `_counts:unit` and
-  `_counts:document` (the term counts of `analytics.similarity.LevelCounts`, npz) and `_state` (JSON:
+  `_counts:document` (the term counts of `analytics.analysis.similarity.LevelCounts`, npz) and `_state` (JSON:
   the code fingerprint, each document's near-duplicate flag and units, the refit counters).
 * `meta` — store id, schema version, a generation counter bumped by every write (`store_fingerprint`),
   whether the seeds were added, the recorded dtypes, `corpus_refit` (per similarity level: keys at the
@@ -78,9 +78,10 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from analytics import hygiene, paths
-from analytics.ingest import IngestError, Rejection, read_document, safe_file_name
-from analytics.schema import TABLES
+from analytics.pipeline import hygiene
+from analytics import paths
+from analytics.pipeline.ingest import IngestError, Rejection, read_document, safe_file_name
+from analytics.corpus.registry import TABLES
 
 DEFAULT_STORE = paths.DATA_DIR / "store" / "countylens.sqlite"
 SCHEMA_VERSION = "1"
@@ -177,7 +178,7 @@ def _q(name: str) -> str:
 
 def _feature_columns(name: str) -> list[str]:
     """Columns of a stored feature table: doc_id first, then the table's own columns."""
-    from analytics.build import columns_of
+    from analytics.corpus.engine import columns_of
 
     return ["doc_id", *[c for c in columns_of(name) if c != "doc_id"]]
 
@@ -256,8 +257,8 @@ def open_store(path: str | Path | None = None, seed: bool = True) -> Store:
 
 def add_seeds(store: Store) -> AddResult:
     """Add the seed documents (source 'seed', catalog fields from seeds/catalog.csv) and record it."""
-    from analytics.catalog import read_catalog
-    from analytics.ingest import document_paths
+    from analytics.pipeline.catalog import read_catalog
+    from analytics.pipeline.ingest import document_paths
 
     files = [(p.name, p.read_bytes()) for p in document_paths(paths.SEEDS_DIR)]
     result = add_files(store, files, source="seed", catalog=read_catalog(paths.SEEDS_DIR))
@@ -289,7 +290,7 @@ def _pause_hook(stage: str, doc_id: str, nth: int) -> None:
 
 def _document_features(document: dict) -> dict[str, pd.DataFrame] | str:
     """All per-document tables of one ingested document, or the error message (picklable for a pool)."""
-    from analytics.build import document_tables
+    from analytics.corpus.engine import document_tables
 
     try:
         return document_tables(pd.DataFrame([document]))
@@ -299,8 +300,8 @@ def _document_features(document: dict) -> dict[str, pd.DataFrame] | str:
 
 def _describe(tables: dict[str, pd.DataFrame], catalog: pd.DataFrame | None) -> pd.DataFrame:
     """The document row with title, outlet, date and place (catalog first, then read off the text)."""
-    from analytics.build import fill_place  # the build's rule for a place no catalog names
-    from analytics.catalog import describe_documents
+    from analytics.corpus.engine import fill_place  # the build's rule for a place no catalog names
+    from analytics.pipeline.catalog import describe_documents
 
     described = describe_documents(tables["documents"], catalog)
     return fill_place(described, tables["passages"])
@@ -411,9 +412,9 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
               source: str = "upload", catalog: pd.DataFrame | None = None) -> AddResult:
     """Add files (name, bytes) to the store; each is stored with all its features, or not at all.
 
-    Each file is read by `analytics.ingest.read_document` (names reduced to a safe base name), exact
+    Each file is read by `analytics.pipeline.ingest.read_document` (names reduced to a safe base name), exact
     duplicates (same doc_id, in the store or earlier in this batch) are reported and skipped, and only
-    the new documents go through `analytics.build.document_tables`. A near-duplicate is stored with
+    the new documents go through `analytics.corpus.engine.document_tables`. A near-duplicate is stored with
     `near_duplicate_of` set. `progress(done, total, file_name)` is called once per file, in order of
     completion. `catalog` (indexed by file_name) supplies title/place/outlet/date, as for the seeds.
     Output: AddResult(added doc_ids, rejected [Rejection], duplicates, near_duplicates). Never raises
@@ -575,7 +576,7 @@ def _read_raw(conn: sqlite3.Connection, dtypes: dict, doc_ids: list[str] | None 
 
 def _project(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Stored tables -> the build's columns (units carry doc_id only in the store); copies."""
-    from analytics.build import columns_of
+    from analytics.corpus.engine import columns_of
 
     out = {"documents": raw["documents"].copy()}
     for name in FEATURE_TABLES:
@@ -650,7 +651,7 @@ def corpus_key(documents: pd.DataFrame, code: str | None = None) -> str:
     """Hash of the code and data files (`code`, computed if None) and of the doc_ids with their flags."""
     import hashlib
 
-    from analytics.build import code_and_data_fingerprint
+    from analytics.corpus.engine import code_and_data_fingerprint
 
     digest = hashlib.sha256((code or code_and_data_fingerprint()).encode())
     flags = documents["near_duplicate_of"].fillna("") if len(documents) else []
@@ -671,17 +672,17 @@ REFIT_SHARE = 0.10  # refit a level's pair table in full once this share of its 
 
 
 def load_tables(store: Store) -> dict[str, pd.DataFrame]:
-    """Every table of the stored corpus, as `analytics.build.build` returns them for a folder.
+    """Every table of the stored corpus, as `analytics.corpus.engine.build` returns them for a folder.
 
     Per-document tables are concatenated in the order documents were added (documents also carry
     source, added_at, near_duplicate_of, near_duplicate_jaccard); units are merged across documents;
     themes, similarity and distinctive terms are computed without the near-duplicates' passages (see
-    analytics.hygiene) and cached in the store under `corpus_key`, so an unchanged corpus loads without
+    analytics.pipeline.hygiene) and cached in the store under `corpus_key`, so an unchanged corpus loads without
     recomputing them. After documents were added or removed, the cached tables of the previous corpus
     are refreshed incrementally (`_refresh`, see the section "Corpus-wide tables after a change" of
     the module docstring). All tables come from one read snapshot, even while a writer adds documents.
     """
-    from analytics.build import code_and_data_fingerprint
+    from analytics.corpus.engine import code_and_data_fingerprint
 
     code = code_and_data_fingerprint()
     with _connect(store) as conn:
@@ -719,7 +720,7 @@ def load_tables(store: Store) -> dict[str, pd.DataFrame]:
 
 def _full(statistics: dict[str, pd.DataFrame], state: dict) -> tuple[dict, dict]:
     """Every corpus-wide table from scratch (build.corpus_tables), the level counts kept for updates."""
-    from analytics.build import corpus_tables
+    from analytics.corpus.engine import corpus_tables
 
     counts: dict = {}
     computed = corpus_tables(statistics, counts=counts)
@@ -741,9 +742,9 @@ def _refresh(per_document: dict[str, pd.DataFrame], statistics: dict[str, pd.Dat
     Returns (None, {}) when an update cannot be made (other code, missing level counts): then the
     caller recomputes everything.
     """
-    from analytics.build import merge_units
-    from analytics.similarity import LEVELS, LevelCounts, _pairs, unit_distinctive, update_counts, update_pairs
-    from analytics.themes import theme_shares
+    from analytics.corpus.engine import merge_units
+    from analytics.analysis.similarity import LEVELS, LevelCounts, _pairs, unit_distinctive, update_counts, update_pairs
+    from analytics.features.themes import theme_shares
 
     old = json.loads(previous[_STATE])
     if old.get("code") != state["code"]:

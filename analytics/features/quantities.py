@@ -7,13 +7,13 @@ compiled once into one regular expression, so a 10 KB document is scanned in one
 
 Conventions (tested in tests/test_numbers.py):
 - A quantity is a number followed by a magnitude and/or a unit: 18.7万人, 76%, 1,512平方公里,
-  3万多 (bare magnitude, unit_normalized ""), 百分之七十六. A bare number (a year, a list marker,
+  3万多 (bare magnitude, measure_normalized ""), 百分之七十六. A bare number (a year, a list marker,
   a phone number, 十四五) is not a quantity.
 - Ranges 3-5万亩 / 3至5万亩: `value` is the low bound, `value_high` the high bound; the matched
   span covers the whole range so the evidence shows it.
 - Hedges (约, 近, 多, 余, 以上, 左右 …) never change the value; they are returned in `hedge` and the
   span includes them.
-- value_normalized = value × magnitude × unit multiplier; unit_normalized is the unit's base
+- value_normalized = value × magnitude × unit multiplier; measure_normalized is the unit's base
   (亿元→元, 万人→人, 万亩→亩, 万千瓦→千瓦, 名→人).
 - Ratios 8.4:64.9:26.7 are one quantity of kind "ratio" whose parts are listed; figures.py decides
   what they mean.
@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.paths import data_file
+from analytics.resources import read_table
 
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_ZERO = "零〇"
@@ -44,8 +44,8 @@ _RANGE_SEP = r"[-~～—–至到]"
 _RATIO_SEP = r"[:：]"
 
 QUANTITY_COLUMNS = [
-    "start", "end", "text", "value", "value_high", "hedge", "magnitude", "unit", "unit_of_measure",
-    "value_normalized", "unit_normalized", "unit_kind", "numeral", "needs_noun", "is_ratio", "parts",
+    "start", "end", "text", "value", "value_high", "hedge", "magnitude", "unit", "measure",
+    "value_normalized", "measure_normalized", "measure_kind", "numeral", "needs_noun", "is_ratio", "parts",
 ]
 
 
@@ -178,10 +178,10 @@ class Quantity:
     hedge: str = ""
     magnitude: str = ""
     unit: str = ""
-    unit_of_measure: str = ""
+    measure: str = ""
     value_normalized: float | None = None
-    unit_normalized: str = ""
-    unit_kind: str = ""
+    measure_normalized: str = ""
+    measure_kind: str = ""
     numeral: str = "arabic"
     needs_noun: bool = False
     is_ratio: bool = False
@@ -204,11 +204,11 @@ def _alternation(words) -> str:
 @lru_cache(maxsize=1)
 def vocabulary() -> _Vocabulary:
     """The units, magnitudes and hedges from data/, compiled once into the quantity regex."""
-    units_df = pd.read_csv(data_file("measure_units.csv"), dtype=str, keep_default_na=False)
-    mags_df = pd.read_csv(data_file("magnitudes.csv"), dtype=str, keep_default_na=False)
-    hedges_df = pd.read_csv(data_file("hedges.csv"), dtype=str, keep_default_na=False)
-    follow_df = pd.read_csv(data_file("non_figure_followers.csv"), dtype=str, keep_default_na=False)
-    units = {r["unit"]: {**r, "multiplier": float(r["multiplier"])} for r in units_df.to_dict("records")}
+    units_df = read_table("measure_units.csv")
+    mags_df = read_table("magnitudes.csv")
+    hedges_df = read_table("hedges.csv")
+    follow_df = read_table("non_figure_followers.csv")
+    units = {r["measure"]: {**r, "multiplier": float(r["multiplier"])} for r in units_df.to_dict("records")}
     mags = {r["prefix"]: float(r["multiplier"]) for r in mags_df.to_dict("records")}
     pre = _alternation(hedges_df.loc[hedges_df.position == "pre", "hedge"])
     mid = _alternation(hedges_df.loc[hedges_df.position == "mid", "hedge"])
@@ -282,7 +282,7 @@ def _quantity(m: re.Match, text: str, voc: _Vocabulary) -> Quantity | None:
     elif unit:
         row = voc.units[unit]
         multiplier *= row["multiplier"]
-        uom, unorm, kind = mag + unit, row["unit_normalized"], row["kind"]
+        uom, unorm, kind = mag + unit, row["measure_normalized"], row["kind"]
     else:
         uom, unorm, kind = mag, "", "count"
         needs_noun = True  # 3万多 what? only a following noun says
@@ -307,11 +307,11 @@ def find_quantities(text: str) -> pd.DataFrame:
     """Quantities of one text as a table.
 
     Output columns: start, end (offsets into `text`), text (the span, hedges and range included),
-    value (low bound of a range), value_high, hedge, magnitude, unit, unit_of_measure (magnitude+unit
-    as written, e.g. 万人), value_normalized, unit_normalized, unit_kind, numeral (arabic|chinese),
+    value (low bound of a range), value_high, hedge, magnitude, unit, measure (magnitude+unit
+    as written, e.g. 万人), value_normalized, measure_normalized, measure_kind, numeral (arabic|chinese),
     needs_noun, is_ratio, parts.
 
-    >>> find_quantities("总人口18.7万人")[["value", "unit_of_measure", "value_normalized"]].values.tolist()
+    >>> find_quantities("总人口18.7万人")[["value", "measure", "value_normalized"]].values.tolist()
     [[18.7, '万人', 187000.0]]
     """
     rows = [q.__dict__ for q in scan_quantities(text)]

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.gazetteer import matchable_names, read_lines, read_table
-from analytics.schema import TABLES
-from analytics.text import CJK, UNRECOVERABLE, sentence_spans
+from analytics.pipeline.gazetteer import matchable_names, read_lines, read_table
+from analytics.corpus.registry import TABLES
+from analytics.pipeline.text import CJK, UNRECOVERABLE, sentence_spans
 
 UNKNOWN = "未知"
 HOST_INFERRED = "host inferred from context"

@@ -146,7 +146,7 @@ def corpus_statistics_input(per_document: dict[str, pd.DataFrame]) -> dict[str, 
 
     Input: the per-document tables, `documents` carrying `near_duplicate_of` ('' or None when not
     flagged). Output: the same dict, passages and passage_tokens filtered; feed it to
-    `analytics.build.corpus_tables` for themes, similarity and distinctive terms.
+    `analytics.corpus.engine.corpus_tables` for themes, similarity and distinctive terms.
     """
     documents = per_document["documents"]
     if "near_duplicate_of" not in documents:

@@ -2,7 +2,7 @@
 
 The taxonomy (`data/industries.csv`) lists each industry with its Chinese surface forms, GB/T 4754-2017
 section and whether it is on the national 战略性新兴产业 list. All surface forms go into one longest-match
-regex built once (analytics.lexicon), so 新能源汽车 counts for new-energy vehicles and not also for new
+regex built once (analytics.pipeline.lexicon), so 新能源汽车 counts for new-energy vehicles and not also for new
 energy, and every character of text is counted for at most one industry. Phrases that contain a form but
 are not about the industry (食品安全) are listed in `data/industry_blockers.csv` and matched only to be
 dropped.
@@ -24,9 +24,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.lexicon import (HAS, TARGETS, compile_terms, find_mentions, read_lexicon, split_forms,
+from analytics.pipeline.lexicon import (HAS, TARGETS, compile_terms, find_mentions, read_lexicon, split_forms,
                                status_cues)
-from analytics.schema import TABLES
+from analytics.corpus.registry import TABLES
 
 COLUMNS = TABLES["industries"]
 MENTION_COLUMNS = ["passage_id", "doc_id", "unit", "industry", "form", "start", "end", "cue", "evidence"]
@@ -76,7 +76,7 @@ def industry_mentions(passages: pd.DataFrame) -> pd.DataFrame:
 
 
 def extract_industries(passages: pd.DataFrame) -> pd.DataFrame:
-    """Passages -> industries table (TABLES['industries']): one row per unit x industry mentioned.
+    """Passages -> industries table (TABLES['industries']): one row per document x unit x industry mentioned.
 
     Input columns: passage_id, doc_id, unit, start, end, text (text == clean_text[start:end]).
     Output columns: unit, industry, industry_en, gbt_section, strategic_emerging (bool), status
@@ -92,7 +92,7 @@ def extract_industries(passages: pd.DataFrame) -> pd.DataFrame:
     mentions = industry_mentions(passages)
     if mentions.empty:
         return _typed(pd.DataFrame(columns=COLUMNS))
-    keys = ["unit", "industry"]
+    keys = ["doc_id", "unit", "industry"]  # per document: a document's rows never depend on its batch
     grouped = mentions.assign(is_has=mentions["cue"] == HAS, is_target=mentions["cue"] == TARGETS).groupby(
         keys, sort=False)
     has_any = grouped["is_has"].transform("any")
@@ -115,3 +115,34 @@ def extract_industries(passages: pd.DataFrame) -> pd.DataFrame:
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"strategic_emerging": bool, "mentions": "int64", "start": "int64",
                          "end": "int64"})
+
+
+UNIT_STATUS_COLUMNS = ["unit", "industry", "industry_en", "gbt_section", "strategic_emerging", "status",
+                       "mentions", "n_documents", "doc_id", "evidence", "start", "end"]
+
+
+def unit_industries(industries: pd.DataFrame, units: list[str] | None = None) -> pd.DataFrame:
+    """Industries table (one row per document x unit x industry) -> one row per unit x industry.
+
+    The rule every chart, table, download and slide uses: a unit 'has' an industry when any of its
+    documents states it as existing, 'targets' it when all that mention it state it as a goal;
+    mentions add up over documents; the evidence is that of the first document whose row decided the
+    status. `units` (in their order) selects and orders the units; rows within a unit keep the order
+    of most mentions first.
+    """
+    chosen = industries if units is None else industries[industries["unit"].isin(units)]
+    if chosen.empty:
+        return pd.DataFrame(columns=UNIT_STATUS_COLUMNS).astype({"mentions": "int64", "start": "int64",
+                                                                 "end": "int64"})
+    keys = ["unit", "industry"]
+    grouped = chosen.assign(is_has=chosen["status"] == HAS).groupby(keys, sort=False)
+    status = grouped["is_has"].transform("any").map({True: HAS, False: TARGETS})
+    rows = chosen.assign(status=status, mentions=grouped["mentions"].transform("sum"),
+                         n_documents=grouped["doc_id"].transform("nunique"),
+                         _deciding=chosen["status"] == status)
+    first = (rows.reset_index(names="_order").sort_values(["_deciding", "_order"], ascending=[False, True],
+                                                           kind="stable").drop_duplicates(keys))
+    order = units if units is not None else sorted(first["unit"].unique())
+    first["_unit"] = first["unit"].map({u: i for i, u in enumerate(order)})
+    first = first.sort_values(["_unit", "mentions", "industry"], ascending=[True, False, True], kind="stable")
+    return first[UNIT_STATUS_COLUMNS].reset_index(drop=True)

@@ -22,9 +22,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.lexicon import (TARGETS, clause_bounds, find_mentions, first_chars, read_lexicon,
+from analytics.pipeline.lexicon import (TARGETS, clause_bounds, find_mentions, first_chars, read_lexicon,
                                status_cues)
-from analytics.schema import TABLES
+from analytics.corpus.registry import TABLES
 
 COLUMNS = TABLES["assets"]
 DOMAINS = ("ecology", "tourism", "investment")
@@ -85,8 +85,13 @@ def _claim(passage: tuple[str, int], start: int, end: int) -> str:
     return ""
 
 
+# One row per document x unit x asset: a document's rows never depend on which other documents were
+# analysed with it (the store analyses one at a time, the engine in batches).
+KEYS = ["doc_id", "unit", "asset"]
+
+
 def extract_assets(passages: pd.DataFrame) -> pd.DataFrame:
-    """Passages -> assets table (TABLES['assets']): one row per unit x asset class mentioned.
+    """Passages -> assets table (TABLES['assets']): one row per document x unit x asset class mentioned.
 
     Input columns: passage_id, doc_id, unit, start, end, text (text == clean_text[start:end]).
     Output columns: unit, domain ('ecology'/'tourism'/'investment'), asset, asset_en, doc_id,
@@ -110,9 +115,9 @@ def extract_assets(passages: pd.DataFrame) -> pd.DataFrame:
     mentions["is_goal"] = mentions["cue"] == TARGETS
     first = (mentions.reset_index(names="order")
              .sort_values(["is_goal", "order"], kind="stable")
-             .drop_duplicates(["unit", "asset"]))
-    order = mentions.drop_duplicates(["unit", "asset"]).reset_index(names="order")[["unit", "asset", "order"]]
-    table = (first.drop(columns="order").merge(order, on=["unit", "asset"])
+             .drop_duplicates(KEYS))
+    order = mentions.drop_duplicates(KEYS).reset_index(names="order")[[*KEYS, "order"]]
+    table = (first.drop(columns="order").merge(order, on=KEYS)
              .merge(asset_lexicon()[["asset", "domain", "asset_en"]], on="asset", how="left"))
     table["domain_rank"] = table["domain"].map({d: i for i, d in enumerate(DOMAINS)})
     table = table.sort_values(["unit", "domain_rank", "order"], kind="stable")

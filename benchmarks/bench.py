@@ -1,6 +1,6 @@
 """Benchmark: a synthetic corpus of N county documents -> build, rebuild, add, query and Compare timings.
 
-`python -m analytics.bench --sizes 100 1000 3000 --markdown BENCHMARKS.md` generates, for each N, a
+`python benchmarks/bench.py --sizes 100 1000 3000 --markdown BENCHMARKS.md` generates, for each N, a
 corpus of N documents (~10 KB each) under `benchmarks/corpus/` (git-ignored): every document speaks
 for a different real county-level division of the gazetteer, its text made of the seeds' clean
 sentences with the seed place names replaced by that county's (and its prefecture's and province's)
@@ -9,7 +9,7 @@ five is written in Traditional script, so the cleaner converts it back.
 
 For each N it measures, in the same run: the full build (`python -m analytics build --force` in a
 fresh process: wall time, MB/s, peak RSS of the process and its pool workers), an unchanged rebuild
-(cache hit), adding one document to a store holding the corpus (`analytics.store.add_files`, then
+(cache hit), adding one document to a store holding the corpus (`analytics.corpus.store.add_files`, then
 `load_tables` recomputing the corpus-wide tables), nearest neighbours of one unit (on the built
 similarity table and through the fitted TF-IDF model), the analytics calls and chart specs of one
 Compare-page rerun with 6 units (and the page itself through Streamlit's AppTest), and a naive
@@ -79,12 +79,12 @@ class SeedPool:
 
 
 def seed_pool() -> SeedPool:
-    """Clean the seeds (analytics.clean through the build's cleaner) and index their sentences."""
-    from analytics.build import clean_documents
-    from analytics.gazetteer import load_gazetteer
-    from analytics.ingest import document_paths, load_documents
-    from analytics.text import sentence_spans
-    from analytics.units import find_mentions
+    """Clean the seeds (analytics.pipeline.clean through the build's cleaner) and index their sentences."""
+    from analytics.corpus.engine import clean_documents
+    from analytics.pipeline.gazetteer import load_gazetteer
+    from analytics.pipeline.ingest import document_paths, load_documents
+    from analytics.pipeline.text import sentence_spans
+    from analytics.pipeline.units import find_mentions
 
     documents, _ = load_documents(document_paths(paths.SEEDS_DIR))
     cleaned = clean_documents(documents)
@@ -175,7 +175,7 @@ def synthetic_document(pool: SeedPool, county: dict, seed: int, size: int = DOC_
 
 def county_rows(n: int, seed: int = 7) -> list[dict]:
     """n different county-level divisions of the gazetteer, in a fixed shuffled order."""
-    from analytics.gazetteer import load_gazetteer
+    from analytics.pipeline.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
     counties = gazetteer[gazetteer["level"] == "county"].reset_index(drop=True)
@@ -281,8 +281,15 @@ def run_cli_build(docs: Path, out: Path, force: bool) -> dict:
 _STARTUP_SNIPPET = r"""
 import json, time
 t = {}
-s = time.perf_counter(); import analytics.build; t["import analytics.build"] = time.perf_counter() - s
-from analytics import clean, figures, industries, assets, themes, tokens, units, gazetteer
+s = time.perf_counter(); import analytics.corpus.engine; t["import analytics.corpus.engine"] = time.perf_counter() - s
+from analytics.pipeline import clean
+from analytics.features import figures
+from analytics.features import industries
+from analytics.features import assets
+from analytics.features import themes
+from analytics.pipeline import tokens
+from analytics.pipeline import units
+from analytics.pipeline import gazetteer
 s = time.perf_counter(); g = gazetteer.load_gazetteer(); t["load_gazetteer"] = time.perf_counter() - s
 s = time.perf_counter(); units._matcher(g); t["units matcher (name index, patterns)"] = time.perf_counter() - s
 s = time.perf_counter(); tokens.segmenter(); t["segmenter (rjieba + domain dict + place names)"] = time.perf_counter() - s
@@ -304,14 +311,14 @@ def startup_costs() -> dict[str, float]:
 
 def stage_costs(files: list[Path], limit: int = 200) -> dict[str, float]:
     """Milliseconds per document of each per-document stage, one process, caches warm."""
-    from analytics.assets import extract_assets
-    from analytics.build import clean_documents
-    from analytics.figures import extract_figures
-    from analytics.gazetteer import load_gazetteer
-    from analytics.industries import extract_industries
-    from analytics.ingest import load_documents
-    from analytics.tokens import passage_tokens
-    from analytics.units import find_units
+    from analytics.features.assets import extract_assets
+    from analytics.corpus.engine import clean_documents
+    from analytics.features.figures import extract_figures
+    from analytics.pipeline.gazetteer import load_gazetteer
+    from analytics.features.industries import extract_industries
+    from analytics.pipeline.ingest import load_documents
+    from analytics.pipeline.tokens import passage_tokens
+    from analytics.pipeline.units import find_units
 
     sample = files[:limit]
     warm, _ = load_documents(sample[:3], source="folder")
@@ -356,7 +363,7 @@ def model_neighbours(model, key: str, k: int = NEIGHBOURS_K) -> pd.DataFrame:
 
 def compare_units(tables: dict[str, pd.DataFrame], n: int = COMPARE_UNITS) -> list[str]:
     """The n comparable units with the most text (what a user picks on the Compare page)."""
-    from analytics.dashboard import COMPARABLE_KINDS
+    from analytics.views.dashboard import COMPARABLE_KINDS
 
     units = tables["units"]
     units = units[units["kind"].isin(COMPARABLE_KINDS)]
@@ -365,7 +372,10 @@ def compare_units(tables: dict[str, pd.DataFrame], n: int = COMPARE_UNITS) -> li
 
 def compare_page_calls(tables: dict[str, pd.DataFrame], units: list[str], lang: str = "zh") -> int:
     """Every analytics call of one Compare-page run (app_pages/compare.py) and its chart specs."""
-    from analytics import charts, dashboard, export, similarity
+    from analytics.export import charts
+    from analytics.views import dashboard
+    from analytics.export import files as export
+    from analytics.analysis import similarity
 
     figures, industries = tables["figures"], tables["industries"]
     out = [dashboard.key_figures(figures, units), dashboard.key_figure_slots()]
@@ -391,7 +401,7 @@ def apptest_compare_ms(tables: dict[str, pd.DataFrame], units: list[str], repeat
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from analytics import dashboard
+    from analytics.views import dashboard
 
     original, original_store = dashboard.load_corpus, os.environ.get(dashboard.STORE_ENV)
     # The app reads its store; serve these tables instead, and keep its store (seeded on first open)
@@ -446,7 +456,8 @@ def baseline_seconds(files: list[Path]) -> float:
 
 def similarity_path_seconds(passages: pd.DataFrame, unit: str) -> float:
     """Ours, one process: segmenter start-up, passage tokens, TF-IDF, top-k pair similarity, neighbours."""
-    from analytics import similarity, tokens
+    from analytics.analysis import similarity
+    from analytics.pipeline import tokens
 
     tokens.segmenter.cache_clear()
     started = time.perf_counter()
@@ -458,10 +469,10 @@ def similarity_path_seconds(passages: pd.DataFrame, unit: str) -> float:
 
 
 def add_one_document(files: list[Path], extra: tuple[str, bytes], store_path: Path) -> dict:
-    """Store the corpus (analytics.store.add_files), then time adding one more document and reloading."""
+    """Store the corpus (analytics.corpus.store.add_files), then time adding one more document and reloading."""
     out = {}
     try:
-        from analytics import store as store_module
+        from analytics.corpus import store as store_module
     except ImportError:
         store_module = None
     if store_module is None or not hasattr(store_module, "add_files"):
@@ -490,9 +501,9 @@ def add_one_document(files: list[Path], extra: tuple[str, bytes], store_path: Pa
 
 
 def _add_one_without_store(files: list[Path], extra: tuple[str, bytes]) -> dict:
-    """Without analytics.store: the per-document path for the new file, then the corpus-wide tables."""
-    from analytics.build import PER_DOCUMENT, concat_tables, corpus_tables, run_document_stages
-    from analytics.ingest import load_documents, read_document
+    """Without analytics.corpus.store: the per-document path for the new file, then the corpus-wide tables."""
+    from analytics.corpus.engine import PER_DOCUMENT, concat_tables, corpus_tables, run_document_stages
+    from analytics.pipeline.ingest import load_documents, read_document
 
     documents, _ = load_documents(files, source="folder")
     existing = run_document_stages(documents)
@@ -503,7 +514,7 @@ def _add_one_without_store(files: list[Path], extra: tuple[str, bytes]) -> dict:
     corpus_tables(concat_tables([existing, new], PER_DOCUMENT))
     out["reload_s"] = time.perf_counter() - started
     out["add_one_s"] = out["add_files_s"] + out["reload_s"]
-    out["how"] = "per-document path (no analytics.store)"
+    out["how"] = "per-document path (no analytics.corpus.store)"
     return out
 
 
@@ -516,7 +527,7 @@ def _load() -> tuple[float, float, float]:
 
 def run_size(n: int, work: Path, pool: SeedPool, apptest: bool = True, log=print) -> dict:
     """Every measurement for a corpus of n documents generated under `work`."""
-    from analytics.build import read_tables
+    from analytics.corpus.engine import read_tables
 
     result: dict = {"n": n, "load_before": _load()[0]}
     corpus = work / f"N{n}" / "docs"
@@ -545,7 +556,7 @@ def run_size(n: int, work: Path, pool: SeedPool, apptest: bool = True, log=print
     unit = units[0]
     similarity_table = tables["similarity"]
     result["neighbours_ms"] = _median_ms(lambda: neighbours_table(similarity_table, unit))
-    from analytics.similarity import fit_model
+    from analytics.analysis.similarity import fit_model
 
     started = time.perf_counter()
     model = fit_model(tables["passage_tokens"], "unit")
@@ -576,7 +587,7 @@ def run_size(n: int, work: Path, pool: SeedPool, apptest: bool = True, log=print
 
 
 def neighbours_table(similarity_table: pd.DataFrame, unit: str) -> pd.DataFrame:
-    from analytics.similarity import neighbours
+    from analytics.analysis.similarity import neighbours
 
     return neighbours(similarity_table, unit, NEIGHBOURS_K)
 
@@ -680,7 +691,7 @@ def report(results: list[dict], startup: dict[str, float], stages: dict[str, flo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analytics.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000], metavar="N")
     parser.add_argument("--work", type=Path, default=CORPUS_ROOT, metavar="DIR",
                         help="where corpora, builds and stores are generated (default benchmarks/corpus/)")
@@ -700,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     files = sorted(largest.glob("*.txt"))
     stages = stage_costs(files)
     stages["_n"] = min(len(files), 200)
-    command = "python -m analytics.bench --sizes " + " ".join(map(str, sorted(args.sizes)))
+    command = "python benchmarks/bench.py --sizes " + " ".join(map(str, sorted(args.sizes)))
     if args.markdown:
         command += f" --markdown {args.markdown}"
     text = report(results, startup, stages, command)

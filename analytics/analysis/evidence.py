@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from analytics.text import sentence_spans
+from analytics.pipeline.text import sentence_spans
 
 KWIC_COLUMNS = ["doc_id", "unit", "left", "match", "right", "start", "end"]
 

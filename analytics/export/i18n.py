@@ -12,10 +12,9 @@ looked up as `label("category", value)`.
 """
 from __future__ import annotations
 
-import csv
 from functools import cache
 
-from analytics.paths import data_file
+from analytics.resources import read_records
 
 LANGS = ("zh", "en")
 STRINGS_FILE = "ui_strings.csv"
@@ -24,9 +23,7 @@ STRINGS_FILE = "ui_strings.csv"
 @cache
 def strings() -> dict[str, dict[str, str]]:
     """Every UI string: key -> {'zh': ..., 'en': ...}, read once from data/ui_strings.csv."""
-    # csv rather than pandas: an empty cell must stay '' (the test catches it), never NaN.
-    with data_file(STRINGS_FILE).open(encoding="utf-8", newline="") as handle:
-        return {row["key"]: {lang: row[lang] for lang in LANGS} for row in csv.DictReader(handle)}
+    return {row["key"]: {lang: row[lang] for lang in LANGS} for row in read_records(STRINGS_FILE, strip=False)}
 
 
 def check_lang(lang: str) -> str:

@@ -16,7 +16,6 @@ Order matters:
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
 import importlib.resources
 import re
@@ -25,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import opencc
 
-from analytics.paths import data_file
-from analytics.text import CJK, UNRECOVERABLE
+from analytics.resources import read_records
+from analytics.pipeline.text import CJK, UNRECOVERABLE
 
 REPORT_KEYS = (
     "pinyin_removed", "chars_converted", "garbled_repaired", "garbled_flagged",
@@ -43,8 +42,7 @@ class CleanResult:
 
 
 def _read_tsv(name: str) -> list[dict[str, str]]:
-    with open(data_file(name), encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return read_records(name)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -413,7 +411,7 @@ def _simplify(text: str) -> str:
     return _CHAR_FIX_RE.sub(lambda m: _CHAR_FIXES[m.group()], _T2S.convert(text))
 
 
-# The CJK ranges of analytics.text as code point pairs, for counting without building a match list.
+# The CJK ranges of analytics.pipeline.text as code point pairs, for counting without building a match list.
 _CJK_RANGES = [(ord(CJK[i]), ord(CJK[i + 2])) for i in range(0, len(CJK), 3)]
 
 

@@ -14,11 +14,11 @@ from functools import cached_property, lru_cache
 
 import pandas as pd
 
-from analytics.i18n import label
-from analytics.paths import data_file
+from analytics.export.i18n import label
+from analytics.resources import read_table
 
-KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "value", "unit_of_measure",
-                      "value_normalized", "unit_normalized", "year", "is_target", "evidence", "doc_id",
+KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "value", "measure",
+                      "value_normalized", "measure_normalized", "year", "is_target", "evidence", "doc_id",
                       "start", "end"]
 
 
@@ -77,7 +77,7 @@ COMPARABLE_KINDS = ("county", "county_city", "district", "zone", "prefecture")
 
 def main_units(passages: pd.DataFrame, units: pd.DataFrame, share: float = 0.8) -> list[str]:
     """Units that hold at least `share` of some document's text (a document of their own), in doc order."""
-    from analytics.units import unit_shares
+    from analytics.pipeline.units import unit_shares
 
     comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
     per_unit = unit_shares(passages)
@@ -95,14 +95,14 @@ def store_path() -> str | None:
 
 def load_corpus(store=None) -> Corpus:
     """Every table of the user's corpus store (seeds included), as the pages read them."""
-    from analytics.store import load_tables, open_store
+    from analytics.corpus.store import load_tables, open_store
 
     return Corpus(load_tables(store or open_store(store_path())))
 
 
 def key_figure_slots() -> pd.DataFrame:
     """data/key_figures.csv: slot, slot_zh, slot_en, indicators ('|'-joined), in card order."""
-    slots = pd.read_csv(data_file("key_figures.csv"), dtype=str, comment="#")
+    slots = read_table("key_figures.csv")
     return slots.assign(indicators=slots["indicators"].str.split("|"))
 
 
@@ -135,12 +135,12 @@ def card_label(card) -> str:
     return f"{card.indicator}{year}"
 
 
-def format_value(value: float, unit_of_measure: str) -> str:
+def format_value(value: float, measure: str) -> str:
     """A figure as an analyst writes it: 18.7万人, 76%, 163.92亿元."""
     if pd.isna(value):
         return ""
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
-    return f"{text}{unit_of_measure or ''}"
+    return f"{text}{measure or ''}"
 
 
 def industry_matrix(industries: pd.DataFrame, units: list[str], lang: str = "zh") -> pd.DataFrame:
@@ -228,7 +228,7 @@ def flagged_spans(documents: pd.DataFrame, width: int = 15) -> pd.DataFrame:
     """Where cleaning could not recover text (runs of U+FFFD), with context: doc_id, start, end, context."""
     import re
 
-    from analytics.text import UNRECOVERABLE
+    from analytics.pipeline.text import UNRECOVERABLE
 
     rows = []
     run = re.compile(f"{UNRECOVERABLE}+")
@@ -245,7 +245,7 @@ def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh") 
     if cards.empty:
         return pd.DataFrame(columns=[label("col", "unit", lang)])
     cards = cards.assign(text=[format_value(v, u) + ("*" if target else "")
-                               for v, u, target in zip(cards["value"], cards["unit_of_measure"], cards["is_target"])])
+                               for v, u, target in zip(cards["value"], cards["measure"], cards["is_target"])])
     slot_name = "slot_zh" if lang == "zh" else "slot_en"
     order = [s for s in key_figure_slots()[slot_name] if s in set(cards[slot_name])]
     wide = cards.pivot_table(index="unit", columns=slot_name, values="text", aggfunc="first")
@@ -279,11 +279,11 @@ def unit_caption(units: pd.DataFrame, unit: str, lang: str = "zh") -> str:
 
 def figures_display(figures: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Figures as shown in tables: formatted value next to the normalized one, evidence last."""
-    view = figures.assign(shown=[format_value(v, u) for v, u in zip(figures["value"], figures["unit_of_measure"])],
+    view = figures.assign(shown=[format_value(v, u) for v, u in zip(figures["value"], figures["measure"])],
                           category=figures["category"].map(lambda c: label("category", c, lang)),
                           value_normalized=[format_value(v, "") for v in figures["value_normalized"]],
                           year=[str(int(y)) if pd.notna(y) else "" for y in figures["year"]])
-    columns = ["unit", "indicator", "shown", "value_normalized", "unit_normalized", "category", "year",
+    columns = ["unit", "indicator", "shown", "value_normalized", "measure_normalized", "category", "year",
                "is_target", "evidence", "doc_id", "start", "end"]
     return localize(view[columns], lang)
 
@@ -296,7 +296,7 @@ def domain_evidence(figures: pd.DataFrame, assets: pd.DataFrame, units: list[str
     figs = figures[figures["unit"].isin(units) & (figures["category"] == domain)]
     fig_rows = pd.DataFrame({"unit": figs["unit"],
                              "label": [f"{i} {format_value(v, u)}" for i, v, u in
-                                       zip(figs["indicator"], figs["value"], figs["unit_of_measure"])],
+                                       zip(figs["indicator"], figs["value"], figs["measure"])],
                              "doc_id": figs["doc_id"], "start": figs["start"], "end": figs["end"]})
     chosen = assets_by_unit(assets, units, domain)
     asset_rows = chosen.rename(columns={"asset": "label"})[DOMAIN_EVIDENCE_COLUMNS]
@@ -340,7 +340,7 @@ def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str],
 @lru_cache(maxsize=1)
 def place_terms() -> frozenset[str]:
     """Gazetteer names and short names: they say where, not what, so term lists leave them out."""
-    from analytics.gazetteer import load_gazetteer
+    from analytics.pipeline.gazetteer import load_gazetteer
 
     table = load_gazetteer()
     return frozenset(table["name"]) | frozenset(n for n in table["short_name"] if len(n) >= 2)
@@ -355,7 +355,7 @@ def without_places(passage_tokens: pd.DataFrame) -> pd.DataFrame:
 
 def distinctive_terms_of(tables: dict[str, pd.DataFrame], units: list[str], top_n: int = 15) -> pd.DataFrame:
     """The selected units' distinctive terms against each other (place names left out)."""
-    from analytics.similarity import distinctive_terms
+    from analytics.analysis.similarity import distinctive_terms
 
     chosen = tables["passage_tokens"][tables["passage_tokens"]["unit"].isin(units)]
     return distinctive_terms(without_places(chosen), units=units, top_n=top_n)
@@ -413,7 +413,7 @@ def plain(text: str) -> str:
 
 def add_messages(result, lang: str = "zh") -> list[tuple[str, str]]:
     """One (kind, message) per file of a store.AddResult: success, warning (duplicates) or error."""
-    from analytics.i18n import t
+    from analytics.export.i18n import t
 
     messages = [("success", t("library.added", lang, n=len(result.added)))] if result.added else []
     messages += [("warning", str(d)) for d in result.duplicates]

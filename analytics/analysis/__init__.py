@@ -1,0 +1,1 @@
+"""Corpus tables -> answers: similarity, distinctive terms, network, KWIC."""

@@ -1,0 +1,155 @@
+"""Command line: `python -m analytics build [--docs DIR]... [--out DIR] [--csv] [--force]`, and the store's
+`add FILE|DIR... [--store PATH]`, `remove ID [--force] [--store PATH]`, `list [--store PATH]`, and
+`report --units A,B,C --format pptx|html --out FILE [--lang zh|en]`.
+
+Argument parsing only; the work is done by functions in analytics/ that the dashboard calls too
+(analytics.corpus.engine.build, analytics.corpus.store.add_files / remove_document / list_documents).
+Exit codes: 0 done, 1 some files were skipped or rejected (the rest was built or stored) or the
+removal was refused, 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_SKIPPED = 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    from analytics.corpus.engine import build
+
+    result = build(args.docs or None, args.out, csv=args.csv, force=args.force)
+    for rejection in result.rejections:
+        print(f"skipped {rejection}", file=sys.stderr)
+    rows = ", ".join(f"{name} {len(table)}" for name, table in result.tables.items())
+    state = "unchanged, served from cache" if result.cached else "built"
+    print(f"{state} in {result.seconds:.2f}s -> {result.out_dir}: {rows}")
+    return EXIT_SKIPPED if result.rejections else 0
+
+
+def _progress_bar(done: int, total: int, file_name: str, width: int = 30) -> None:
+    """A one-line text progress bar on stderr, redrawn in place."""
+    filled = width * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {file_name[:40]:<40}", end=end,
+          file=sys.stderr, flush=True)
+
+
+def _files_to_add(arguments: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(name, bytes) of each file argument (a folder gives its documents); unreadable paths as messages."""
+    from analytics.pipeline.ingest import document_paths
+
+    files, unreadable = [], []
+    for path in arguments:
+        try:
+            targets = document_paths(path) if path.is_dir() else [path]
+            for target in targets:
+                # The name as given: the store reduces it to a safe base name, like an upload's.
+                files.append((str(target), target.read_bytes()))
+        except OSError as error:
+            unreadable.append(f"rejected {path.name or path}: cannot read: {error.strerror} (无法读取)")
+    return files, unreadable
+
+
+def _add(args: argparse.Namespace) -> int:
+    from analytics.corpus.store import add_files, open_store
+
+    store = open_store(args.store)
+    files, unreadable = _files_to_add(args.files)
+    result = add_files(store, files, progress=_progress_bar if files else None)
+    for doc_id in result.added:
+        near = next((n for n in result.near_duplicates if n.doc_id == doc_id), None)
+        print(f"added {doc_id}" + (f" (near-duplicate of {near.original_doc_id})" if near else ""))
+    for duplicate in result.duplicates:
+        print(f"duplicate {duplicate}")
+    for line in unreadable:
+        print(line, file=sys.stderr)
+    for rejection in result.rejected:
+        print(f"rejected {rejection}", file=sys.stderr)
+    print(f"{len(result.added)} added, {len(result.duplicates)} duplicates, "
+          f"{len(result.rejected) + len(unreadable)} rejected -> {store.path}")
+    return EXIT_SKIPPED if result.rejected or unreadable else 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from analytics.corpus.store import StoreError, open_store, remove_document
+
+    store = open_store(args.store)
+    try:
+        removed = remove_document(store, args.doc_id, force=args.force)
+    except StoreError as error:
+        print(f"not removed: {error}", file=sys.stderr)
+        return EXIT_SKIPPED
+    print(f"removed {removed['doc_id']} {removed['file_name']}")
+    for doc_id, original in removed["reflagged"].items():
+        print(f"  {doc_id} is now " + (f"a near-duplicate of {original}" if original else "an original"))
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from analytics.corpus.store import list_documents, open_store
+
+    documents = list_documents(open_store(args.store))
+    for doc in documents.itertuples():
+        flag = f"  near-duplicate of {doc.near_duplicate_of}" if doc.near_duplicate_of else ""
+        print(f"{doc.doc_id}  {doc.source:<6}  {doc.n_chars:>7}  {doc.place or '-'}  {doc.file_name}{flag}")
+    print(f"{len(documents)} documents")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from analytics.views.dashboard import load_corpus
+    from analytics.export.report import write_report
+    from analytics.corpus.store import open_store
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"\r[{'#' * int(fraction * 30):<30}] {message}", end="", file=sys.stderr, flush=True)
+
+    try:
+        corpus = load_corpus(open_store(args.store)) if args.store else None
+        out = write_report(args.units, args.format, args.out, args.lang, progress, corpus)
+    except ValueError as error:
+        print(f"\nreport: {error}", file=sys.stderr)
+        return 2
+    print(f"\nwrote {out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m analytics", description="CountyLens 县域战略对比")
+    commands = top.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build every table from document folders (default: seeds/)")
+    build.add_argument("--docs", action="append", type=Path, metavar="DIR",
+                       help="a folder of documents (repeatable; default seeds/)")
+    build.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default data/build)")
+    build.add_argument("--csv", action="store_true", help="also write every table as CSV")
+    build.add_argument("--force", action="store_true", help="rebuild even if the input is unchanged")
+    build.set_defaults(run=_build)
+    store_help = "the store file (default data/store/countylens.sqlite)"
+    add = commands.add_parser("add", help="add document files (or folders of them) to the store")
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    add.set_defaults(run=_add)
+    remove = commands.add_parser("remove", help="remove one document (by doc_id) from the store")
+    remove.add_argument("doc_id", metavar="ID")
+    remove.add_argument("--force", action="store_true", help="also remove a seed document")
+    remove.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    remove.set_defaults(run=_remove)
+    listing = commands.add_parser("list", help="list the documents in the store")
+    listing.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    listing.set_defaults(run=_list)
+    report = commands.add_parser("report", help="write the comparison of some units as a deck or an HTML report")
+    report.add_argument("--units", required=True, metavar="A,B,C", help="units to compare, comma-separated")
+    report.add_argument("--format", choices=["pptx", "html"], default="pptx")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE")
+    report.add_argument("--lang", choices=["zh", "en"], default="zh")
+    report.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    report.set_defaults(run=_report)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+

@@ -1,0 +1,1 @@
+"""The corpus: table registry, the engine that runs the stages, the store that keeps them."""

@@ -1,0 +1,1 @@
+"""Views -> what leaves the app: charts, files, fonts, UI strings, deck, HTML report."""

@@ -1,0 +1,1 @@
+"""Passages -> feature tables: quantities, figures, industries, assets, themes, key figures."""

@@ -1,0 +1,1 @@
+"""Raw bytes -> per-document tables: ingest, clean, gazetteer, units, tokens, hygiene."""
