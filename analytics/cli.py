@@ -5,7 +5,7 @@
 Argument parsing only; the work is done by functions in analytics/ that the dashboard calls too
 (analytics.corpus.engine.build, analytics.corpus.store.add_files / remove_document / list_documents).
 Exit codes: 0 done, 1 some files were skipped or rejected (the rest was built or stored) or the
-removal was refused, 2 usage error.
+removal was refused, 2 usage error, 3 a store that cannot be opened.
 """
 from __future__ import annotations
 
@@ -13,19 +13,32 @@ import argparse
 import sys
 from pathlib import Path
 
+from analytics import paths
+
 EXIT_SKIPPED = 1
 
 
 def _build(args: argparse.Namespace) -> int:
-    from analytics.corpus.engine import build
+    from analytics.corpus.export import build
 
-    result = build(args.docs or None, args.out, csv=args.csv, force=args.force)
+    result = build(args.docs or [paths.SEEDS_DIR], args.out, csv=args.csv, force=args.force, store_path=args.store)
     for rejection in result.rejections:
         print(f"skipped {rejection}", file=sys.stderr)
     rows = ", ".join(f"{name} {len(table)}" for name, table in result.tables.items())
     state = "unchanged, served from cache" if result.cached else "built"
     print(f"{state} in {result.seconds:.2f}s -> {result.out_dir}: {rows}")
     return EXIT_SKIPPED if result.rejections else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from analytics.corpus.corpus import load_corpus
+    from analytics.corpus.export import export_tables
+    from analytics.corpus.store import open_store
+
+    corpus = load_corpus(open_store(args.store, seed=False, progress=_progress_bar))
+    rows = export_tables(corpus, args.out, csv=args.csv)
+    print(f"exported -> {args.out}: " + ", ".join(f"{name} {n}" for name, n in rows.items()))
+    return 0
 
 
 def _progress_bar(done: int, total: int, file_name: str, width: int = 30) -> None:
@@ -55,7 +68,7 @@ def _files_to_add(arguments: list[Path]) -> tuple[list[tuple[str, bytes]], list[
 def _add(args: argparse.Namespace) -> int:
     from analytics.corpus.store import add_files, open_store
 
-    store = open_store(args.store)
+    store = open_store(args.store, progress=_progress_bar)
     files, unreadable = _files_to_add(args.files)
     result = add_files(store, files, progress=_progress_bar if files else None)
     for doc_id in result.added:
@@ -99,7 +112,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from analytics.views.dashboard import load_corpus
+    from analytics.corpus.corpus import load_corpus
     from analytics.export.report import write_report
     from analytics.corpus.store import open_store
 
@@ -107,7 +120,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"\r[{'#' * int(fraction * 30):<30}] {message}", end="", file=sys.stderr, flush=True)
 
     try:
-        corpus = load_corpus(open_store(args.store)) if args.store else None
+        corpus = load_corpus(open_store(args.store, progress=_progress_bar))
         out = write_report(args.units, args.format, args.out, args.lang, progress, corpus)
     except ValueError as error:
         print(f"\nreport: {error}", file=sys.stderr)
@@ -119,14 +132,21 @@ def _report(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m analytics", description="CountyLens 县域战略对比")
     commands = top.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="build every table from document folders (default: seeds/)")
+    store_help = f"the store file (default ${paths.STORE_ENV}, else {paths.user_data_dir() / paths.STORE_FILE})"
+    build = commands.add_parser("build", help="put document folders into a corpus and export its tables")
     build.add_argument("--docs", action="append", type=Path, metavar="DIR",
                        help="a folder of documents (repeatable; default seeds/)")
-    build.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default data/build)")
+    build.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder for the tables")
+    build.add_argument("--store", type=Path, default=None, metavar="PATH",
+                       help="keep the corpus in this store (default: a temporary one)")
     build.add_argument("--csv", action="store_true", help="also write every table as CSV")
     build.add_argument("--force", action="store_true", help="rebuild even if the input is unchanged")
     build.set_defaults(run=_build)
-    store_help = "the store file (default data/store/countylens.sqlite)"
+    export = commands.add_parser("export", help="write the tables of an existing store")
+    export.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder for the tables")
+    export.add_argument("--csv", action="store_true", help="also write every table as CSV")
+    export.set_defaults(run=_export)
     add = commands.add_parser("add", help="add document files (or folders of them) to the store")
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
@@ -149,7 +169,16 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+EXIT_STORE = 3
+
+
 def main(argv: list[str] | None = None) -> int:
+    from analytics.corpus.store import StoreError
+
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except StoreError as error:  # a store this version cannot read: say what to do, never a traceback
+        print(f"store: {error}", file=sys.stderr)
+        return EXIT_STORE
 

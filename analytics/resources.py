@@ -67,3 +67,23 @@ def read_lines(name: str) -> tuple[str, ...]:
     if not name.endswith(".txt"):
         raise ValueError(f"{name}: not a word list (.txt)")
     return tuple(line.strip() for line in _content_lines(name))
+
+
+MANIFEST = "manifest.csv"
+_MANIFEST_COLUMNS = (("file", "file"), ("one_row_is", "one row is"), ("key", "key"), ("used_by", "used by"),
+                     ("tested_by", "tested by"))
+
+
+def manifest_markdown() -> str:
+    """data/manifest.csv as the markdown table of data/README.md (file · one row is · key · used by ·
+    tested by); tests/test_data_files.py checks that the README holds exactly this table."""
+    def code_list(cell: str, joiner: str) -> str:
+        return joiner.join(f"`{part}`" for part in cell.split("|") if part) or "—"
+
+    lines = ["| " + " | ".join(title for _, title in _MANIFEST_COLUMNS) + " |",
+             "|" + "|".join("---" for _ in _MANIFEST_COLUMNS) + "|"]
+    for row in read_records(MANIFEST):
+        cells = [f"`{row['file']}`", row["one_row_is"].replace("|", "\\|"), code_list(row["key"], " + "),
+                 code_list(row["used_by"], ", "), code_list(row["tested_by"], ", ")]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -102,7 +102,7 @@ def store():
     """The open corpus store (seeded on first open), shared by every session."""
     from analytics.corpus.store import open_store
 
-    return open_store(dashboard.store_path())
+    return open_store()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

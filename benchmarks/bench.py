@@ -403,11 +403,11 @@ def apptest_compare_ms(tables: dict[str, pd.DataFrame], units: list[str], repeat
 
     from analytics.views import dashboard
 
-    original, original_store = dashboard.load_corpus, os.environ.get(dashboard.STORE_ENV)
+    original, original_store = dashboard.load_corpus, os.environ.get(paths.STORE_ENV)
     # The app reads its store; serve these tables instead, and keep its store (seeded on first open)
     # out of the user's data/store/.
     dashboard.load_corpus = lambda *args, **kwargs: dashboard.Corpus(tables)
-    os.environ[dashboard.STORE_ENV] = str(Path(tempfile.mkdtemp(prefix="countylens-bench-")) / "bench-app.sqlite")
+    os.environ[paths.STORE_ENV] = str(Path(tempfile.mkdtemp(prefix="countylens-bench-")) / "bench-app.sqlite")
     try:
         st.cache_resource.clear()
         st.cache_data.clear()
@@ -429,9 +429,9 @@ def apptest_compare_ms(tables: dict[str, pd.DataFrame], units: list[str], repeat
     finally:
         dashboard.load_corpus = original
         if original_store is None:
-            os.environ.pop(dashboard.STORE_ENV, None)
+            os.environ.pop(paths.STORE_ENV, None)
         else:
-            os.environ[dashboard.STORE_ENV] = original_store
+            os.environ[paths.STORE_ENV] = original_store
         st.cache_resource.clear()
 
 

@@ -18,7 +18,7 @@ def seed_text(prefix: str) -> str:
 @pytest.fixture(scope="session")
 def seed_tables(tmp_path_factory):
     """Every table built from the seeds (once per test session, into a temporary folder)."""
-    from analytics.corpus.engine import build
+    from analytics.corpus.export import build
 
     return build([SEEDS], tmp_path_factory.mktemp("build"), force=True).tables
 
@@ -28,7 +28,7 @@ def private_store(tmp_path_factory):
     """Every test (and any server a test starts) uses its own corpus store, never data/store/."""
     import os
 
-    from analytics.views.dashboard import STORE_ENV
+    from analytics.paths import STORE_ENV
 
     path = tmp_path_factory.mktemp("store") / "countylens.sqlite"
     previous = os.environ.get(STORE_ENV)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.pipeline.hygiene import (NEAR_DUPLICATE_JACCARD, build_index, corpus_statistics_input, find_near_duplicate,
+from analytics.pipeline.hygiene import (NEAR_DUPLICATE_JACCARD, build_index, counted_tables, find_near_duplicate,
                                near_duplicates, shingles, signature_bytes, signature_from_bytes,
                                signature_jaccard, text_signature)
 from tests.conftest import seed_text
@@ -48,14 +48,17 @@ def test_index_finds_reprints_among_many_and_prefers_the_first_copy():
     assert find_near_duplicate(index, signatures, text_signature(seed_text("002")), order) is None
 
 
-def test_corpus_statistics_leave_out_flagged_documents_only():
+def test_counted_tables_leave_out_flagged_documents_only():
     documents = pd.DataFrame({"doc_id": ["a", "b"], "file_name": ["a.txt", "b.txt"], "title": ["A", "B"],
                               "near_duplicate_of": ["", "a"]})
     passages = pd.DataFrame({"doc_id": ["a", "b"], "unit": ["岚县", "岚县"], "text": ["x", "x"]})
     figures = pd.DataFrame({"doc_id": ["a", "b"], "value": [1.0, 1.0]})
     tables = {"documents": documents, "passages": passages, "passage_tokens": passages, "figures": figures}
-    filtered = corpus_statistics_input(tables)
+    themes = pd.DataFrame({"unit": ["岚县"], "hits": [3]})  # corpus-wide: no doc_id, passed through
+    filtered = counted_tables({**tables, "themes": themes})
     assert filtered["passages"]["doc_id"].tolist() == ["a"] and filtered["passage_tokens"]["doc_id"].tolist() == ["a"]
-    assert len(filtered["figures"]) == 2  # per-document evidence stays
+    assert filtered["figures"]["doc_id"].tolist() == ["a"] and filtered["documents"]["doc_id"].tolist() == ["a"]
+    assert filtered["themes"] is themes
+    assert len(tables["figures"]) == 2  # the evidence tables themselves are untouched
     listed = near_duplicates(documents)
     assert listed[["doc_id", "near_duplicate_of", "original_title"]].values.tolist() == [["b", "a", "A"]]

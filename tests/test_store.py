@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.corpus import engine
 from analytics.corpus import store as store_module
-from analytics.corpus.engine import ALL_TABLES
+from analytics.corpus.registry import ALL_TABLES
 from analytics.corpus.store import (FEATURE_TABLES, StoreError, add_files, check_store, list_documents, load_tables,
                              open_store, remove_document, store_fingerprint)
 from tests.conftest import ROOT, seed_text
@@ -47,7 +48,7 @@ def test_loaded_tables_equal_the_build_of_the_seeds(store, seed_tables):
     assert set(ALL_TABLES) <= set(loaded)
     for name in ALL_TABLES:
         built = seed_tables[name]
-        columns = list(built.columns)
+        columns = [c for c in built.columns if c != "added_at"]  # when each copy was stored
         pd.testing.assert_frame_equal(sorted_frame(loaded[name], columns), sorted_frame(built, columns),
                                       obj=name)
 
@@ -67,8 +68,9 @@ def test_unchanged_corpus_loads_corpus_tables_from_the_cache(store, monkeypatch)
 def test_add_processes_only_the_new_document_and_reports_progress(store, monkeypatch):
     import analytics.corpus.engine
 
-    seen, real = [], analytics.corpus.engine.document_tables
-    monkeypatch.setattr(analytics.corpus.engine, "document_tables", lambda docs: seen.extend(docs["doc_id"]) or real(docs))
+    seen, real = [], analytics.corpus.engine.analyse_documents
+    monkeypatch.setattr(analytics.corpus.engine, "analyse_documents",
+                        lambda docs, catalog=None: seen.extend(docs["doc_id"]) or real(docs, catalog))
     calls = []
     result = add_files(store, [("岚县.txt", UPLOAD), ("english.txt", b"no Chinese here")],
                        progress=lambda *a: calls.append(a))
@@ -212,12 +214,15 @@ def test_sigkill_at_arbitrary_times_while_adding(store, delay):
     assert_sound(store.path, 5 + stored)
 
 
+_REAL_FULL = engine._full  # the tests below patch engine._full to prove it is not called
+
+
 def _full_recompute(store) -> dict[str, pd.DataFrame]:
-    from analytics.pipeline import hygiene
-    from analytics.corpus.engine import corpus_tables
+    from analytics.pipeline.hygiene import counted_tables
 
     with store_module._connect(store) as conn:
-        return corpus_tables(hygiene.corpus_statistics_input(store_module.read_per_document(conn)))
+        per_document = store_module.read_per_document(conn)
+    return _REAL_FULL(counted_tables(per_document), {}).tables
 
 
 def test_corpus_tables_are_refreshed_incrementally_then_refit_exactly(store, monkeypatch):
@@ -227,10 +232,10 @@ def test_corpus_tables_are_refreshed_incrementally_then_refit_exactly(store, mon
 
     monkeypatch.setattr(similarity, "ALL_PAIRS_UP_TO", 3)  # the seeds' few units take the top-k path
     monkeypatch.setattr(similarity, "TOP_K", 3)
-    monkeypatch.setattr(store_module, "REFIT_SHARE", 100.0)  # no periodic refit yet
+    monkeypatch.setattr(engine, "REFIT_SHARE", 100.0)  # no periodic refit yet
     load_tables(store)
     doc_id = add_files(store, [("岚县.txt", UPLOAD)]).added[0]
-    monkeypatch.setattr(store_module, "_full", lambda *_: pytest.fail("recomputed from scratch"))
+    monkeypatch.setattr(engine, "_full", lambda *_: pytest.fail("recomputed from scratch"))
     loaded = load_tables(store)
     full = _full_recompute(store)
     for name in ("units", "themes", "distinctive_terms"):  # per unit, or recomputed vectorised: exact
@@ -251,7 +256,7 @@ def test_corpus_tables_are_refreshed_incrementally_then_refit_exactly(store, mon
         "SELECT value FROM meta WHERE key = 'corpus_refit'").fetchone()[0])
     assert refit["unit"]["changed"] >= len(new_units) and refit["document"]["changed"] == 1
 
-    monkeypatch.setattr(store_module, "REFIT_SHARE", 0.0)  # the next change passes the share: refit
+    monkeypatch.setattr(engine, "REFIT_SHARE", 0.0)  # the next change passes the share: refit
     remove_document(store, doc_id)
     loaded, full = load_tables(store), _full_recompute(store)
     for name in ("units", "themes", "similarity", "distinctive_terms"):

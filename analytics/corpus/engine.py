@@ -1,40 +1,62 @@
-"""The order of the stages: files -> documents -> clean text -> units/passages -> tokens -> features.
+"""The engine: raw documents -> per-document tables -> corpus-wide tables. Every caller runs these.
 
-`document_tables` runs every per-document stage for a batch of documents (in a process pool when the
-batch is large); `corpus_tables` adds what needs the whole corpus (merged units, themes, similarity,
-distinctive terms). `build` wires both to files, and serves an unchanged input from its cache.
+Two functions do all the analysis, for the store, the build and export commands, the dashboard, the
+report and the benchmark alike:
+
+* `analyse_documents(documents, catalog)` — ingested documents (raw text) -> every per-document table
+  (REGISTRY scope 'document'): clean text, units and passages, tokens, figures, industries, assets, and
+  the document row with its catalog fields. A document's rows never depend on the other documents of
+  the batch, so analysing one at a time or a thousand together gives the same rows (tested);
+  `analyse_many` runs batches of them in a process pool and isolates a failing document.
+* `corpus_tables(per_document, previous)` — the per-document tables of a corpus -> the corpus-wide
+  ones (merged units, themes, similarity, distinctive terms), computed on the *counted* documents
+  only (near-duplicates left out, analytics.pipeline.hygiene), and incrementally when given the
+  previous result (see `_refresh`).
+
+`analysis_fingerprint()` names the code and data that analysed a document: the store records it with
+every document and re-analyses documents analysed by another one.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import lru_cache
+from typing import Iterator
 
 import pandas as pd
 
 from analytics import paths
-from analytics.pipeline.catalog import describe_documents, read_catalog
-from analytics.pipeline.ingest import Rejection, document_paths, load_documents
-from analytics.corpus.registry import TABLES
-from analytics.pipeline.tokens import PASSAGE_TOKEN_COLUMNS  # cheap: the segmenter loads on first use
+from analytics.corpus.registry import CORPUS_WIDE, PER_DOCUMENT, REPORT_KEYS, TABLES, empty_table, typed
+from analytics.pipeline import hygiene
+from analytics.pipeline.catalog import describe_documents
 
-# The other stages (and scikit-learn, scipy, OpenCC behind them) are imported where they run: an
-# unchanged input is served from the cache without paying 1-2 s of imports (`python -m analytics build`).
-
-PER_DOCUMENT = ["documents", "units", "passages", "passage_tokens", "figures", "industries", "assets"]
-CORPUS_WIDE = ["themes", "similarity", "distinctive_terms"]
-ALL_TABLES = [*PER_DOCUMENT, *CORPUS_WIDE]
-REPORT_KEYS = ["pinyin_removed", "chars_converted", "garbled_repaired", "garbled_flagged",
-               "boilerplate_lines", "punct_normalized"]
 POOL_FROM = 40  # below this many documents a process pool costs more than it saves
+BATCH = 16  # documents analysed together in one worker call (the stages are vectorised over a batch)
+REFIT_SHARE = 0.10  # refit a level's pair table in full once this share of its keys changed since the last
+
+# What analyses a document: a change to any of these re-analyses stored documents.
+_ANALYSIS_CODE = ("pipeline", "features", "corpus/engine.py", "corpus/registry.py", "resources.py")
 
 
-def columns_of(name: str) -> list[str]:
-    return PASSAGE_TOKEN_COLUMNS if name == "passage_tokens" else TABLES[name]
+@lru_cache(maxsize=1)
+def analysis_fingerprint() -> str:
+    """Hash of the analysing code (pipeline, features, engine, registry, reader) and the reviewed data."""
+    digest = hashlib.sha256()
+    files = []
+    for part in _ANALYSIS_CODE:
+        path = paths.PACKAGE / part
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    files += sorted(p for p in paths.DATA_DIR.glob("*.*") if p.suffix in (".csv", ".tsv", ".txt")
+                    and p.name != "manifest.csv")
+    for path in files:
+        digest.update(path.relative_to(path.parent.parent).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- one document's tables
 
 
 def clean_documents(documents: pd.DataFrame) -> pd.DataFrame:
@@ -52,188 +74,218 @@ def clean_documents(documents: pd.DataFrame) -> pd.DataFrame:
     return documents.drop(columns=["raw_text"]).merge(cleaned, on="doc_id", how="left")
 
 
-def document_tables(documents: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every per-document table for a batch of ingested documents (raw_text present)."""
+def analyse_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Ingested documents (analytics.pipeline.ingest: doc_id, file_name, source, format, encoding,
+    raw_text) -> every per-document table, typed as the registry says.
+
+    `catalog` (indexed by file_name: title, place, outlet, date) overrides what is read off the text.
+    """
     from analytics.features.assets import extract_assets
     from analytics.features.figures import extract_figures
-    from analytics.pipeline.gazetteer import load_gazetteer
     from analytics.features.industries import extract_industries
+    from analytics.pipeline.gazetteer import load_gazetteer
     from analytics.pipeline.tokens import passage_tokens
-    from analytics.pipeline.units import find_units
+    from analytics.pipeline.units import find_units, unit_shares
 
     cleaned = clean_documents(documents)
     units, passages = find_units(cleaned, load_gazetteer())
+    described = describe_documents(cleaned, catalog)
+    if len(passages):  # a place no catalog names: the unit with most of the document's passage text
+        main = unit_shares(passages).drop_duplicates("doc_id").set_index("doc_id")["unit"]
+        inferred = described["doc_id"].map(main).fillna("")
+        described["place"] = described["place"].where(described["place"] != "", inferred)
+    doc_units = [unit_rows(units, passages, doc_id).assign(doc_id=doc_id) for doc_id in cleaned["doc_id"]]
     tables = {
-        "documents": cleaned,
-        "units": units,
+        "documents": described[TABLES["documents"]],
+        # one row per document x unit (doc_id first, as the store keeps it); merge_units merges them
+        "units": pd.concat(doc_units, ignore_index=True)[["doc_id", *TABLES["units"]]],
         "passages": passages,
         "passage_tokens": passage_tokens(passages),
         "figures": extract_figures(passages),
         "industries": extract_industries(passages),
         "assets": extract_assets(passages),
     }
-    return tables
+    return {name: typed(table.reset_index(drop=True), name) for name, table in tables.items()}
 
 
-def _split_batches(documents: pd.DataFrame, n: int) -> list[pd.DataFrame]:
-    size = -(-len(documents) // n)
-    return [documents.iloc[i:i + size] for i in range(0, len(documents), size)]
+def analyse_document(file_name: str, data: bytes, source: str = "upload",
+                     catalog: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Raw bytes of one file -> every per-document table (raises IngestError for a file that is no
+    document)."""
+    from analytics.pipeline.ingest import read_document
+
+    return analyse_documents(pd.DataFrame([read_document(file_name, data, source)]), catalog)
 
 
-def concat_tables(parts: list[dict[str, pd.DataFrame]], names: list[str]) -> dict[str, pd.DataFrame]:
-    out = {}
-    for name in names:
-        frames = [p[name] for p in parts if name in p and len(p[name])]
-        out[name] = (pd.concat(frames, ignore_index=True) if frames
-                     else pd.DataFrame(columns=columns_of(name) if name != "documents" else None))
-    return out
+def split_by_document(tables: dict[str, pd.DataFrame], doc_ids: list[str]) -> list[dict[str, pd.DataFrame]]:
+    """Batch tables -> one dict of tables per doc_id."""
+    groups = {name: dict(tuple(tables[name].groupby("doc_id", sort=False))) for name in PER_DOCUMENT}
+    return [{name: (groups[name][doc_id].reset_index(drop=True) if doc_id in groups[name]
+                    else tables[name].iloc[0:0].reset_index(drop=True)) for name in PER_DOCUMENT}
+            for doc_id in doc_ids]
 
 
-def run_document_stages(documents: pd.DataFrame, workers: int | None = None) -> dict[str, pd.DataFrame]:
-    """document_tables over all documents, split over a process pool when there are many."""
+def unit_rows(units: pd.DataFrame, passages: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """The rows of a batch's units table (one row per unit) that one document's passages name, with
+    that document's own passage and character counts."""
+    mine = passages[passages["doc_id"] == doc_id]
+    sizes = mine.assign(n=(mine["end"] - mine["start"]).astype("int64")).groupby("unit", sort=False).agg(
+        n_passages=("passage_id", "size"), n_chars=("n", "sum"))
+    rows = units[units["unit"].isin(sizes.index)].drop(columns=["n_passages", "n_chars"])
+    rows = rows.merge(sizes, left_on="unit", right_index=True, how="left")
+    return typed(rows[TABLES["units"]].reset_index(drop=True), "units")
+
+
+def _analyse_batch(batch: tuple[pd.DataFrame, pd.DataFrame | None]) -> list[dict[str, pd.DataFrame] | str]:
+    """One worker call: a batch analysed together and split per document; a failing batch is retried
+    one document at a time so that only the failing document is lost (picklable for a pool)."""
+    documents, catalog = batch
+    try:
+        return split_by_document(analyse_documents(documents, catalog), documents["doc_id"].tolist())
+    except Exception:  # noqa: BLE001 - find the one document that breaks a stage
+        if len(documents) == 1:
+            import traceback
+
+            error = traceback.format_exc(limit=1).strip().splitlines()[-1]
+            return [f"could not be analysed: {error} (分析失败)"]
+        return [result for i in range(len(documents)) for result in _analyse_batch((documents.iloc[[i]], catalog))]
+
+
+def analyse_many(documents: pd.DataFrame, catalog: pd.DataFrame | None = None,
+                 workers: int | None = None) -> Iterator[dict[str, pd.DataFrame] | str]:
+    """analyse_documents over many ingested documents, yielding one result per document in order: its
+    tables, or the one-line reason it could not be analysed. A process pool for large inputs."""
     workers = workers or min(os.cpu_count() or 1, 8)
+    batches = [(documents.iloc[i:i + BATCH], catalog) for i in range(0, len(documents), BATCH)]
     if len(documents) < POOL_FROM or workers < 2:
-        return document_tables(documents)
-    batches = _split_batches(documents, workers * 4)
+        for batch in batches:
+            yield from _analyse_batch(batch)
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(document_tables, batches))
-    return concat_tables(parts, PER_DOCUMENT)
+        for results in pool.map(_analyse_batch, batches):
+            yield from results
+
+
+# ---------------------------------------------------------------- the corpus-wide tables
 
 
 def merge_units(units: pd.DataFrame) -> pd.DataFrame:
     """One row per unit across documents: passages and characters summed, aliases united."""
     if units.empty:
-        return units
+        return empty_table("units")
     first = units.groupby("unit", sort=True).first()
     sums = units.groupby("unit", sort=True)[["n_passages", "n_chars"]].sum()
     aliases = units.groupby("unit", sort=True)["aliases"].agg(
         lambda values: "|".join(sorted({a for v in values if isinstance(v, str) for a in v.split("|") if a})))
     merged = first.assign(n_passages=sums["n_passages"], n_chars=sums["n_chars"], aliases=aliases)
-    return merged.reset_index()[TABLES["units"]]
-
-
-def corpus_tables(per_document: dict[str, pd.DataFrame], counts: dict | None = None) -> dict[str, pd.DataFrame]:
-    """Per-document tables -> all tables, adding merged units, themes, similarity, distinctive terms.
-
-    `counts`, when a dict, receives the term counts of each similarity level (`LevelCounts`): the store
-    keeps them to update the tables incrementally after a change (analytics.corpus.store.load_tables).
-    """
-    from analytics.analysis.similarity import similarity_tables
-    from analytics.features.themes import theme_shares
-
-    tables = dict(per_document)
-    tables["units"] = merge_units(per_document["units"])
-    tables["themes"] = theme_shares(per_document["passages"])
-    tables["similarity"], tables["distinctive_terms"] = similarity_tables(per_document["passage_tokens"], counts)
-    return tables
+    return typed(merged.reset_index()[TABLES["units"]], "units")
 
 
 @dataclass
-class BuildResult:
+class CorpusState:
+    """What an incremental update needs from the previous result: its tables, term counts and state."""
+
     tables: dict[str, pd.DataFrame]
-    rejections: list[Rejection] = field(default_factory=list)
-    cached: bool = False
-    seconds: float = 0.0
-    out_dir: Path | None = None
+    counts: dict = field(default_factory=dict)  # level -> analytics.analysis.similarity.LevelCounts
+    state: dict = field(default_factory=dict)  # code, docs (doc_id -> flag), units_of, refit
 
 
-def code_and_data_fingerprint() -> str:
-    """Hash of the analytics code and the reviewed data files: a change to either rebuilds."""
-    digest = hashlib.sha256()
-    for path in sorted([*Path(paths.ROOT / "analytics").rglob("*.py"), *paths.DATA_DIR.glob("*.*")]):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+def corpus_tables(per_document: dict[str, pd.DataFrame], previous: CorpusState | None = None) -> CorpusState:
+    """Per-document tables of a corpus -> the corpus-wide tables (CORPUS_WIDE), on the counted documents.
+
+    `per_document['documents']` carries `near_duplicate_of` ('' when the document is an original):
+    flagged documents are left out of every count (analytics.pipeline.hygiene.counted_tables). With
+    `previous` (the CorpusState of an earlier call, same code), only what the added or removed
+    documents touch is recomputed (`_refresh`); otherwise, or when that cannot be done, everything.
+    """
+    counted = hygiene.counted_tables(per_document)
+    documents = per_document["documents"]
+    flags = documents["near_duplicate_of"].fillna("") if "near_duplicate_of" in documents else [""] * len(documents)
+    units = counted["units"]
+    units_of: dict[str, list[str]] = {}
+    if "doc_id" in units:
+        for doc_id, unit in zip(units["doc_id"], units["unit"]):
+            units_of.setdefault(doc_id, []).append(unit)
+    state = {"code": analysis_fingerprint(), "docs": dict(zip(documents["doc_id"], flags)), "units_of": units_of}
+    if previous is not None and previous.state.get("code") == state["code"]:
+        refreshed = _refresh(counted, previous, state)
+        if refreshed is not None:
+            return refreshed
+    return _full(counted, state)
 
 
-def input_fingerprint(files: list[Path]) -> str:
-    digest = hashlib.sha256(code_and_data_fingerprint().encode())
-    for path in sorted(files):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-        catalog = path.parent / "catalog.csv"
-        if catalog.exists():
-            digest.update(catalog.read_bytes())
-    return digest.hexdigest()
+def _full(counted: dict[str, pd.DataFrame], state: dict) -> CorpusState:
+    from analytics.analysis.similarity import similarity_tables
+    from analytics.features.themes import theme_shares
+
+    counts: dict = {}
+    tables = {"units": merge_units(counted["units"]), "themes": theme_shares(counted["passages"])}
+    tables["similarity"], tables["distinctive_terms"] = similarity_tables(counted["passage_tokens"], counts)
+    state["refit"] = {level: {"keys_at_fit": len(c.keys), "changed": 0} for level, c in counts.items()}
+    return CorpusState({name: typed(tables[name], name) for name in CORPUS_WIDE}, counts, state)
 
 
-def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_parquet(out_dir / f"{name}.parquet") for name in ALL_TABLES}
+def _replace_rows(previous: pd.DataFrame, fresh: pd.DataFrame, affected: set[str], by: str) -> pd.DataFrame:
+    """previous without the rows of `affected` values of `by`, plus `fresh`, in `by` order (stable)."""
+    kept = previous[~previous[by].astype(str).isin(affected)]
+    table = pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)
+    return table.sort_values(by, kind="stable", ignore_index=True)
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, csv: bool = False) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ALL_TABLES:
-        table = tables[name]
-        table.to_parquet(out_dir / f"{name}.parquet", index=False)
-        if csv:
-            table.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8-sig")
-    clean_dir = out_dir / "clean"
-    clean_dir.mkdir(exist_ok=True)
-    for doc in tables["documents"].itertuples():
-        (clean_dir / f"{doc.doc_id}.txt").write_text(doc.clean_text, encoding="utf-8")
+def _refresh(counted: dict[str, pd.DataFrame], previous: CorpusState, state: dict) -> CorpusState | None:
+    """The previous corpus-wide tables updated for the documents added, removed or re-flagged since.
 
+    * merged units and themes are per unit: the affected units' rows are recomputed — exact;
+    * term counts per unit and per document are recounted for the affected keys only, so the TF-IDF
+      rows (idf included) are exact too; distinctive terms are recomputed for every unit — exact;
+    * similarity (top-k rows): the affected rows are recomputed against all rows; another row's list
+      takes in an affected key only when it beats its k-th. Other rows keep the idf of when they were
+      computed (drift ~1/N); once REFIT_SHARE of a level's keys changed since its last full fit, the
+      level is recomputed in full. Small corpora (every pair kept) are always exact.
+    Returns None when no update can be made (a level without counts): the caller recomputes all.
+    """
+    from analytics.analysis.similarity import LEVELS, _pairs, unit_distinctive, update_counts, update_pairs
+    from analytics.features.themes import theme_shares
 
-def build_tables(doc_dirs: list[Path]) -> tuple[dict[str, pd.DataFrame], list[Rejection]]:
-    """All tables from the documents in the given folders (no files written)."""
-    frames, rejections, catalogs = [], [], []
-    for directory in doc_dirs:
-        docs, rejected = load_documents(document_paths(directory), source="seed"
-                                        if Path(directory).resolve() == paths.SEEDS_DIR else "folder")
-        frames.append(docs)
-        rejections += rejected
-        catalogs.append(read_catalog(directory))
-    documents = pd.concat(frames, ignore_index=True).drop_duplicates("doc_id")
-    tables = corpus_tables(run_document_stages(documents))
-    catalog = pd.concat(catalogs) if catalogs else None
-    tables["documents"] = describe_documents(tables["documents"], catalog)
-    tables["documents"] = fill_place(tables["documents"], tables["passages"])
-    return tables, rejections
-
-
-def fill_place(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
-    """A document's place, where no catalog names it: the unit with most of its passage text."""
-    if passages.empty:
-        return documents
-    from analytics.pipeline.units import unit_shares
-
-    main = unit_shares(passages).drop_duplicates("doc_id").set_index("doc_id")["unit"]
-    out = documents.copy()
-    inferred = out["doc_id"].map(main).fillna("")
-    out["place"] = out["place"].where(out["place"] != "", inferred)
-    return out[TABLES["documents"]]
-
-
-def build(doc_dirs: list[Path] | None = None, out_dir: Path | None = None, csv: bool = False,
-          force: bool = False) -> BuildResult:
-    """Build every table from the folders (seeds by default) into out_dir, or serve it from cache."""
-    started = time.perf_counter()
-    doc_dirs = [Path(d) for d in (doc_dirs or [paths.SEEDS_DIR])]
-    out_dir = Path(out_dir or paths.BUILD_DIR)
-    files = [p for d in doc_dirs for p in document_paths(d)]
-    fingerprint = input_fingerprint(files)
-    manifest_path = out_dir / "manifest.json"
-    if not force and manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("fingerprint") == fingerprint and manifest.get("csv", False) >= csv:
-            rejections = [Rejection(**r) for r in manifest.get("rejections", [])]
-            return BuildResult(read_tables(out_dir), rejections, True, time.perf_counter() - started, out_dir)
-    tables, rejections = build_tables(doc_dirs)
-    write_tables(tables, out_dir, csv)
-    report = build_report(tables, rejections)
-    (out_dir / "build_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
-    manifest = {"fingerprint": fingerprint, "csv": csv,
-                "rejections": [{"file_name": r.file_name, "reason": r.reason} for r in rejections]}
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    return BuildResult(tables, rejections, False, time.perf_counter() - started, out_dir)
-
-
-def build_report(tables: dict[str, pd.DataFrame], rejections: list[Rejection]) -> dict:
-    """What was built: row counts, cleaning fixes per document, rejected files."""
-    documents = tables["documents"]
-    return {
-        "rows": {name: int(len(tables[name])) for name in ALL_TABLES},
-        "cleaning": documents[["doc_id", "file_name", *REPORT_KEYS]].to_dict(orient="records"),
-        "rejected": [{"file_name": r.file_name, "reason": r.reason} for r in rejections],
+    old = previous.state
+    old_docs, new_docs = old.get("docs", {}), state["docs"]
+    changed = set(old_docs) ^ set(new_docs)
+    changed |= {d for d in set(old_docs) & set(new_docs) if bool(old_docs[d]) != bool(new_docs[d])}
+    affected_units = {u for d in changed for u in [*old.get("units_of", {}).get(d, []),
+                                                   *state["units_of"].get(d, [])]}
+    keys_of = {"unit": {str(u) for u in affected_units}, "document": {str(d) for d in changed}}
+    if any(level not in previous.counts for level in old.get("refit", {})):
+        return None
+    units, passages, tokens = counted["units"], counted["passages"], counted["passage_tokens"]
+    tables = {
+        "units": _replace_rows(previous.tables["units"], merge_units(units[units["unit"].isin(affected_units)]),
+                               affected_units, "unit"),
+        "themes": _replace_rows(previous.tables["themes"],
+                                theme_shares(passages[passages["unit"].isin(affected_units)]), affected_units, "unit"),
     }
+    counts, frames, refit = {}, [], {}
+    for level, column in LEVELS.items():
+        if tokens[column].nunique() < 2:
+            continue
+        if level not in previous.counts:
+            return None  # a level that had fewer than two keys: simplest to start over
+        counts[level] = update_counts(previous.counts[level], tokens, keys_of[level])
+        record = dict(old["refit"][level])
+        record["changed"] += len(keys_of[level])
+        matrix = counts[level].tfidf()
+        similarity = previous.tables["similarity"]
+        if record["changed"] > REFIT_SHARE * max(record["keys_at_fit"], 1):
+            frames.append(_pairs(level, counts[level].keys, matrix))
+            record = {"keys_at_fit": len(counts[level].keys), "changed": 0}
+        else:
+            table, recomputed = update_pairs(level, counts[level].keys, matrix,
+                                             similarity[similarity["level"] == level], keys_of[level])
+            frames.append(table)
+            if recomputed == len(counts[level].keys):  # a small corpus: every pair recomputed, exact
+                record = {"keys_at_fit": len(counts[level].keys), "changed": 0}
+        refit[level] = record
+    state["refit"] = refit
+    tables["similarity"] = pd.concat(frames, ignore_index=True) if frames else empty_table("similarity")
+    tables["distinctive_terms"] = (unit_distinctive(counts["unit"]) if "unit" in counts
+                                   else empty_table("distinctive_terms"))
+    return CorpusState({name: typed(tables[name], name) for name in CORPUS_WIDE}, counts, state)

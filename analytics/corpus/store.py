@@ -78,25 +78,26 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from analytics.pipeline import hygiene
 from analytics import paths
+from analytics.corpus import engine
+from analytics.corpus.registry import FEATURE_TABLES, TABLES, typed
+from analytics.pipeline import hygiene
 from analytics.pipeline.ingest import IngestError, Rejection, read_document, safe_file_name
-from analytics.corpus.registry import TABLES
 
-DEFAULT_STORE = paths.DATA_DIR / "store" / "countylens.sqlite"
-SCHEMA_VERSION = "1"
-FEATURE_TABLES = ["units", "passages", "passage_tokens", "figures", "industries", "assets"]
-CORPUS_CACHED = ["units", "themes", "similarity", "distinctive_terms"]
-STORE_DOCUMENT_COLUMNS = ["added_at", "near_duplicate_of", "near_duplicate_jaccard"]
+# 2: measure columns renamed, industries/assets per document, documents record analysed_by and catalog.
+SCHEMA_VERSION = "2"
+MIGRATES_FROM = {"1"}  # older versions whose documents are kept and re-analysed from their bytes
+CORPUS_CACHED = engine.CORPUS_WIDE
+STORE_DOCUMENT_COLUMNS = ["added_at", "analysed_by", "near_duplicate_of", "near_duplicate_jaccard"]
 LIST_COLUMNS = ["doc_id", "file_name", "title", "place", "source", "format", "encoding", "script", "n_chars",
-                "added_at", "near_duplicate_of", "near_duplicate_jaccard"]
+                "added_at", "analysed_by", "near_duplicate_of", "near_duplicate_jaccard"]
 PAUSE_ENV = "COUNTYLENS_STORE_TEST_PAUSE"
-POOL_FROM = 40  # below this many new documents a process pool costs more than it saves
 BUSY_TIMEOUT_S = 30.0  # a second writer waits this long for the first one's transaction
 
 
 class StoreError(ValueError):
-    """A store operation refused (unknown document, seed removal without force); str() is the message."""
+    """A store operation refused (unknown document, seed removal without force, a store of an unknown
+    schema); str() is the message."""
 
 
 @dataclass
@@ -177,14 +178,12 @@ def _q(name: str) -> str:
 
 
 def _feature_columns(name: str) -> list[str]:
-    """Columns of a stored feature table: doc_id first, then the table's own columns."""
-    from analytics.corpus.engine import columns_of
-
-    return ["doc_id", *[c for c in columns_of(name) if c != "doc_id"]]
+    """Columns of a stored feature table: doc_id first, then the registry's columns."""
+    return ["doc_id", *[c for c in TABLES[name] if c != "doc_id"]]
 
 
 _DOCUMENT_FIXED = ["doc_id", "file_name", "source", "added_at", "raw", "minhash", "feature_rows",
-                   "near_duplicate_of", "near_duplicate_jaccard"]
+                   "analysed_by", "catalog", "near_duplicate_of", "near_duplicate_jaccard"]
 
 
 def _document_columns() -> list[str]:
@@ -209,7 +208,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE IF NOT EXISTS corpus_cache (key TEXT NOT NULL, table_name TEXT NOT NULL, "
                      "data BLOB NOT NULL, PRIMARY KEY (key, table_name))")
         for key, value in (("schema_version", SCHEMA_VERSION), ("store_id", uuid.uuid4().hex),
-                           ("generation", "0"), ("seeded", "0"), ("dtypes", "{}")):
+                           ("generation", "0"), ("seeded", "0")):
             conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
@@ -235,24 +234,132 @@ def _bump_generation(conn: sqlite3.Connection) -> int:
     return int(_meta(conn, "generation", "0"))
 
 
-def open_store(path: str | Path | None = None, seed: bool = True) -> Store:
-    """Open (or create) the store at `path` (default data/store/countylens.sqlite).
+def open_store(path: str | Path | None = None, seed: bool = True,
+               progress: Callable[[int, int, str], None] | None = None) -> Store:
+    """Open (or create) the store at `path` (default: analytics.paths.default_store()).
 
     Creates the schema and, on first open, adds the documents of seeds/ with source 'seed' and the
     seeds' catalog. Seeding is recorded once it finished: a seed removed later is not added back, and a
     seeding that was interrupted resumes (already stored seeds count as duplicates). `seed=False`
-    gives an empty store (tests). Output: a Store for the functions below.
+    gives an empty store (tests, the build command). A store of an older schema is migrated; one of a
+    newer schema is refused (StoreError). Documents analysed by other code or data than this
+    process's (`engine.analysis_fingerprint`) are re-analysed from their stored bytes, reporting
+    `progress(done, total, file_name)`. Output: a Store for the functions below.
     """
-    path = Path(path or DEFAULT_STORE)
+    path = Path(path or paths.default_store())
     path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path)
     with _connect(store) as conn:
         conn.execute("PRAGMA journal_mode = WAL")  # persistent: recorded in the file itself
+        _check_schema_version(conn, path)
         _create_schema(conn)
         seeded = _meta(conn, "seeded") == "1"
+    reanalyse_stale(store, progress)
     if seed and not seeded:
         add_seeds(store)
     return store
+
+
+def _check_schema_version(conn: sqlite3.Connection, path: Path) -> None:
+    """Migrate a store of an older schema (its feature tables are rebuilt by re-analysis), refuse a newer."""
+    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    if not has_meta:
+        return
+    version = _meta(conn, "schema_version", SCHEMA_VERSION)
+    if version == SCHEMA_VERSION:
+        return
+    if version not in MIGRATES_FROM:
+        raise StoreError(f"{path}: store schema {version}, this CountyLens reads schema {SCHEMA_VERSION}: "
+                         "open it with the CountyLens that wrote it, or export its documents and add them "
+                         "to a new store (`python -m analytics export --store PATH --out DIR`)")
+    with _write(conn):
+        # The features of an old schema are not readable as today's: drop them; every document keeps its
+        # bytes and is re-analysed (analysed_by NULL) on this open.
+        for name in FEATURE_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {_q(name)}")
+        conn.execute("DELETE FROM corpus_cache")
+        _ensure_columns(conn, "documents", ["analysed_by", "catalog"])
+        conn.execute("UPDATE documents SET analysed_by = NULL")
+        _set_meta(conn, "schema_version", SCHEMA_VERSION)
+        conn.execute("DELETE FROM meta WHERE key = 'dtypes'")
+        _bump_generation(conn)
+
+
+def stale_documents(store: Store) -> list[str]:
+    """doc_ids of the documents analysed by other code or data than this process's."""
+    with _connect(store) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT doc_id FROM documents WHERE analysed_by IS NULL OR analysed_by <> ? ORDER BY rowid",
+            (engine.analysis_fingerprint(),))]
+
+
+def reanalyse_stale(store: Store, progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+    """Re-analyse every stale document from its stored bytes (each in its own transaction). Returns the
+    doc_ids re-analysed; a document that no longer analyses keeps its old rows and is reported on stderr."""
+    stale = stale_documents(store)
+    if not stale:
+        return []
+    done = []
+    for start in range(0, len(stale), 200):  # bounded memory: raw bytes of 200 documents at a time
+        chunk = stale[start:start + 200]
+        with _connect(store) as conn:
+            rows = conn.execute(f"SELECT doc_id, file_name, source, raw, catalog FROM documents WHERE doc_id IN "
+                                f"({', '.join('?' * len(chunk))}) ORDER BY rowid", chunk).fetchall()
+        documents, catalogs = [], {}
+        for doc_id, file_name, source, raw, catalog in rows:
+            try:
+                documents.append(read_document(file_name, bytes(raw), source))
+            except IngestError as error:
+                print(f"{file_name}: not re-analysed: {error.reason}", file=sys.stderr)
+                continue
+            catalogs[file_name] = json.loads(catalog) if catalog else {}
+        frame = pd.DataFrame(documents, columns=["doc_id", "file_name", "source", "format", "encoding", "raw_text"])
+        catalog = _catalog_frame(catalogs)
+        with _connect(store) as conn:
+            for document, tables in zip(documents, engine.analyse_many(frame, catalog)):
+                if isinstance(tables, str):
+                    print(f"{document['file_name']}: not re-analysed: {tables}", file=sys.stderr)
+                    continue
+                _replace_features(conn, document["doc_id"], tables)
+                done.append(document["doc_id"])
+                if progress:
+                    progress(len(done), len(stale), document["file_name"])
+    return done
+
+
+def _catalog_frame(catalogs: dict[str, dict]) -> pd.DataFrame | None:
+    """{file_name: {field: value}} -> a catalog table indexed by file_name (None when all are empty)."""
+    rows = {name: fields for name, fields in catalogs.items() if fields}
+    if not rows:
+        return None
+    return pd.DataFrame.from_dict(rows, orient="index").fillna("").rename_axis("file_name")
+
+
+def _replace_features(conn: sqlite3.Connection, doc_id: str, tables: dict[str, pd.DataFrame]) -> None:
+    """A re-analysed document's rows in place of its old ones, and its analysed_by: one transaction."""
+    row = tables["documents"].iloc[0].to_dict()
+    columns = [c for c in TABLES["documents"] if c not in ("doc_id", "file_name", "source")]
+    with _write(conn):
+        for name in FEATURE_TABLES:
+            conn.execute(f"DELETE FROM {_q(name)} WHERE doc_id = ?", (doc_id,))
+        _insert_features(conn, doc_id, tables)
+        values = _records(pd.DataFrame([{c: row.get(c) for c in columns}]), columns)[0]
+        conn.execute(f"UPDATE documents SET {', '.join(f'{_q(c)} = ?' for c in columns)}, analysed_by = ?, "
+                     "feature_rows = ? WHERE doc_id = ?",
+                     (*values, engine.analysis_fingerprint(),
+                      json.dumps({name: int(len(tables[name])) for name in FEATURE_TABLES}), doc_id))
+        _bump_generation(conn)
+
+
+def _insert_features(conn: sqlite3.Connection, doc_id: str, tables: dict[str, pd.DataFrame],
+                     nth: int | None = None) -> None:
+    for name in FEATURE_TABLES:
+        columns = _feature_columns(name)
+        frame = tables[name].assign(doc_id=doc_id)
+        conn.executemany(f"INSERT INTO {_q(name)} ({', '.join(map(_q, columns))}) "
+                         f"VALUES ({', '.join('?' * len(columns))})", _records(frame, columns))
+        if nth is not None:
+            _pause_hook(name, doc_id, nth)
 
 
 def add_seeds(store: Store) -> AddResult:
@@ -288,25 +395,6 @@ def _pause_hook(stage: str, doc_id: str, nth: int) -> None:
         time.sleep(600)
 
 
-def _document_features(document: dict) -> dict[str, pd.DataFrame] | str:
-    """All per-document tables of one ingested document, or the error message (picklable for a pool)."""
-    from analytics.corpus.engine import document_tables
-
-    try:
-        return document_tables(pd.DataFrame([document]))
-    except Exception as error:  # a stage failing on one odd text must not cost the other files
-        return f"could not be analysed: {type(error).__name__}: {error} (分析失败)"
-
-
-def _describe(tables: dict[str, pd.DataFrame], catalog: pd.DataFrame | None) -> pd.DataFrame:
-    """The document row with title, outlet, date and place (catalog first, then read off the text)."""
-    from analytics.corpus.engine import fill_place  # the build's rule for a place no catalog names
-    from analytics.pipeline.catalog import describe_documents
-
-    described = describe_documents(tables["documents"], catalog)
-    return fill_place(described, tables["passages"])
-
-
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     """Rows as tuples of plain Python values (sqlite3 takes neither numpy scalars nor pd.NA)."""
     if frame.empty:
@@ -314,21 +402,6 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     values = frame.reindex(columns=columns).astype(object)
     values = values.where(values.notna(), None)
     return [tuple(row) for row in values.itertuples(index=False, name=None)]
-
-
-def _record_dtypes(conn: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
-    """Remember each column's pandas dtype, so load_tables restores bool and Int64 columns."""
-    recorded = json.loads(_meta(conn, "dtypes", "{}"))
-    changed = False
-    for name, frame in tables.items():
-        if frame.empty:
-            continue  # an empty frame's dtypes are placeholders (object), not the real ones
-        known = recorded.setdefault(name, {})
-        for column, dtype in frame.dtypes.astype(str).items():
-            if known.get(column) != dtype:
-                known[column], changed = dtype, True
-    if changed:
-        _set_meta(conn, "dtypes", json.dumps(recorded, sort_keys=True))
 
 
 def _originals(conn: sqlite3.Connection) -> tuple[dict, dict]:
@@ -369,20 +442,15 @@ def _store_document(store: Store, conn: sqlite3.Connection, document: dict, raw:
         row = tables["documents"].iloc[0].to_dict()
         row.update(doc_id=doc_id, file_name=document["file_name"], source=document["source"],
                    added_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), raw=raw,
-                   minhash=hygiene.signature_bytes(signature),
+                   minhash=hygiene.signature_bytes(signature), analysed_by=engine.analysis_fingerprint(),
+                   catalog=json.dumps(document.get("catalog") or {}, ensure_ascii=False),
                    feature_rows=json.dumps({name: int(len(tables[name])) for name in FEATURE_TABLES}),
                    near_duplicate_of=near[0] if near else None, near_duplicate_jaccard=near[1] if near else None)
         conn.execute(f"INSERT INTO documents ({', '.join(map(_q, doc_columns))}) "
                      f"VALUES ({', '.join('?' * len(doc_columns))})",
                      _records(pd.DataFrame([row]), doc_columns)[0])
         _pause_hook("documents", doc_id, nth)
-        for name in FEATURE_TABLES:
-            columns = _feature_columns(name)
-            frame = tables[name].assign(doc_id=doc_id)
-            conn.executemany(f"INSERT INTO {_q(name)} ({', '.join(map(_q, columns))}) "
-                             f"VALUES ({', '.join('?' * len(columns))})", _records(frame, columns))
-            _pause_hook(name, doc_id, nth)
-        _record_dtypes(conn, {"documents": tables["documents"], **{n: tables[n] for n in FEATURE_TABLES}})
+        _insert_features(conn, doc_id, tables, nth)
         generation = _bump_generation(conn)
         _pause_hook("generation", doc_id, nth)
     _pause_hook("commit", doc_id, nth)
@@ -395,17 +463,12 @@ def _store_document(store: Store, conn: sqlite3.Connection, document: dict, raw:
     return "added", near
 
 
-def _analysed(pending: list[tuple[dict, bytes]]) -> Iterator[dict[str, pd.DataFrame] | str]:
-    """Features of each pending document in order; a process pool for large uploads."""
-    documents = [doc for doc, _ in pending]
-    if len(documents) < POOL_FROM or (os.cpu_count() or 1) < 2:
-        for doc in documents:
-            yield _document_features(doc)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8)) as pool:
-        yield from pool.map(_document_features, documents, chunksize=4)
+def _analysed(pending: list[tuple[dict, bytes]], catalog: pd.DataFrame | None
+              ) -> Iterator[dict[str, pd.DataFrame] | str]:
+    """Tables of each pending document in order (the engine's batches, a pool for large uploads)."""
+    columns = ["doc_id", "file_name", "source", "format", "encoding", "raw_text"]
+    documents = pd.DataFrame([{c: doc[c] for c in columns} for doc, _ in pending], columns=columns)
+    yield from engine.analyse_many(documents, catalog)
 
 
 def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[int, int, str], None] | None = None,
@@ -452,14 +515,14 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
             seen[doc_id] = document["file_name"]
             pending.append((document, bytes(data)))
 
-        for nth, ((document, raw), tables) in enumerate(zip(pending, _analysed(pending)), start=1):
+        for nth, ((document, raw), tables) in enumerate(zip(pending, _analysed(pending, catalog)), start=1):
             name = document["file_name"]
             if isinstance(tables, str):
                 result.rejected.append(Rejection(name, tables))
                 tick(name)
                 continue
             try:
-                tables = {**tables, "documents": _describe(tables, catalog)}
+                document["catalog"] = _catalog_fields(catalog, name)
                 signature = hygiene.text_signature(tables["documents"]["clean_text"].iloc[0])
                 outcome = _store_document(store, conn, document, raw, tables, signature, nth)
             except sqlite3.Error as error:  # disk full, lock timeout: this file is not stored, say why
@@ -481,6 +544,15 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
                     result.near_duplicates.append(NearDuplicate(name, document["doc_id"], near[0], near[1]))
             tick(name)
     return result
+
+
+def _catalog_fields(catalog: pd.DataFrame | None, file_name: str) -> dict[str, str]:
+    """The catalog row given for a file (kept with the document, so a re-analysis keeps it)."""
+    if catalog is None or file_name not in catalog.index:
+        return {}
+    row = catalog.loc[file_name]
+    row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
+    return {k: str(v) for k, v in row.items() if isinstance(v, str) and v}
 
 
 # ---------------------------------------------------------------- removing, listing, loading
@@ -534,7 +606,7 @@ def _reflag(conn: sqlite3.Connection, affected: list[str]) -> dict[str, str | No
 def list_documents(store: Store) -> pd.DataFrame:
     """The stored documents in the order they were added: LIST_COLUMNS (no texts, no bytes)."""
     with _connect(store) as conn:
-        return _with_flags(_select(conn, "documents", LIST_COLUMNS, json.loads(_meta(conn, "dtypes", "{}"))))
+        return _with_flags(_select(conn, "documents", LIST_COLUMNS))
 
 
 def _with_flags(documents: pd.DataFrame) -> pd.DataFrame:
@@ -543,83 +615,65 @@ def _with_flags(documents: pd.DataFrame) -> pd.DataFrame:
                             near_duplicate_jaccard=documents["near_duplicate_jaccard"].astype("float64"))
 
 
-def _select(conn: sqlite3.Connection, table: str, columns: list[str], dtypes: dict,
-            doc_ids: list[str] | None = None) -> pd.DataFrame:
-    """A stored table as a DataFrame in insertion order, its recorded dtypes restored (only the rows of
+def _select(conn: sqlite3.Connection, table: str, columns: list[str], doc_ids: list[str] | None = None
+            ) -> pd.DataFrame:
+    """A stored table as a DataFrame in insertion order, typed as the registry says (only the rows of
     `doc_ids` when given)."""
     where, params = "", ()
     if doc_ids is not None:
         where, params = f" WHERE doc_id IN ({', '.join('?' * len(doc_ids))})", tuple(doc_ids)
     cursor = conn.execute(f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)}{where} ORDER BY rowid", params)
-    frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
-    return _restore_dtypes(frame, table, dtypes)
+    return typed(pd.DataFrame.from_records(cursor.fetchall(), columns=columns), table)
 
 
-def _restore_dtypes(frame: pd.DataFrame, table: str, dtypes: dict) -> pd.DataFrame:
-    for column, dtype in dtypes.get(table, {}).items():
-        if column in frame and str(frame[column].dtype) != dtype:
-            try:
-                frame[column] = frame[column].astype(dtype)
-            except (TypeError, ValueError):  # a NULL in an int column: keep what pandas inferred
-                pass
-    return frame
-
-
-def _read_raw(conn: sqlite3.Connection, dtypes: dict, doc_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def _read_raw(conn: sqlite3.Connection, doc_ids: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """The per-document tables as stored, feature tables with their doc_id column."""
     doc_columns = [*TABLES["documents"], *STORE_DOCUMENT_COLUMNS]
-    tables = {"documents": _with_flags(_select(conn, "documents", doc_columns, dtypes, doc_ids))}
+    tables = {"documents": _with_flags(_select(conn, "documents", doc_columns, doc_ids))}
     for name in FEATURE_TABLES:
-        tables[name] = _select(conn, name, _feature_columns(name), dtypes, doc_ids)
+        tables[name] = _select(conn, name, _feature_columns(name), doc_ids)
     return tables
 
 
-def _project(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Stored tables -> the build's columns (units carry doc_id only in the store); copies."""
-    from analytics.corpus.engine import columns_of
-
-    out = {"documents": raw["documents"].copy()}
-    for name in FEATURE_TABLES:
-        out[name] = raw[name][columns_of(name)].copy()
-    return out
+def _copies(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: frame.copy() for name, frame in raw.items()}
 
 
 def read_per_document(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
     """Every per-document table as stored (documents without raw bytes and signatures)."""
-    return _project(_read_raw(conn, json.loads(_meta(conn, "dtypes", "{}"))))
+    return _read_raw(conn)
 
 
 # Per process: the per-document tables last read from each store, with the generation they were read
 # at. A later load reads only the rows of documents added since (features are insert-only and in rowid
-# order), drops removed documents and refreshes the near-duplicate flags (the only column updated in
-# place); any doubt (other dtypes, another order) reads everything again.
+# order, re-analysis bumps the generation and is read in full), drops removed documents and refreshes the
+# near-duplicate flags (the only column updated in place); any doubt reads everything again.
 _PER_DOCUMENT_CACHE: dict[tuple[str, str], dict] = {}
 _PER_DOCUMENT_LOCK = threading.Lock()
 
 
 def _per_document_cached(store: Store, conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
     """read_per_document, inside the caller's read transaction, reusing what this process read before."""
-    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation', 'dtypes')"))
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation')"))
     ident = (str(Path(store.path).resolve()), meta.get("store_id", ""))
-    generation, dtypes_text = meta.get("generation", "0"), meta.get("dtypes", "{}")
-    dtypes = json.loads(dtypes_text)
+    generation = meta.get("generation", "0")
+    analysed = conn.execute("SELECT COUNT(DISTINCT analysed_by) || ':' || IFNULL(MAX(analysed_by), '') "
+                            "FROM documents").fetchone()[0]
     with _PER_DOCUMENT_LOCK:
         entry = _PER_DOCUMENT_CACHE.get(ident)
-    if entry is not None and entry["dtypes"] == dtypes_text:
+    raw = None
+    if entry is not None and entry["analysed"] == analysed:
         if entry["generation"] == generation:
-            return _project(entry["raw"])
-        raw = _read_changes(conn, entry["raw"], dtypes)
-    else:
-        raw = None
+            return _copies(entry["raw"])
+        raw = _read_changes(conn, entry["raw"])
     if raw is None:
-        raw = _read_raw(conn, dtypes)
+        raw = _read_raw(conn)
     with _PER_DOCUMENT_LOCK:
-        _PER_DOCUMENT_CACHE[ident] = {"generation": generation, "dtypes": dtypes_text, "raw": raw}
-    return _project(raw)
+        _PER_DOCUMENT_CACHE[ident] = {"generation": generation, "analysed": analysed, "raw": raw}
+    return _copies(raw)
 
 
-def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame], dtypes: dict
-                  ) -> dict[str, pd.DataFrame] | None:
+def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | None:
     """`raw` (tables read earlier) brought up to date: new documents read, removed ones dropped."""
     rows = conn.execute("SELECT doc_id, near_duplicate_of, near_duplicate_jaccard FROM documents "
                         "ORDER BY rowid").fetchall()
@@ -631,14 +685,14 @@ def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame], dtypes
     added = [d for d in current if d not in known]
     if kept + added != current:
         return None
-    fresh = _read_raw(conn, dtypes, added) if added else None
+    fresh = _read_raw(conn, added) if added else None
     out = {}
     for name, frame in raw.items():
         if len(kept) < len(before):
             frame = frame[frame["doc_id"].isin(present)]
         if fresh is not None and len(fresh[name]):
             frame = pd.concat([frame, fresh[name]], ignore_index=True) if len(frame) else fresh[name]
-        out[name] = _restore_dtypes(frame.reset_index(drop=True), name, dtypes)
+        out[name] = typed(frame.reset_index(drop=True), name)
     flags = pd.DataFrame(rows, columns=["doc_id", "near_duplicate_of", "near_duplicate_jaccard"]).set_index("doc_id")
     documents = out["documents"]
     documents["near_duplicate_of"] = documents["doc_id"].map(flags["near_duplicate_of"])
@@ -647,13 +701,11 @@ def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame], dtypes
     return out
 
 
-def corpus_key(documents: pd.DataFrame, code: str | None = None) -> str:
-    """Hash of the code and data files (`code`, computed if None) and of the doc_ids with their flags."""
+def corpus_key(documents: pd.DataFrame) -> str:
+    """Hash of the analysing code and data and of the doc_ids with their near-duplicate flags."""
     import hashlib
 
-    from analytics.corpus.engine import code_and_data_fingerprint
-
-    digest = hashlib.sha256((code or code_and_data_fingerprint()).encode())
+    digest = hashlib.sha256(engine.analysis_fingerprint().encode())
     flags = documents["near_duplicate_of"].fillna("") if len(documents) else []
     for doc_id, flag in sorted(zip(documents["doc_id"], flags)):
         digest.update(f"{doc_id}:{flag}\n".encode())
@@ -668,27 +720,19 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
 
 _STATE = "_state"  # JSON: code fingerprint, documents with flags, each document's units, refit counters
 _COUNTS = "_counts:"  # + level: the LevelCounts of the last load (npz)
-REFIT_SHARE = 0.10  # refit a level's pair table in full once this share of its keys changed since the last
 
 
 def load_tables(store: Store) -> dict[str, pd.DataFrame]:
-    """Every table of the stored corpus, as `analytics.corpus.engine.build` returns them for a folder.
-
-    Per-document tables are concatenated in the order documents were added (documents also carry
-    source, added_at, near_duplicate_of, near_duplicate_jaccard); units are merged across documents;
-    themes, similarity and distinctive terms are computed without the near-duplicates' passages (see
-    analytics.pipeline.hygiene) and cached in the store under `corpus_key`, so an unchanged corpus loads without
-    recomputing them. After documents were added or removed, the cached tables of the previous corpus
-    are refreshed incrementally (`_refresh`, see the section "Corpus-wide tables after a change" of
-    the module docstring). All tables come from one read snapshot, even while a writer adds documents.
+    """Every table of the stored corpus: the per-document tables of every document (in the order they
+    were added; documents also carry source, added_at, analysed_by, near_duplicate_of/_jaccard) and the
+    corpus-wide tables of `engine.corpus_tables`, cached in the store under `corpus_key` so an unchanged
+    corpus loads without recomputing them, and refreshed incrementally from the cached state of the
+    previous corpus after a change. All tables come from one read snapshot, even while a writer adds.
     """
-    from analytics.corpus.engine import code_and_data_fingerprint
-
-    code = code_and_data_fingerprint()
     with _connect(store) as conn:
         conn.execute("BEGIN")  # one snapshot for every table: a concurrent add is either all seen or not
         per_document = _per_document_cached(store, conn)
-        key = corpus_key(per_document["documents"], code)
+        key = corpus_key(per_document["documents"])
         cached = dict(conn.execute("SELECT table_name, data FROM corpus_cache WHERE key = ?", (key,)).fetchall())
         previous = {}
         if not set(CORPUS_CACHED) <= set(cached):
@@ -697,106 +741,25 @@ def load_tables(store: Store) -> dict[str, pd.DataFrame]:
                                                   (key,)):
                 stored.setdefault(other, {})[name] = data
             previous = next((tables for tables in stored.values() if _STATE in tables), {})
-            doc_units = conn.execute("SELECT DISTINCT doc_id, unit FROM units").fetchall()
         conn.execute("COMMIT")
     if set(CORPUS_CACHED) <= set(cached):
-        corpus = {name: pd.read_parquet(io.BytesIO(cached[name])) for name in CORPUS_CACHED}
+        corpus = {name: typed(pd.read_parquet(io.BytesIO(cached[name])), name) for name in CORPUS_CACHED}
         return {**per_document, **corpus}
-    units_of: dict[str, list[str]] = {}
-    for doc_id, unit in doc_units:
-        units_of.setdefault(doc_id, []).append(unit)
-    documents = per_document["documents"]
-    state = {"code": code, "docs": dict(zip(documents["doc_id"], documents["near_duplicate_of"].fillna(""))),
-             "units_of": units_of}
-    statistics = hygiene.corpus_statistics_input(per_document)
-    corpus, counts = None, {}
-    if previous and set(CORPUS_CACHED) | {_STATE} <= set(previous):
-        corpus, counts = _refresh(per_document, statistics, previous, state)
-    if corpus is None:
-        corpus, counts = _full(statistics, state)
-    _write_cache(store, key, corpus, counts, state)
-    return {**per_document, **corpus}
+    result = engine.corpus_tables(per_document, _previous_state(previous))
+    _write_cache(store, key, result.tables, result.counts, result.state)
+    return {**per_document, **result.tables}
 
 
-def _full(statistics: dict[str, pd.DataFrame], state: dict) -> tuple[dict, dict]:
-    """Every corpus-wide table from scratch (build.corpus_tables), the level counts kept for updates."""
-    from analytics.corpus.engine import corpus_tables
+def _previous_state(blobs: dict[str, bytes]) -> engine.CorpusState | None:
+    """The cached result of an earlier corpus, as the engine's incremental update takes it."""
+    from analytics.analysis.similarity import LevelCounts
 
-    counts: dict = {}
-    computed = corpus_tables(statistics, counts=counts)
-    state["refit"] = {level: {"keys_at_fit": len(c.keys), "changed": 0} for level, c in counts.items()}
-    return {name: computed[name] for name in CORPUS_CACHED}, counts
-
-
-def _replace_rows(previous: pd.DataFrame, fresh: pd.DataFrame, affected: set[str], by: str) -> pd.DataFrame:
-    """previous without the rows of `affected` values of `by`, plus `fresh`, in `by` order (stable)."""
-    kept = previous[~previous[by].astype(str).isin(affected)]
-    table = pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept.reset_index(drop=True)
-    return table.sort_values(by, kind="stable", ignore_index=True)
-
-
-def _refresh(per_document: dict[str, pd.DataFrame], statistics: dict[str, pd.DataFrame], previous: dict,
-             state: dict) -> tuple[dict | None, dict]:
-    """The corpus-wide tables of the previous corpus updated for the documents added or removed since.
-
-    Returns (None, {}) when an update cannot be made (other code, missing level counts): then the
-    caller recomputes everything.
-    """
-    from analytics.corpus.engine import merge_units
-    from analytics.analysis.similarity import LEVELS, LevelCounts, _pairs, unit_distinctive, update_counts, update_pairs
-    from analytics.features.themes import theme_shares
-
-    old = json.loads(previous[_STATE])
-    if old.get("code") != state["code"]:
-        return None, {}
-    old_docs, new_docs = old["docs"], state["docs"]
-    changed = set(old_docs) ^ set(new_docs)
-    changed |= {d for d in set(old_docs) & set(new_docs) if bool(old_docs[d]) != bool(new_docs[d])}
-    affected_units = {u for d in changed for u in [*old["units_of"].get(d, []), *state["units_of"].get(d, [])]}
-    levels = {"unit": affected_units, "document": changed}
-    old_counts = {}
-    for level in old.get("refit", {}):
-        blob = previous.get(_COUNTS + level)
-        if blob is None:
-            return None, {}
-        old_counts[level] = LevelCounts.from_bytes(blob)
-    tables = {name: pd.read_parquet(io.BytesIO(previous[name])) for name in ("units", "themes", "similarity")}
-    corpus = {}
-    units = per_document["units"]
-    corpus["units"] = _replace_rows(tables["units"], merge_units(units[units["unit"].isin(affected_units)]),
-                                    affected_units, "unit")
-    passages = statistics["passages"]
-    corpus["themes"] = _replace_rows(tables["themes"],
-                                     theme_shares(passages[passages["unit"].isin(affected_units)]),
-                                     affected_units, "unit")
-    tokens = statistics["passage_tokens"]
-    counts, frames, refit = {}, [], {}
-    for level, column in LEVELS.items():
-        if tokens[column].nunique() < 2:
-            continue
-        if level not in old_counts:
-            return None, {}  # a level that had fewer than two keys: simplest to start over
-        counts[level] = update_counts(old_counts[level], tokens, {str(k) for k in levels[level]})
-        record = dict(old["refit"][level])
-        record["changed"] += len(levels[level])
-        matrix = counts[level].tfidf()
-        level_table = tables["similarity"][tables["similarity"]["level"] == level]
-        if record["changed"] > REFIT_SHARE * max(record["keys_at_fit"], 1):
-            frames.append(_pairs(level, counts[level].keys, matrix))
-            record = {"keys_at_fit": len(counts[level].keys), "changed": 0}
-        else:
-            table, recomputed = update_pairs(level, counts[level].keys, matrix, level_table,
-                                             {str(k) for k in levels[level]})
-            frames.append(table)
-            if recomputed == len(counts[level].keys):  # a small corpus: every pair recomputed, exact
-                record = {"keys_at_fit": len(counts[level].keys), "changed": 0}
-        refit[level] = record
-    state["refit"] = refit
-    corpus["similarity"] = (pd.concat(frames, ignore_index=True) if frames
-                            else pd.DataFrame(columns=["level", "a", "b", "cosine"]))
-    corpus["distinctive_terms"] = (unit_distinctive(counts["unit"]) if "unit" in counts
-                                   else pd.DataFrame(columns=["unit", "term", "score", "count"]))
-    return corpus, counts
+    if not blobs or not set(CORPUS_CACHED) | {_STATE} <= set(blobs):
+        return None
+    tables = {name: typed(pd.read_parquet(io.BytesIO(blobs[name])), name) for name in CORPUS_CACHED}
+    counts = {name[len(_COUNTS):]: LevelCounts.from_bytes(data) for name, data in blobs.items()
+              if name.startswith(_COUNTS)}
+    return engine.CorpusState(tables, counts, json.loads(blobs[_STATE]))
 
 
 def _write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame], counts: dict | None = None,

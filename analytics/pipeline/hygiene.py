@@ -9,10 +9,10 @@ other's nearest neighbour (cosine ≈ 1) and double its terms' counts. So:
   `NEAR_DUPLICATE_JACCARD` (0.8) with a document already in the corpus, over character 5-shingles
   (whitespace removed, so reflowed lines do not matter). It is stored — it may carry a figure the
   original lacks — but flagged: `documents.near_duplicate_of` names the original's doc_id.
-* **Rule for corpus-wide statistics** (`corpus_statistics_input`): the passages and passage tokens of
-  flagged documents are left out of the input to themes, similarity and distinctive terms. Their
-  per-document rows (passages, figures, industries, assets) stay in the tables so their evidence can
-  still be shown, and the Overview can list them from `near_duplicates(documents)`.
+* **Rule for every count** (`counted_tables`): the rows of flagged documents are left out of every
+  table that anything is counted or compared on — themes, similarity, distinctive terms, top terms,
+  the network, KWIC counts, key figures, industries. Their rows stay in the evidence tables so they
+  can still be read and cited, and the Overview lists them from `near_duplicates(documents)`.
 
 Character shingles rather than word shingles: they need no segmenter (so hygiene does not depend on the
 dictionary) and are robust to the one-character edits reprints make. MinHash (128 permutations)
@@ -141,21 +141,24 @@ def near_duplicates(documents: pd.DataFrame) -> pd.DataFrame:
     return out.reindex(columns=columns).reset_index(drop=True)
 
 
-def corpus_statistics_input(per_document: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Per-document tables with the flagged documents' passages and passage tokens left out.
-
-    Input: the per-document tables, `documents` carrying `near_duplicate_of` ('' or None when not
-    flagged). Output: the same dict, passages and passage_tokens filtered; feed it to
-    `analytics.corpus.engine.corpus_tables` for themes, similarity and distinctive terms.
-    """
-    documents = per_document["documents"]
+def flagged_documents(documents: pd.DataFrame) -> set[str]:
+    """doc_ids of the documents flagged as near-duplicates of another."""
     if "near_duplicate_of" not in documents:
-        return dict(per_document)
-    flagged = set(documents.loc[documents["near_duplicate_of"].fillna("") != "", "doc_id"])
+        return set()
+    return set(documents.loc[documents["near_duplicate_of"].fillna("") != "", "doc_id"])
+
+
+def counted_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The rule for every count: tables without the rows of flagged documents.
+
+    Input: tables by name, `documents` carrying `near_duplicate_of` ('' or None when not flagged).
+    Output: the same dict with every table that has a doc_id column (documents included) filtered;
+    corpus-wide tables (no doc_id) are passed through. Term counts, themes, similarity, distinctive
+    terms, the network, KWIC counts, key figures and industry marks all read these; the evidence
+    tables (every document) stay available for reading and citing.
+    """
+    flagged = flagged_documents(tables["documents"])
     if not flagged:
-        return dict(per_document)
-    out = dict(per_document)
-    for name in ("passages", "passage_tokens"):
-        table = per_document[name]
-        out[name] = table[~table["doc_id"].isin(flagged)].reset_index(drop=True)
-    return out
+        return dict(tables)
+    return {name: (table[~table["doc_id"].isin(flagged)].reset_index(drop=True) if "doc_id" in table else table)
+            for name, table in tables.items()}

@@ -8,96 +8,17 @@ number on screen can be reproduced in a Python shell:
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import pandas as pd
 
+from analytics.corpus.corpus import COMPARABLE_KINDS, Corpus, load_corpus, main_units  # noqa: F401 (re-exported)
 from analytics.export.i18n import label
 from analytics.resources import read_table
 
 KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "value", "measure",
                       "value_normalized", "measure_normalized", "year", "is_target", "evidence", "doc_id",
                       "start", "end"]
-
-
-@dataclass
-class Corpus:
-    """The built tables of the current corpus, with the lookups pages need."""
-
-    tables: dict[str, pd.DataFrame]
-    rejections: list = field(default_factory=list)
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
-
-    @cached_property
-    def _texts(self) -> dict[str, str]:
-        docs = self.tables["documents"]
-        return dict(zip(docs["doc_id"], docs["clean_text"]))
-
-    @cached_property
-    def _titles(self) -> dict[str, str]:
-        docs = self.tables["documents"]
-        return {d: (title or name) for d, title, name in zip(docs["doc_id"], docs["title"], docs["file_name"])}
-
-    def clean_text(self, doc_id: str) -> str:
-        return self._texts[doc_id]
-
-    def document_label(self, doc_id: str) -> str:
-        return self._titles.get(doc_id, doc_id)
-
-    def unit_options(self) -> list[str]:
-        """Units to choose from: comparable kinds first (by text size), then the context places."""
-        units = self.tables["units"]
-        comparable = units["kind"].isin(COMPARABLE_KINDS)
-        ordered = units.assign(_c=~comparable).sort_values(["_c", "n_chars"], ascending=[True, False])
-        return ordered["unit"].tolist()
-
-    def default_units(self, n: int = 3) -> list[str]:
-        """The default comparison: the units that have a document of their own, in document order."""
-        chosen = main_units(self.tables["passages"], self.tables["units"])[:n]
-        return chosen or self.unit_options()[:n]
-
-    def unit_label(self, unit: str) -> str:
-        return unit
-
-    def default_keys(self, level: str, n: int = 30) -> list[str]:
-        """Default similarity keys: comparable units (no provinces, no unknowns), or the largest documents."""
-        if level == "unit":
-            units = self.tables["units"]
-            comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
-            return [u for u in self.unit_options() if u in comparable][:n]
-        return self.tables["documents"].sort_values("n_chars", ascending=False)["doc_id"].tolist()[:n]
-
-
-COMPARABLE_KINDS = ("county", "county_city", "district", "zone", "prefecture")
-
-
-def main_units(passages: pd.DataFrame, units: pd.DataFrame, share: float = 0.8) -> list[str]:
-    """Units that hold at least `share` of some document's text (a document of their own), in doc order."""
-    from analytics.pipeline.units import unit_shares
-
-    comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
-    per_unit = unit_shares(passages)
-    own = per_unit[(per_unit["share"] >= share) & per_unit["unit"].isin(comparable)]
-    return list(dict.fromkeys(own["unit"]))
-
-
-STORE_ENV = "COUNTYLENS_STORE"
-
-
-def store_path() -> str | None:
-    """The corpus store the dashboard serves: $COUNTYLENS_STORE, else the default under data/store/."""
-    return os.environ.get(STORE_ENV) or None
-
-
-def load_corpus(store=None) -> Corpus:
-    """Every table of the user's corpus store (seeds included), as the pages read them."""
-    from analytics.corpus.store import load_tables, open_store
-
-    return Corpus(load_tables(store or open_store(store_path())))
 
 
 def key_figure_slots() -> pd.DataFrame:

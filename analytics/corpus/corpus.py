@@ -1,0 +1,98 @@
+"""A loaded corpus: the evidence tables (every document) and the counted tables (near-duplicates left out).
+
+Views read two explicit sets. `counted` is what anything is counted or compared on — term counts,
+themes, similarity, distinctive terms, the network, KWIC counts, key figures, industry marks — so a
+reprint of a document changes no number. `evidence` holds every document's rows, for reading and
+citing (the Figures page, the Library, the sentence behind a number). The corpus-wide tables are the
+same in both: the engine computes them on the counted documents.
+
+>>> corpus = load_corpus()                          # doctest: +SKIP
+>>> corpus.counted["figures"], corpus.evidence["documents"]  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from analytics.pipeline.hygiene import counted_tables
+
+# Kinds of unit compared side by side by default (provinces and unknown places are context).
+COMPARABLE_KINDS = ("county", "county_city", "district", "zone", "prefecture")
+
+
+@dataclass
+class Corpus:
+    """Every table of one corpus snapshot, with the lookups views need."""
+
+    evidence: dict[str, pd.DataFrame]
+    rejections: list = field(default_factory=list)
+
+    @cached_property
+    def counted(self) -> dict[str, pd.DataFrame]:
+        return counted_tables(self.evidence)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The counted tables: what views compare and count on."""
+        return self.counted
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.counted[name]
+
+    @cached_property
+    def _texts(self) -> dict[str, str]:
+        docs = self.evidence["documents"]
+        return dict(zip(docs["doc_id"], docs["clean_text"]))
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        docs = self.evidence["documents"]
+        return {d: (title or name) for d, title, name in zip(docs["doc_id"], docs["title"], docs["file_name"])}
+
+    def clean_text(self, doc_id: str) -> str:
+        return self._texts[doc_id]
+
+    def document_label(self, doc_id: str) -> str:
+        return self._titles.get(doc_id, doc_id)
+
+    def unit_options(self) -> list[str]:
+        """Units to choose from: comparable kinds first (by text size), then the context places."""
+        units = self.counted["units"]
+        comparable = units["kind"].isin(COMPARABLE_KINDS)
+        ordered = units.assign(_c=~comparable).sort_values(["_c", "n_chars"], ascending=[True, False])
+        return ordered["unit"].tolist()
+
+    def default_units(self, n: int = 3) -> list[str]:
+        """The default comparison: the units that have a document of their own, in document order."""
+        chosen = main_units(self.counted["passages"], self.counted["units"])[:n]
+        return chosen or self.unit_options()[:n]
+
+    def unit_label(self, unit: str) -> str:
+        return unit
+
+    def default_keys(self, level: str, n: int = 30) -> list[str]:
+        """Default similarity keys: comparable units (no provinces, no unknowns), or the largest documents."""
+        if level == "unit":
+            units = self.counted["units"]
+            comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
+            return [u for u in self.unit_options() if u in comparable][:n]
+        return self.counted["documents"].sort_values("n_chars", ascending=False)["doc_id"].tolist()[:n]
+
+
+def main_units(passages: pd.DataFrame, units: pd.DataFrame, share: float = 0.8) -> list[str]:
+    """Units that hold at least `share` of some document's text (a document of their own), in doc order."""
+    from analytics.pipeline.units import unit_shares
+
+    comparable = set(units.loc[units["kind"].isin(COMPARABLE_KINDS), "unit"])
+    per_unit = unit_shares(passages)
+    own = per_unit[(per_unit["share"] >= share) & per_unit["unit"].isin(comparable)]
+    return list(dict.fromkeys(own["unit"]))
+
+
+def load_corpus(store=None, progress=None) -> Corpus:
+    """Every table of a corpus store (default: analytics.paths.default_store(), seeded on first open)."""
+    from analytics.corpus.store import load_tables, open_store
+
+    return Corpus(load_tables(store or open_store(progress=progress)))
