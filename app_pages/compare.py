@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics.export import charts
-from analytics.views import dashboard
+from analytics.views import compare, dashboard
 from analytics.export.i18n import t
 from app_pages import common
 
@@ -51,13 +51,12 @@ if cards_tab.open:
 
 if industries_tab.open:
     with industries_tab:
-        chosen = data["industries"][data["industries"]["unit"].isin(units)]
-        chart = charts.industries_matrix_chart(chosen, lang, order=units)
-        common.show_chart(chart, "industries", lang, footer)
-        matrix = dashboard.industry_matrix(data["industries"], units, lang)
+        view = compare.industries_view(data, units, lang)  # the deck's and the report's view too
+        common.show_chart(view.chart, "industries", lang, view.footer)
+        matrix = dashboard.industry_matrix(view.data, units, lang)
         st.dataframe(matrix, hide_index=True)
         common.table_downloads(matrix, "industries_matrix", lang)
-        common.evidence_picker(chosen, "industry" if lang == "zh" else "industry_en", lang, key="industries")
+        common.evidence_picker(view.data, "industry" if lang == "zh" else "industry_en", lang, key="industries")
 
 if domains_tab.open:
     with domains_tab:

@@ -9,7 +9,7 @@ from app_pages import common
 lang = common.lang()
 data = common.corpus()
 st.title(t("page.figures", lang))
-figures = data["figures"]
+figures = data.evidence["figures"]  # a reading list: every document's figures, reprints included
 
 left, middle, right = st.columns([3, 2, 1])
 options = data.unit_options()
@@ -43,6 +43,6 @@ if indicators:
 st.subheader(t("figures.all_tables", lang))
 name = st.selectbox(t("widget.table", lang), dashboard.TABLE_NAMES, key="w_table",
                     format_func=lambda n: label("table", n, lang))
-table = dashboard.table_for_download(data.tables, name)
+table = dashboard.table_for_download(data.evidence, name)
 st.dataframe(table, hide_index=True)
 common.table_downloads(table, f"table_{name}", lang)

@@ -16,7 +16,7 @@ for column, (key, value) in zip(st.columns(len(counts)), counts.items()):
     column.metric(t(f"metric.{key}", lang), f"{value:,}")
 
 st.subheader(t("overview.documents", lang))
-documents = dashboard.documents_view(data["documents"], lang)
+documents = dashboard.documents_view(data.evidence["documents"], lang)
 st.dataframe(documents, hide_index=True)
 common.table_downloads(documents, "documents", lang)
 
@@ -34,10 +34,10 @@ st.dataframe(headline, hide_index=True)
 common.table_downloads(headline, "headline_figures", lang)
 
 st.subheader(t("overview.cleaning", lang))
-cleaning = dashboard.cleaning_view(data["documents"], lang)
+cleaning = dashboard.cleaning_view(data.evidence["documents"], lang)
 st.dataframe(cleaning, hide_index=True)
 common.table_downloads(cleaning, "cleaning", lang)
-flagged = dashboard.flagged_spans(data["documents"])
+flagged = dashboard.flagged_spans(data.evidence["documents"])
 if flagged.empty:
     st.success(t("overview.nothing_flagged", lang))
 else:

@@ -363,7 +363,7 @@ def model_neighbours(model, key: str, k: int = NEIGHBOURS_K) -> pd.DataFrame:
 
 def compare_units(tables: dict[str, pd.DataFrame], n: int = COMPARE_UNITS) -> list[str]:
     """The n comparable units with the most text (what a user picks on the Compare page)."""
-    from analytics.views.dashboard import COMPARABLE_KINDS
+    from analytics.corpus.corpus import COMPARABLE_KINDS
 
     units = tables["units"]
     units = units[units["kind"].isin(COMPARABLE_KINDS)]
@@ -372,25 +372,25 @@ def compare_units(tables: dict[str, pd.DataFrame], n: int = COMPARE_UNITS) -> li
 
 def compare_page_calls(tables: dict[str, pd.DataFrame], units: list[str], lang: str = "zh") -> int:
     """Every analytics call of one Compare-page run (app_pages/compare.py) and its chart specs."""
+    from analytics.corpus.corpus import Corpus
     from analytics.export import charts
-    from analytics.views import dashboard
     from analytics.export import files as export
-    from analytics.analysis import similarity
+    from analytics.views import compare, dashboard
 
-    figures, industries = tables["figures"], tables["industries"]
+    figures = tables["figures"]
     out = [dashboard.key_figures(figures, units), dashboard.key_figure_slots()]
     out += [dashboard.unit_caption(tables["units"], unit, lang) for unit in units]
     out.append(dashboard.figures_display(dashboard.figures_view(figures, units, target="target"), lang))
     out.append(dashboard.key_figure_table(figures, units, lang))
-    chosen = industries[industries["unit"].isin(units)]
-    specs = [charts.industries_matrix_chart(chosen, lang, order=units)]
-    out.append(dashboard.industry_matrix(industries, units, lang))
+    industries_view = compare.industries_view(Corpus(tables), units, lang)  # what the page calls
+    specs = [industries_view.chart]
+    out.append(dashboard.industry_matrix(industries_view.data, units, lang))
     for domain in ("ecology", "tourism", "investment"):
         out.append(dashboard.domain_rows(figures, tables["assets"], units, domain, lang))
         out.append(dashboard.domain_evidence(figures, tables["assets"], units, domain))
     profile = dashboard.theme_profile(tables["themes"], units)
     specs.append(charts.theme_profile_chart(profile, lang, order=units))
-    terms = similarity.distinctive_terms(tables["passage_tokens"], units=units)
+    terms = dashboard.distinctive_terms_of(tables, units)  # as the page: place names left out
     specs.append(charts.distinctive_terms_chart(terms, lang, order=units))
     out.append(export.export_footer(dashboard.sources_for(tables, units), "compare", lang=lang))
     return len(out) + sum(len(json.dumps(chart.to_dict())) > 0 for chart in specs)
@@ -470,13 +470,9 @@ def similarity_path_seconds(passages: pd.DataFrame, unit: str) -> float:
 
 def add_one_document(files: list[Path], extra: tuple[str, bytes], store_path: Path) -> dict:
     """Store the corpus (analytics.corpus.store.add_files), then time adding one more document and reloading."""
+    from analytics.corpus import store as store_module
+
     out = {}
-    try:
-        from analytics.corpus import store as store_module
-    except ImportError:
-        store_module = None
-    if store_module is None or not hasattr(store_module, "add_files"):
-        return _add_one_without_store(files, extra)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{store_path}{suffix}").unlink(missing_ok=True)
     store = store_module.open_store(store_path, seed=False)
@@ -500,24 +496,6 @@ def add_one_document(files: list[Path], extra: tuple[str, bytes], store_path: Pa
     return out
 
 
-def _add_one_without_store(files: list[Path], extra: tuple[str, bytes]) -> dict:
-    """Without analytics.corpus.store: the per-document path for the new file, then the corpus-wide tables."""
-    from analytics.corpus.engine import PER_DOCUMENT, concat_tables, corpus_tables, run_document_stages
-    from analytics.pipeline.ingest import load_documents, read_document
-
-    documents, _ = load_documents(files, source="folder")
-    existing = run_document_stages(documents)
-    started = time.perf_counter()
-    new = run_document_stages(pd.DataFrame([read_document(*extra, source="folder")]))
-    out = {"add_files_s": time.perf_counter() - started}
-    started = time.perf_counter()
-    corpus_tables(concat_tables([existing, new], PER_DOCUMENT))
-    out["reload_s"] = time.perf_counter() - started
-    out["add_one_s"] = out["add_files_s"] + out["reload_s"]
-    out["how"] = "per-document path (no analytics.corpus.store)"
-    return out
-
-
 # ---------------------------------------------------------------- one size, the report, the command
 
 
@@ -527,7 +505,7 @@ def _load() -> tuple[float, float, float]:
 
 def run_size(n: int, work: Path, pool: SeedPool, apptest: bool = True, log=print) -> dict:
     """Every measurement for a corpus of n documents generated under `work`."""
-    from analytics.corpus.engine import read_tables
+    from analytics.corpus.export import read_tables
 
     result: dict = {"n": n, "load_before": _load()[0]}
     corpus = work / f"N{n}" / "docs"

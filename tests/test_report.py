@@ -27,6 +27,7 @@ from pptx.oxml.ns import qn
 
 from analytics.views import dashboard
 from analytics.export import report
+from analytics.views import compare as compare_views
 from analytics.analysis.evidence import evidence_parts
 from analytics.export.i18n import t
 
@@ -138,7 +139,7 @@ def test_notes_hold_the_evidence_sentences(deck, corpus):
 
 
 def test_continued_table_slides_keep_only_their_rows_evidence(corpus):
-    view = report.industries_view(corpus, UNITS, "zh", EXPORTED)
+    view = compare_views.industries_view(corpus, UNITS, "zh", EXPORTED)
     rows = {e.row for e in view.evidence}
     assert rows <= set(view.table[t("col.gbt_section")])
 

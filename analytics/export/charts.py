@@ -251,21 +251,19 @@ def industries_matrix_chart(industries: pd.DataFrame, lang: str = "zh",
                             order: list[str] | None = None) -> alt.Chart:
     """Industries × units: a mark where a unit has or targets an industry, rows grouped by section.
 
-    Input columns: unit, industry, industry_en, gbt_section, status ('has'/'targets'), mentions.
-    Several rows for one unit × industry merge into one mark: 'has' wins over 'targets' (an
-    industry already present is also a target), and mentions add up.
+    Input: industries rows; several rows for one unit × industry (several documents) are merged by
+    the one status rule, features.industries.unit_industries ('has' wins, mentions add up).
     """
+    from analytics.features.industries import unit_industries
+
     check_lang(lang)
-    data = industries.copy()
+    data = unit_industries(industries)
     data["unit"] = data["unit"].astype(str)
     data["industry_label"] = data["industry" if lang == "zh" else "industry_en"].astype(str)
     data["section_label"] = data["gbt_section"].map(lambda s: section_label(s, lang))
-    data["has"] = data["status"].astype(str) == "has"
-    merged = data.groupby(["unit", "industry_label", "section_label"], as_index=False).agg(
-        has=("has", "any"), mentions=("mentions", "sum"))
-    merged["status"] = merged["has"].map({True: "has", False: "targets"})
+    merged = data[["unit", "industry_label", "section_label", "status", "mentions"]].copy()
     merged["status_label"] = merged["status"].map(lambda s: label("status", s, lang))
-    merged = merged.drop(columns="has").sort_values(["section_label", "industry_label"])
+    merged = merged.sort_values(["section_label", "industry_label"])
     statuses = list(STATUS_COLORS)
     # Industries run down the rows (their names are long and read best horizontally), grouped
     # under section headings; the few units run across the top, in the order given.

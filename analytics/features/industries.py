@@ -138,11 +138,12 @@ def unit_industries(industries: pd.DataFrame, units: list[str] | None = None) ->
     grouped = chosen.assign(is_has=chosen["status"] == HAS).groupby(keys, sort=False)
     status = grouped["is_has"].transform("any").map({True: HAS, False: TARGETS})
     rows = chosen.assign(status=status, mentions=grouped["mentions"].transform("sum"),
-                         n_documents=grouped["doc_id"].transform("nunique"),
+                         n_documents=grouped["doc_id"].transform("nunique") if "doc_id" in chosen else 1,
                          _deciding=chosen["status"] == status)
     first = (rows.reset_index(names="_order").sort_values(["_deciding", "_order"], ascending=[False, True],
                                                            kind="stable").drop_duplicates(keys))
     order = units if units is not None else sorted(first["unit"].unique())
     first["_unit"] = first["unit"].map({u: i for i, u in enumerate(order)})
     first = first.sort_values(["_unit", "mentions", "industry"], ascending=[True, False, True], kind="stable")
-    return first[UNIT_STATUS_COLUMNS].reset_index(drop=True)
+    # Input with fewer columns (a chart's own rows) keeps what it has.
+    return first[[c for c in UNIT_STATUS_COLUMNS if c in first]].reset_index(drop=True)

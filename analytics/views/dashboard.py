@@ -65,12 +65,17 @@ def format_value(value: float, measure: str) -> str:
 
 
 def industry_matrix(industries: pd.DataFrame, units: list[str], lang: str = "zh") -> pd.DataFrame:
-    """Units × industries: 'has' / 'targets' / '' — rows are industries grouped by GB/T 4754 section."""
-    chosen = industries[industries["unit"].isin(units)]
+    """Units × industries: 'has' / 'targets' / '' — rows are industries grouped by GB/T 4754 section.
+
+    The status of a unit × industry is the one rule of features.industries.unit_industries (any
+    document stating it as existing wins), as in the chart and the deck."""
+    from analytics.features.industries import unit_industries
+
+    chosen = unit_industries(industries, units)
     if chosen.empty:
         return pd.DataFrame(columns=["gbt_section", "industry", *units])
     name = "industry" if lang == "zh" else "industry_en"
-    wide = chosen.pivot_table(index=["gbt_section", name], columns="unit", values="status", aggfunc="first")
+    wide = chosen.pivot(index=["gbt_section", name], columns="unit", values="status")
     wide = wide.reindex(columns=units).astype(object).fillna("")
     wide = wide.apply(lambda col: col.map(lambda s: label("status", s, lang) if s else ""))
     return localize(wide.reset_index().rename(columns={name: "industry"}), lang)

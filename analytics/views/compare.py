@@ -1,0 +1,292 @@
+"""Corpus + a selection of units -> the comparison: what the Compare page, the deck and the HTML report show.
+
+One function per view of the comparison (key figures, industries, theme profiles, similarity,
+distinctive terms), each returning a `View`: title, method footer with its sources, the chart, the
+table as display text, the tidy rows behind both (`data`, what a download holds) and the sentences
+behind its numbers. `compare_view` assembles them all for the deck and the report; the Compare page
+calls the one view of its open tab. All of them read the corpus's counted tables (near-duplicates
+left out), so a reprint changes nothing shown.
+
+>>> view = industries_view(load_corpus(), ["沁源县", "岚县"], "zh")  # doctest: +SKIP
+>>> view.chart, view.table, view.data                                 # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from analytics.analysis import similarity
+from analytics.analysis.evidence import evidence_parts, kwic
+from analytics.corpus.corpus import Corpus
+from analytics.export import charts
+from analytics.export.files import export_footer
+from analytics.export.i18n import check_lang, label, t
+from analytics.features.industries import unit_industries
+from analytics.views import dashboard
+
+Progress = Callable[[float, str], None] | None
+
+EVIDENCE_TERMS_PER_UNIT = 3  # distinctive terms per unit that get an example sentence
+SHARED_TERMS = 6
+THEME_KEYWORDS = 3
+
+
+@dataclass
+class Evidence:
+    """One figure (or term) and the sentence it comes from: clean_text[start:end] is `match`."""
+
+    label: str
+    before: str
+    match: str
+    after: str
+    title: str
+    doc_id: str
+    start: int
+    end: int
+    row: str = ""  # the table row (first-column value) it belongs to, so a continued table keeps its notes
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.before}{self.match}{self.after}"
+
+
+@dataclass
+class View:
+    """One view of the comparison: a slide in the deck, a section in the HTML report."""
+
+    slug: str
+    title: str
+    subtitle: str
+    footer: str
+    chart: alt.TopLevelMixin | None = None
+    table: pd.DataFrame | None = None        # cells as display text
+    data: pd.DataFrame | None = None         # the tidy rows behind chart and table: what a download holds
+    table_note: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # further plain lines behind the view
+
+
+@dataclass
+class Comparison:
+    units: list[str]
+    lang: str
+    exported: date
+    title: str
+    corpus_line: str
+    footer: str          # the citation of the comparison as a whole (title slide, report header)
+    views: list[View]
+    sources: pd.DataFrame  # the cited documents: title, outlet, date, doc_id (localized headers)
+    n_documents: int
+
+
+def _report(progress: Progress, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(1.0, max(0.0, fraction)), message)
+
+
+def _check_units(corpus: Corpus, units: Sequence[str]) -> list[str]:
+    chosen = list(dict.fromkeys(u.strip() for u in units if u and u.strip()))
+    known = set(corpus["units"]["unit"])
+    unknown = [u for u in chosen if u not in known]
+    if unknown:
+        raise ValueError(f"unknown unit(s) {unknown}; known: {'、'.join(corpus.unit_options())}")
+    if len(chosen) < 2:
+        raise ValueError("a comparison needs at least two units")
+    return chosen
+
+
+def _text(value: object) -> str:
+    # pandas 3 keeps missing text as NaN floats; a report cell shows them as empty.
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def split_title(chart: alt.TopLevelMixin) -> tuple[alt.TopLevelMixin, str, str]:
+    """The chart without its title, and the title and subtitle text (slides and sections show them as text)."""
+    head = chart.title
+    if head is alt.Undefined:
+        return chart, "", ""
+    if isinstance(head, str):
+        text, subtitle = head, ""
+    else:
+        text = head.text if head.text is not alt.Undefined else ""
+        subtitle = head.subtitle if head.subtitle is not alt.Undefined else ""
+    bare = chart.copy(deep=True)
+    bare.title = alt.Undefined
+    join = lambda v: " ".join(v) if isinstance(v, list) else str(v)  # noqa: E731 - titles may be line lists
+    return bare, join(text), join(subtitle)
+
+
+def _evidence(corpus: Corpus, label_text: str, doc_id: str, start: int, end: int) -> Evidence:
+    before, match, after = evidence_parts(corpus.clean_text(doc_id), int(start), int(end))
+    return Evidence(label_text, before, match, after, corpus.document_label(doc_id), doc_id, int(start), int(end))
+
+
+def _cited_footer(corpus: Corpus, units: Sequence[str], method: str, exported: date, lang: str) -> str:
+    return export_footer(dashboard.sources_for(corpus.tables, list(units)), method, exported, lang)
+
+
+def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """Units × key-figure items as text, each figure's sentence as evidence ('*' marks targets)."""
+    table = dashboard.key_figure_table(corpus["figures"], units, lang)
+    unit_col = label("col", "unit", lang)
+    # A unit without any key figure keeps its row (all '—'): leaving it out would hide the gap.
+    table = table.set_index(unit_col).reindex(units).rename_axis(unit_col).reset_index()
+    cards = dashboard.key_figures(corpus["figures"], units)
+    exported = exported or date.today()
+    slot_name = "slot_zh" if lang == "zh" else "slot_en"
+    order = {u: i for i, u in enumerate(units)}
+    cards = cards.assign(_u=cards["unit"].map(order)).sort_values(["_u"], kind="stable")
+    evidence = []
+    for card in cards.itertuples():
+        shown = dashboard.format_value(card.value, card.measure) + ("*" if card.is_target else "")
+        item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
+                         card.doc_id, card.start, card.end)
+        item.row = card.unit
+        evidence.append(item)
+    return View("key_figures", t("report.key_figures.title", lang), t("report.key_figures.subtitle", lang),
+                _cited_footer(corpus, units, t("method.figures", lang), exported, lang),
+                table=table.map(_text), data=cards, evidence=evidence,
+                table_note=t("report.target_note", lang) if cards["is_target"].any() else "")
+
+
+def industry_section_table(industries: pd.DataFrame, units: list[str], lang: str) -> pd.DataFrame:
+    """One row per GB/T 4754 section, one column per unit: '已有：a、b' and '目标：c' lines per cell.
+
+    The full matrix runs to dozens of rows; grouped by section it fits a slide and stays editable.
+    An industry a unit both has and targets is listed once, as existing (as the matrix chart does).
+    """
+    merged = unit_industries(industries, units)
+    section_col = label("col", "gbt_section", lang)
+    if merged.empty:
+        return pd.DataFrame(columns=[section_col, *units])
+    name = "industry" if lang == "zh" else "industry_en"
+    merged = merged.assign(has=merged["status"] == "has")
+    sep = t("footer.list_separator", lang)
+    rows = []
+    for section, group in merged.groupby("gbt_section", sort=True):
+        row = {section_col: charts.section_label(section, lang)}
+        for unit in units:
+            mine = group[group["unit"] == unit]
+            lines = [t("report.status_items", lang, status=label("status", status, lang),
+                       items=sep.join(mine.loc[mine["has"] == (status == "has"), name].astype(str)))
+                     for status in ("has", "targets") if (mine["has"] == (status == "has")).any()]
+            row[unit] = "\n".join(lines)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[section_col, *units])
+
+
+def industries_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """Industries × units by the one status rule (features.industries.unit_industries): chart, section
+    table, matrix download and evidence all read the same rows."""
+    exported = exported or date.today()
+    merged = unit_industries(corpus["industries"], units)
+    chart = charts.industries_matrix_chart(merged, lang, order=units)
+    name = "industry" if lang == "zh" else "industry_en"
+    # One sentence per unit × industry: the one that decided its status.
+    first = (merged.assign(_u=merged["unit"].map({u: i for i, u in enumerate(units)}))
+             .sort_values(["gbt_section", "_u", name], kind="stable"))
+    evidence = []
+    for row in first.itertuples():
+        item = _evidence(corpus, f"{row.unit} · {getattr(row, name)}（{label('status', row.status, lang)}）",
+                         row.doc_id, row.start, row.end)
+        item.row = charts.section_label(row.gbt_section, lang)
+        evidence.append(item)
+    return View("industries", t("report.industries.title", lang), t("report.industries.subtitle", lang),
+                _cited_footer(corpus, units, t("method.industries", lang), exported, lang), chart=chart,
+                table=industry_section_table(corpus["industries"], units, lang), data=merged, evidence=evidence)
+
+
+def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """Theme shares as a chart; the notes list each unit's shares and the keywords counted."""
+    from analytics.features.themes import theme_hits, theme_label
+
+    exported = exported or date.today()
+    profile = dashboard.theme_profile(corpus["themes"], units)
+    chart, title_text, subtitle = split_title(charts.theme_profile_chart(profile, lang, order=units))
+    passages = corpus["passages"]
+    hits = theme_hits(passages[passages["unit"].isin(units)])
+    sep = t("footer.list_separator", lang)
+    notes = []
+    for unit in units:
+        mine = profile[(profile["unit"] == unit) & (profile["hits"] > 0)].sort_values("share", ascending=False)
+        items = []
+        for row in mine.itertuples():
+            words = hits[(hits["unit"] == unit) & (hits["theme"] == row.theme)].nlargest(THEME_KEYWORDS, "hits")
+            items.append(t("report.theme_item", lang, theme=theme_label(row.theme, lang), share=f"{row.share:.1%}",
+                           hits=int(row.hits), keywords=sep.join(f"{k} {n}" for k, n in zip(words["keyword"], words["hits"]))))
+        notes.append(t("report.theme_unit", lang, unit=unit, themes=t("footer.separator", lang).join(items)))
+    return View("themes", title_text, subtitle, _cited_footer(corpus, units, t("method.themes", lang), exported, lang),
+                chart=chart, data=profile, notes=notes)
+
+
+def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """Cosine heatmap in clustering order; the notes give each pair's cosine and the terms behind it."""
+    exported = exported or date.today()
+    pairs = corpus["similarity"]
+    pairs = pairs[pairs["level"] == "unit"]
+    order, _ = similarity.cluster_order(pairs, units)
+    chart, title_text, subtitle = split_title(charts.similarity_heatmap(pairs, order, lang, level="unit"))
+    model = similarity.fit_model(corpus["passage_tokens"], "unit")
+    square = similarity.similarity_matrix(pairs, order)
+    sep = t("footer.list_separator", lang)
+    notes = []
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            shared = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS)
+                      if a in model.keys and b in model.keys else pd.DataFrame(columns=["term"]))
+            notes.append(t("report.similarity_pair", lang, a=a, b=b, cosine=f"{square.loc[a, b]:.3f}",
+                           terms=sep.join(shared["term"].astype(str))))
+    return View("similarity", title_text, subtitle,
+                _cited_footer(corpus, units, t("method.similarity", lang), exported, lang), chart=chart,
+                data=pairs[pairs["a"].isin(order) & pairs["b"].isin(order)].reset_index(drop=True), notes=notes)
+
+
+def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """Distinctive terms per unit as small multiples; each unit's top terms with a sentence using them."""
+    exported = exported or date.today()
+    terms = dashboard.distinctive_terms_of(corpus.tables, units)  # as the Compare page shows them
+    chart, title_text, subtitle = split_title(
+        charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units))))
+    documents, passages = corpus["documents"], corpus["passages"]
+    evidence = []
+    for unit in units:
+        top = terms[terms["unit"] == unit].nlargest(EVIDENCE_TERMS_PER_UNIT, "score")
+        for row in top.itertuples():
+            hit = kwic(documents, passages, str(row.term), units=[unit], limit=1)
+            if hit.empty:
+                continue  # a term the segmenter joined across a line break has no literal occurrence
+            first = hit.iloc[0]
+            evidence.append(_evidence(corpus, t("report.term_label", lang, unit=unit, term=row.term, count=int(row.count)),
+                                      first["doc_id"], first["start"], first["end"]))
+    return View("terms", title_text, subtitle,
+                _cited_footer(corpus, units, t("method.distinctive_terms", lang), exported, lang),
+                chart=chart, data=terms, evidence=evidence)
+
+
+VIEW_BUILDERS = (key_figures_view, industries_view, themes_view, similarity_view, terms_view)
+
+
+def compare_view(corpus: Corpus, units: Sequence[str], lang: str = "zh", exported: date | None = None,
+                 progress: Progress = None) -> Comparison:
+    """Everything the deck and the report show for `units`, labels in `lang`, citations dated `exported`."""
+    check_lang(lang)
+    units = _check_units(corpus, units)
+    exported = exported or date.today()
+    views = []
+    for i, build in enumerate(VIEW_BUILDERS):
+        _report(progress, i / len(VIEW_BUILDERS), t("report.progress.prepare", lang))
+        views.append(build(corpus, units, lang, exported))
+    cited = dashboard.source_documents(corpus.tables, units)
+    sources = dashboard.localize(cited[["title", "outlet", "date", "doc_id"]].map(_text), lang)
+    counts = dashboard.corpus_counts(corpus.tables)
+    return Comparison(
+        units=units, lang=lang, exported=exported, title=t("report.title", lang),
+        corpus_line=t("report.corpus", lang, **counts),
+        footer=_cited_footer(corpus, units, t("method.compare", lang), exported, lang),
+        views=views, sources=sources, n_documents=counts["documents"])
+
+
