@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 TEST_DEBS := chromium libreoffice-impress poppler-utils fonts-dejavu-core
 
-.PHONY: run test install install-test build bench
+.PHONY: run test test-fast install install-test build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,18 @@ install-test: $(BIN)/python
 	scripts/system-deps.sh $(TEST_DEBS)
 	$(BIN)/python -m pip install -q -e '.[test]'
 
-# The tables as files (data/build/, for analysts and the CLI); the dashboard itself serves the corpus
-# store (data/store/), which adds the seeds on its first start.
+# The tables of the seeds as files, for analysts (the dashboard needs none: it serves the corpus store,
+# $$COUNTYLENS_STORE or ~/.local/share/countylens/, which adds the seeds on its first start).
 build: install
-	$(BIN)/python -m analytics build
+	$(BIN)/python -m analytics build --out build
 
-run: build
+run: install
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 test: install-test
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the browser, LibreOffice, SIGKILL and benchmark tests (marker `slow`).
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "not slow"

@@ -5,6 +5,8 @@ import pytest
 
 import bench
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):

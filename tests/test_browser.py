@@ -15,7 +15,7 @@ from analytics.export.i18n import t
 from tests.browser_support import (ROOT, build_tables, chromium, missing_browser_reason, running_server,
                                    wait_idle, wait_page_ready)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = ROOT / "test-artifacts"
 # page -> vega charts rendered on first load (Compare's charts sit in its later tabs)

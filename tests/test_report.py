@@ -263,9 +263,14 @@ def glyph_difference(pdf: Path, words: list[str], workdir: Path, dpi: int = 96) 
     return min(np.abs(a - b).mean() for (c, a), (d, b) in itertools.combinations(cells, 2) if c != d)
 
 
-needs_soffice = pytest.mark.skipif(
+_soffice_missing = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
     reason="LibreOffice/poppler missing: apt-get install --no-install-recommends libreoffice-impress poppler-utils")
+
+
+def needs_soffice(test):
+    """LibreOffice tests: skipped without it, and slow (left out of `make test-fast`)."""
+    return pytest.mark.slow(_soffice_missing(test))
 
 
 @needs_soffice
@@ -376,6 +381,7 @@ def test_html_escapes_document_text(corpus):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_html_charts_render_offline_in_chromium(html_bytes, tmp_path):
     """Chromium prints the report to PDF; text only the charts draw proves the inline Vega ran."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -180,6 +180,7 @@ def assert_sound(path: Path, expected_documents: int) -> None:
 
 
 @pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.slow
 def test_sigkill_inside_a_transaction_leaves_no_half_document(store, stage):
     child = run_child(store.path, f"{stage}@2", f"阶段{stage}")
     try:
@@ -196,6 +197,7 @@ def test_sigkill_inside_a_transaction_leaves_no_half_document(store, stage):
 
 
 @pytest.mark.parametrize("delay", [0.2, 0.6, 1.1])
+@pytest.mark.slow
 def test_sigkill_at_arbitrary_times_while_adding(store, delay):
     child = run_child(store.path, "", f"时刻{delay}", count=39)  # most a batch adds without a pool
     try:

@@ -6,7 +6,7 @@ Why SQLite (stdlib `sqlite3`) and not Parquet folders, DuckDB or a server:
   or not at all, even if the process is killed half way (the journal is rolled back on the next open);
 * WAL mode lets the dashboard read a consistent snapshot while a writer adds documents, and readers never
   block the writer (a Parquet folder would need our own locking and rename tricks for the same);
-* the whole corpus is one file under `data/store/` (plus its `-wal`/`-shm` companions while open), easy
+* the whole corpus is one file (plus its `-wal`/`-shm` companions while open), easy
   to back up, copy or delete. `synchronous=NORMAL` in WAL mode keeps every commit through a process
   crash; only a power cut can lose the last commits, never corrupt the file.
 
@@ -21,8 +21,8 @@ Layout (one row is what the table is named for):
   documents (ON DELETE CASCADE), indexed on doc_id. Rows, not one Parquet blob per document and table:
   adding a document is a handful of `executemany` inserts, removing one is one DELETE, loading 3,000
   documents is one sequential scan per table instead of 18,000 blob decodes, and the store stays
-  readable with the `sqlite3` shell. SQLite types are dynamic, so each column's pandas dtype is recorded
-  in `meta` when written and restored on load (bool, Int64 with missing years …).
+  readable with the `sqlite3` shell. SQLite types are dynamic, so each column's pandas dtype is restored
+  on load from the registry (bool, Int64 with missing years …).
 * `corpus_cache` — the corpus-wide tables (merged units, themes, similarity, distinctive terms) as
   Parquet blobs, keyed by `corpus_key`: a hash of the code and data files and of the set of doc_ids with
   their near-duplicate flags. An unchanged corpus loads without recomputing them.
@@ -30,29 +30,17 @@ Layout (one row is what the table is named for):
   `_counts:document` (the term counts of `analytics.analysis.similarity.LevelCounts`, npz) and `_state` (JSON:
   the code fingerprint, each document's near-duplicate flag and units, the refit counters).
 * `meta` — store id, schema version, a generation counter bumped by every write (`store_fingerprint`),
-  whether the seeds were added, the recorded dtypes, `corpus_refit` (per similarity level: keys at the
+  whether the seeds were added, `corpus_refit` (per similarity level: keys at the
   last full fit of its pair table and keys changed since).
 
-Corpus-wide tables after a change (`load_tables`). When the cached tables belong to another set of
-documents (same code), only what the added/removed documents (or changed near-duplicate flags) touch
-is recomputed; the affected units are those the changed documents mention:
-* merged units and themes are per unit: the affected units' rows are recomputed, the others reused —
-  exact;
-* term counts per unit and per document (`LevelCounts`) are recounted for the affected keys only and
-  merged into the sorted vocabulary — exactly the counts a full fit gives, so the TF-IDF rows (idf
-  included) are exact too;
-* distinctive terms: the pooled prior changes a little with every document, so they are recomputed for
-  every unit (vectorised, ~0.1 s at N = 3,000) — exact, no drift;
-* similarity (top-k rows, above `similarity.ALL_PAIRS_UP_TO` keys): the affected rows are recomputed
-  against all rows (exact); another row's list only takes in an affected key whose cosine beats its
-  k-th, and is recomputed itself when it held an affected key that left or lost cosine. The other rows'
-  cosines keep the idf of when they were computed (the drift of one document in N is ~1/N in idf);
-  when more than REFIT_SHARE (10 %) of a level's keys changed since its last full fit, the level's pair
-  table is recomputed in full (exact again) and the counter, recorded in meta `corpus_refit`, resets.
-  Small corpora (every pair kept) are always recomputed in full.
-Other code or data (another code fingerprint), missing counts or a level that had < 2 keys: everything
-is recomputed. Within one process the per-document tables are also read incrementally
-(`_per_document_cached`): only the rows of documents added since the last load are read.
+Corpus-wide tables after a change are the engine's (analytics.corpus.engine.corpus_tables, incremental
+from the cached state of the previous corpus); the store only (de)serialises them. Within one process the
+per-document tables are also read incrementally (`_per_document_cached`): only the rows of documents added
+since the last load are read.
+
+Analysis fingerprint: every document records `analysed_by` (engine.analysis_fingerprint: the analysing
+code and the reviewed data) and its catalog fields; `open_store` re-analyses, from the stored bytes, every
+document analysed by another fingerprint, so nothing stale is shown after a lexicon or code change.
 
 Test hook: with the environment variable `COUNTYLENS_STORE_TEST_PAUSE=STAGE[@N]`, the process prints
 `PAUSED STAGE doc_id` on stdout and sleeps inside the N-th document transaction (default 1) after
