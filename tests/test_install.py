@@ -17,7 +17,7 @@ def test_non_editable_install_runs_from_another_directory(tmp_path):
     work.mkdir()
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
                     "--target", str(target), str(ROOT)], check=True, capture_output=True, timeout=300)
-    assert (target / "analytics" / "_data" / "industries.csv").exists()
+    assert (target / "analytics" / "_data" / "manifest.csv").exists()
     env = {**os.environ, "PYTHONPATH": str(target), "XDG_DATA_HOME": str(tmp_path / "xdg")}
     env.pop("COUNTYLENS_STORE", None)
     probe = subprocess.run([sys.executable, "-c", "import analytics.paths as p; print(p.DATA_DIR); print(p.SEEDS_DIR)"],
