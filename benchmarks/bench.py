@@ -371,29 +371,13 @@ def compare_units(tables: dict[str, pd.DataFrame], n: int = COMPARE_UNITS) -> li
 
 
 def compare_page_calls(tables: dict[str, pd.DataFrame], units: list[str], lang: str = "zh") -> int:
-    """Every analytics call of one Compare-page run (app_pages/compare.py) and its chart specs."""
+    """What the Compare page computes over all its tabs (analytics.views.compare) and its chart specs."""
     from analytics.corpus.corpus import Corpus
-    from analytics.export import charts
-    from analytics.export import files as export
-    from analytics.views import compare, dashboard
+    from analytics.views.compare import compare_view
 
-    figures = tables["figures"]
-    out = [dashboard.key_figures(figures, units), dashboard.key_figure_slots()]
-    out += [dashboard.unit_caption(tables["units"], unit, lang) for unit in units]
-    out.append(dashboard.figures_display(dashboard.figures_view(figures, units, target="target"), lang))
-    out.append(dashboard.key_figure_table(figures, units, lang))
-    industries_view = compare.industries_view(Corpus(tables), units, lang)  # what the page calls
-    specs = [industries_view.chart]
-    out.append(dashboard.industry_matrix(industries_view.data, units, lang))
-    for domain in ("ecology", "tourism", "investment"):
-        out.append(dashboard.domain_rows(figures, tables["assets"], units, domain, lang))
-        out.append(dashboard.domain_evidence(figures, tables["assets"], units, domain))
-    profile = dashboard.theme_profile(tables["themes"], units)
-    specs.append(charts.theme_profile_chart(profile, lang, order=units))
-    terms = dashboard.distinctive_terms_of(tables, units)  # as the page: place names left out
-    specs.append(charts.distinctive_terms_chart(terms, lang, order=units))
-    out.append(export.export_footer(dashboard.sources_for(tables, units), "compare", lang=lang))
-    return len(out) + sum(len(json.dumps(chart.to_dict())) > 0 for chart in specs)
+    comparison = compare_view(Corpus(tables), units, lang)
+    views = [comparison.view(slug) for slug in ("key_figures", "industries", "domains", "themes", "terms")]
+    return len(views) + sum(len(json.dumps(v.chart.to_dict())) > 0 for v in views if v.chart is not None)
 
 
 def apptest_compare_ms(tables: dict[str, pd.DataFrame], units: list[str], repeat: int = 3) -> tuple[float, float]:

@@ -370,7 +370,7 @@ def build_deck(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress:
             page = _table_slides(prs, view, family, lang, page)
             continue
         slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
-        _add_chart_picture(slide, view.chart, f"{view.title}. {view.footer}")
+        _add_chart_picture(slide, split_title(view.chart)[0], f"{view.title}. {view.footer}")  # the slide titles it
         _set_notes(slide, _notes_lines(view.evidence, view.notes, lang), family, lang)
         page += 1
     _report(progress, 0.25 + 0.7 * (steps - 1) / steps, t("report.progress.render", lang,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 import altair as alt
@@ -68,19 +69,7 @@ class View:
     table_note: str = ""
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # further plain lines behind the view
-
-
-@dataclass
-class Comparison:
-    units: list[str]
-    lang: str
-    exported: date
-    title: str
-    corpus_line: str
-    footer: str          # the citation of the comparison as a whole (title slide, report header)
-    views: list[View]
-    sources: pd.DataFrame  # the cited documents: title, outlet, date, doc_id (localized headers)
-    n_documents: int
+    parts: dict = field(default_factory=dict)  # what only the page shows beside them (cards, pickers' rows)
 
 
 def _report(progress: Progress, fraction: float, message: str) -> None:
@@ -150,6 +139,9 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
     return View("key_figures", t("report.key_figures.title", lang), t("report.key_figures.subtitle", lang),
                 _cited_footer(corpus, units, t("method.figures", lang), exported, lang),
                 table=table.map(_text), data=cards, evidence=evidence,
+                parts={"slots": dashboard.key_figure_slots(),
+                       "targets": dashboard.figures_display(dashboard.figures_view(corpus["figures"], units,
+                                                                                   target="target"), lang)},
                 table_note=t("report.target_note", lang) if cards["is_target"].any() else "")
 
 
@@ -197,7 +189,8 @@ def industries_view(corpus: Corpus, units: list[str], lang: str, exported: date 
         evidence.append(item)
     return View("industries", t("report.industries.title", lang), t("report.industries.subtitle", lang),
                 _cited_footer(corpus, units, t("method.industries", lang), exported, lang), chart=chart,
-                table=industry_section_table(corpus["industries"], units, lang), data=merged, evidence=evidence)
+                table=industry_section_table(corpus["industries"], units, lang), data=merged, evidence=evidence,
+                parts={"matrix": dashboard.industry_matrix(merged, units, lang)})
 
 
 def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
@@ -206,7 +199,8 @@ def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | No
 
     exported = exported or date.today()
     profile = dashboard.theme_profile(corpus["themes"], units)
-    chart, title_text, subtitle = split_title(charts.theme_profile_chart(profile, lang, order=units))
+    chart = charts.theme_profile_chart(profile, lang, order=units)
+    _, title_text, subtitle = split_title(chart)
     passages = corpus["passages"]
     hits = theme_hits(passages[passages["unit"].isin(units)])
     sep = t("footer.list_separator", lang)
@@ -229,7 +223,8 @@ def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date 
     pairs = corpus["similarity"]
     pairs = pairs[pairs["level"] == "unit"]
     order, _ = similarity.cluster_order(pairs, units)
-    chart, title_text, subtitle = split_title(charts.similarity_heatmap(pairs, order, lang, level="unit"))
+    chart = charts.similarity_heatmap(pairs, order, lang, level="unit")
+    _, title_text, subtitle = split_title(chart)
     model = similarity.fit_model(corpus["passage_tokens"], "unit")
     square = similarity.similarity_matrix(pairs, order)
     sep = t("footer.list_separator", lang)
@@ -249,8 +244,8 @@ def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | Non
     """Distinctive terms per unit as small multiples; each unit's top terms with a sentence using them."""
     exported = exported or date.today()
     terms = dashboard.distinctive_terms_of(corpus.tables, units)  # as the Compare page shows them
-    chart, title_text, subtitle = split_title(
-        charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units))))
+    chart = charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units)))
+    _, title_text, subtitle = split_title(chart)
     documents, passages = corpus["documents"], corpus["passages"]
     evidence = []
     for unit in units:
@@ -267,26 +262,89 @@ def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | Non
                 chart=chart, data=terms, evidence=evidence)
 
 
-VIEW_BUILDERS = (key_figures_view, industries_view, themes_view, similarity_view, terms_view)
+def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """Ecology, tourism and investment: each unit's figures and assets of the domain, with evidence rows."""
+    exported = exported or date.today()
+    figures, assets = corpus["figures"], corpus["assets"]
+    parts = {domain: (dashboard.domain_rows(figures, assets, units, domain, lang),
+                      dashboard.domain_evidence(figures, assets, units, domain))
+             for domain in DOMAINS}
+    table = pd.concat([rows.assign(**{label("col", "category", lang): t(f"category.{domain}", lang)})
+                       for domain, (rows, _) in parts.items()], ignore_index=True)
+    return View("domains", t("tab.domains", lang), "", _cited_footer(corpus, units, t("method.figures", lang),
+                                                                    exported, lang),
+                table=table, data=pd.concat([ev.assign(domain=d) for d, (_, ev) in parts.items()], ignore_index=True),
+                parts=parts)
+
+
+DOMAINS = ("ecology", "tourism", "investment")
+SECTIONS = {"key_figures": key_figures_view, "industries": industries_view, "domains": domains_view,
+            "themes": themes_view, "similarity": similarity_view, "terms": terms_view}
+DECK_SECTIONS = ("key_figures", "industries", "themes", "similarity", "terms")
+VIEW_BUILDERS = tuple(SECTIONS[s] for s in DECK_SECTIONS)
+
+
+class Comparison:
+    """The comparison of some units: every view of it, each computed when first asked for.
+
+    The Compare page asks for the view of its open tab (`view('industries')`), the deck and the HTML
+    report for all of them (`views`); both get the same View objects from the same functions.
+    """
+
+    def __init__(self, corpus: Corpus, units: Sequence[str], lang: str = "zh", exported: date | None = None,
+                 progress: Progress = None):
+        check_lang(lang)
+        self.corpus, self.lang = corpus, lang
+        self.units = _check_units(corpus, units)
+        self.exported = exported or date.today()
+        self.progress = progress
+        self.title = t("report.title", lang)
+        self._views: dict[str, View] = {}
+
+    def view(self, slug: str) -> View:
+        if slug not in self._views:
+            self._views[slug] = SECTIONS[slug](self.corpus, self.units, self.lang, self.exported)
+        return self._views[slug]
+
+    @property
+    def views(self) -> list[View]:
+        """The views of the deck and the report, in their order."""
+        for i, slug in enumerate(DECK_SECTIONS):
+            if slug not in self._views:  # progress once, when the view is computed
+                _report(self.progress, i / len(DECK_SECTIONS), t("report.progress.prepare", self.lang))
+                self.view(slug)
+        return [self._views[slug] for slug in DECK_SECTIONS]
+
+    @cached_property
+    def unit_captions(self) -> dict[str, str]:
+        return {u: dashboard.unit_caption(self.corpus["units"], u, self.lang) for u in self.units}
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
+        return dashboard.corpus_counts(self.corpus.tables)
+
+    @property
+    def corpus_line(self) -> str:
+        return t("report.corpus", self.lang, **self._counts)
+
+    @property
+    def n_documents(self) -> int:
+        return self._counts["documents"]
+
+    @cached_property
+    def footer(self) -> str:
+        """The citation of the comparison as a whole (title slide, report header)."""
+        return _cited_footer(self.corpus, self.units, t("method.compare", self.lang), self.exported, self.lang)
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """The cited documents: title, outlet, date, doc_id (localized headers)."""
+        cited = dashboard.source_documents(self.corpus.tables, self.units)
+        return dashboard.localize(cited[["title", "outlet", "date", "doc_id"]].map(_text), self.lang)
 
 
 def compare_view(corpus: Corpus, units: Sequence[str], lang: str = "zh", exported: date | None = None,
                  progress: Progress = None) -> Comparison:
-    """Everything the deck and the report show for `units`, labels in `lang`, citations dated `exported`."""
-    check_lang(lang)
-    units = _check_units(corpus, units)
-    exported = exported or date.today()
-    views = []
-    for i, build in enumerate(VIEW_BUILDERS):
-        _report(progress, i / len(VIEW_BUILDERS), t("report.progress.prepare", lang))
-        views.append(build(corpus, units, lang, exported))
-    cited = dashboard.source_documents(corpus.tables, units)
-    sources = dashboard.localize(cited[["title", "outlet", "date", "doc_id"]].map(_text), lang)
-    counts = dashboard.corpus_counts(corpus.tables)
-    return Comparison(
-        units=units, lang=lang, exported=exported, title=t("report.title", lang),
-        corpus_line=t("report.corpus", lang, **counts),
-        footer=_cited_footer(corpus, units, t("method.compare", lang), exported, lang),
-        views=views, sources=sources, n_documents=counts["documents"])
-
-
+    """The comparison of `units` (2–6, known to the corpus; ValueError otherwise), labels in `lang`,
+    citations dated `exported`: what the Compare page, the deck, the HTML report and the benchmark show."""
+    return Comparison(corpus, units, lang, exported, progress)
