@@ -8,6 +8,7 @@ from html import escape
 
 import streamlit as st
 
+from analytics.corpus import corpus as corpus_tables
 from analytics.views import dashboard
 from analytics.export import files as export
 from analytics.analysis.evidence import evidence_parts, highlight_html
@@ -106,8 +107,8 @@ def store():
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _corpus_at(corpus_key: str) -> dashboard.Corpus:
-    return dashboard.load_corpus(store())
+def _corpus_at(corpus_key: str) -> corpus_tables.Corpus:
+    return corpus_tables.load_corpus(store())
 
 
 def fingerprint() -> str:
@@ -117,12 +118,12 @@ def fingerprint() -> str:
     return store_fingerprint(store())
 
 
-def corpus() -> dashboard.Corpus:
+def corpus() -> corpus_tables.Corpus:
     """The corpus as stored now: reloaded only when a document was added or removed."""
     return _corpus_at(fingerprint())
 
 
-def load_corpus_or_stop(lang: str) -> dashboard.Corpus:
+def load_corpus_or_stop(lang: str) -> corpus_tables.Corpus:
     """The corpus, or one clear message (the app keeps serving) if it cannot be loaded."""
     try:
         with st.spinner(t("message.loading", lang)):
@@ -227,29 +228,6 @@ def select_keys(level: str, lang: str, max_keys: int = 30) -> list[str]:
                             key=f"w_{url_key}", placeholder=t("widget.placeholder", lang))
     set_url(url_key, chosen if chosen != default else [])
     return chosen
-
-
-def tfidf_model(level: str):
-    return _tfidf_model(fingerprint(), level)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _tfidf_model(corpus_key: str, level: str):
-    from analytics.analysis.similarity import fit_model
-
-    return fit_model(corpus()["passage_tokens"], level)
-
-
-def network(units: tuple[str, ...]):
-    return _network(fingerprint(), units)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _network(corpus_key: str, units: tuple[str, ...]):
-    from analytics.analysis.network import cooccurrence_network
-
-    passages = corpus()["passages"]
-    return cooccurrence_network(passages[passages["unit"].isin(units)])
 
 
 REPORT_MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",

@@ -385,12 +385,12 @@ def apptest_compare_ms(tables: dict[str, pd.DataFrame], units: list[str], repeat
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from analytics.views import dashboard
+    from analytics.corpus import corpus as corpus_tables
 
-    original, original_store = dashboard.load_corpus, os.environ.get(paths.STORE_ENV)
+    original, original_store = corpus_tables.load_corpus, os.environ.get(paths.STORE_ENV)
     # The app reads its store; serve these tables instead, and keep its store (seeded on first open)
     # out of the user's data/store/.
-    dashboard.load_corpus = lambda *args, **kwargs: dashboard.Corpus(tables)
+    corpus_tables.load_corpus = lambda *args, **kwargs: corpus_tables.Corpus(tables)
     os.environ[paths.STORE_ENV] = str(Path(tempfile.mkdtemp(prefix="countylens-bench-")) / "bench-app.sqlite")
     try:
         st.cache_resource.clear()
@@ -411,7 +411,7 @@ def apptest_compare_ms(tables: dict[str, pd.DataFrame], units: list[str], repeat
             reruns.append(1000 * (time.perf_counter() - started))
         return first, statistics.median(reruns)
     finally:
-        dashboard.load_corpus = original
+        corpus_tables.load_corpus = original
         if original_store is None:
             os.environ.pop(paths.STORE_ENV, None)
         else:

@@ -11,6 +11,8 @@ same in both: the engine computes them on the counted documents.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,6 +30,38 @@ class Corpus:
 
     evidence: dict[str, pd.DataFrame]
     rejections: list = field(default_factory=list)
+    # Results that cost more than a rerun should (a fitted TF-IDF model, a network layout), kept with the
+    # snapshot they were computed on: a corpus shared by every session computes each once.
+    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    MEMO_ENTRIES = 64
+
+    def memo(self, key: tuple, compute):
+        """compute(), or its earlier result for the same key on this snapshot (least recently used kept)."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > self.MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return value
+
+    def tfidf_model(self, level: str):
+        """The TF-IDF model of a similarity level ('unit' | 'document'), fitted on the counted tokens."""
+        from analytics.analysis.similarity import fit_model
+
+        return self.memo(("tfidf", level), lambda: fit_model(self.counted["passage_tokens"], level))
+
+    def network(self, units: tuple[str, ...]):
+        """The co-occurrence network (nodes, edges) of the units' counted passages."""
+        from analytics.analysis.network import cooccurrence_network
+
+        passages = self.counted["passages"]
+        return self.memo(("network", tuple(units)),
+                         lambda: cooccurrence_network(passages[passages["unit"].isin(units)]))
 
     @cached_property
     def counted(self) -> dict[str, pd.DataFrame]:

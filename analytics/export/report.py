@@ -17,7 +17,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -27,10 +27,8 @@ import pandas as pd
 from analytics.analysis.evidence import highlight_html
 from analytics.corpus.corpus import Corpus, load_corpus
 from analytics.export.files import chart_to_png, vl_version, with_footer
-from analytics.export.i18n import check_lang, t
-from analytics.views.compare import (VIEW_BUILDERS, Comparison, Evidence, Progress, View, _report, _text,  # noqa: F401
-                                     compare_view,
-                                     industry_section_table, split_title)
+from analytics.export.i18n import t
+from analytics.views.compare import Comparison, Evidence, Progress, View, _report, _text, compare_view, split_title
 
 FORMATS = ("pptx", "html")
 compare = compare_view  # the comparison both artifacts draw from (analytics.views.compare)

@@ -27,6 +27,8 @@ from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import check_lang, label, t
 from analytics.features.industries import unit_industries
+from analytics.features import key_figures
+from analytics.analysis.terms import distinctive_terms_of
 from analytics.views import dashboard
 
 Progress = Callable[[float, str], None] | None
@@ -124,7 +126,7 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
     unit_col = label("col", "unit", lang)
     # A unit without any key figure keeps its row (all '—'): leaving it out would hide the gap.
     table = table.set_index(unit_col).reindex(units).rename_axis(unit_col).reset_index()
-    cards = dashboard.key_figures(corpus["figures"], units)
+    cards = key_figures.key_figures(corpus["figures"], units)
     exported = exported or date.today()
     slot_name = "slot_zh" if lang == "zh" else "slot_en"
     order = {u: i for i, u in enumerate(units)}
@@ -139,7 +141,7 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
     return View("key_figures", t("report.key_figures.title", lang), t("report.key_figures.subtitle", lang),
                 _cited_footer(corpus, units, t("method.figures", lang), exported, lang),
                 table=table.map(_text), data=cards, evidence=evidence,
-                parts={"slots": dashboard.key_figure_slots(),
+                parts={"slots": key_figures.key_figure_slots(),
                        "targets": dashboard.figures_display(dashboard.figures_view(corpus["figures"], units,
                                                                                    target="target"), lang)},
                 table_note=t("report.target_note", lang) if cards["is_target"].any() else "")
@@ -243,7 +245,7 @@ def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date 
 def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
     """Distinctive terms per unit as small multiples; each unit's top terms with a sentence using them."""
     exported = exported or date.today()
-    terms = dashboard.distinctive_terms_of(corpus.tables, units)  # as the Compare page shows them
+    terms = distinctive_terms_of(corpus.tables, units)  # as the Compare page shows them
     chart = charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units)))
     _, title_text, subtitle = split_title(chart)
     documents, passages = corpus["documents"], corpus["passages"]

@@ -8,46 +8,10 @@ number on screen can be reproduced in a Python shell:
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from analytics.corpus.corpus import COMPARABLE_KINDS, Corpus, load_corpus, main_units  # noqa: F401 (re-exported)
+from analytics.features.key_figures import key_figure_slots, key_figures
 from analytics.export.i18n import label
-from analytics.resources import read_table
-
-KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "value", "measure",
-                      "value_normalized", "measure_normalized", "year", "is_target", "evidence", "doc_id",
-                      "start", "end"]
-
-
-def key_figure_slots() -> pd.DataFrame:
-    """data/key_figures.csv: slot, slot_zh, slot_en, indicators ('|'-joined), in card order."""
-    slots = read_table("key_figures.csv")
-    return slots.assign(indicators=slots["indicators"].str.split("|"))
-
-
-def key_figures(figures: pd.DataFrame, units: list[str]) -> pd.DataFrame:
-    """The headline figure per unit and card slot (population, area, GDP, coverage, investment …).
-
-    Per slot the first listed indicator the unit has wins; an actual figure wins over a target,
-    a recent year over an older one. Output: KEY_FIGURE_COLUMNS, one row per unit × filled slot.
-    """
-    rows = []
-    selected = figures[figures["unit"].isin(units)]
-    for slot in key_figure_slots().itertuples():
-        rank = {name: i for i, name in enumerate(slot.indicators)}
-        candidates = selected[selected["indicator"].isin(rank)].assign(
-            _rank=lambda f: f["indicator"].map(rank), _year=lambda f: f["year"].fillna(0))
-        if candidates.empty:
-            continue
-        best = candidates.sort_values(["unit", "_rank", "is_target", "_year", "start"],
-                                      ascending=[True, True, True, False, True]).drop_duplicates("unit")
-        for row in best.itertuples():
-            rows.append({"unit": row.unit, "slot": slot.slot, "slot_zh": slot.slot_zh, "slot_en": slot.slot_en,
-                         **{c: getattr(row, c) for c in KEY_FIGURE_COLUMNS if c not in
-                            ("unit", "slot", "slot_zh", "slot_en")}})
-    return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
 
 
 def card_label(card) -> str:
@@ -111,8 +75,8 @@ def figures_view(figures: pd.DataFrame, units: list[str] | None = None, categori
                     | view["evidence"].str.contains(needle, regex=False)]
     return view.reset_index(drop=True)
 
-
 # ---- tables as the pages show them ----------------------------------------------------------------
+
 
 def localize(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Column headers in the UI language (ui_strings keys 'col.<name>'; unknown names kept)."""
@@ -263,50 +227,6 @@ def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str],
     return localize(table, lang)
 
 
-@lru_cache(maxsize=1)
-def place_terms() -> frozenset[str]:
-    """Gazetteer names and short names: they say where, not what, so term lists leave them out."""
-    from analytics.pipeline.gazetteer import load_gazetteer
-
-    table = load_gazetteer()
-    return frozenset(table["name"]) | frozenset(n for n in table["short_name"] if len(n) >= 2)
-
-
-def without_places(passage_tokens: pd.DataFrame) -> pd.DataFrame:
-    """passage_tokens with place names removed from the token strings."""
-    places = place_terms()
-    return passage_tokens.assign(tokens=[" ".join(t for t in s.split() if t not in places)
-                                         for s in passage_tokens["tokens"]])
-
-
-def distinctive_terms_of(tables: dict[str, pd.DataFrame], units: list[str], top_n: int = 15) -> pd.DataFrame:
-    """The selected units' distinctive terms against each other (place names left out)."""
-    from analytics.analysis.similarity import distinctive_terms
-
-    chosen = tables["passage_tokens"][tables["passage_tokens"]["unit"].isin(units)]
-    return distinctive_terms(without_places(chosen), units=units, top_n=top_n)
-
-
-def top_terms(passage_tokens: pd.DataFrame, units: list[str], n: int = 10) -> pd.DataFrame:
-    """Each unit's n most frequent terms, place names left out: unit, rank, term, count."""
-    rows = []
-    chosen = without_places(passage_tokens[passage_tokens["unit"].isin(units)])
-    for unit in units:
-        tokens = " ".join(chosen.loc[chosen["unit"] == unit, "tokens"]).split()
-        counts = pd.Series(tokens, dtype=str).value_counts().head(n)
-        rows += [(unit, rank, term, int(count)) for rank, (term, count) in enumerate(counts.items(), 1)]
-    return pd.DataFrame(rows, columns=["unit", "rank", "term", "count"])
-
-
-def top_terms_wide(top: pd.DataFrame) -> pd.DataFrame:
-    """top_terms side by side: one column per unit, 'term (count)' per rank."""
-    if top.empty:
-        return top
-    cells = top.assign(cell=top["term"] + " (" + top["count"].astype(str) + ")")
-    wide = cells.pivot_table(index="rank", columns="unit", values="cell", aggfunc="first")
-    return wide.reindex(columns=list(dict.fromkeys(top["unit"]))).astype(object).fillna("").reset_index(drop=True)
-
-
 def comparable_indicators(figures: pd.DataFrame) -> list[str]:
     """Indicators stated for the most units (ties: most figures), for the compare-one-indicator chart."""
     if figures.empty:
@@ -326,8 +246,8 @@ def table_for_download(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFra
         table = table.drop(columns=["clean_text", "boilerplate"])
     return table
 
-
 # ---- the library page ---------------------------------------------------------------------------
+
 
 _MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$"})
 

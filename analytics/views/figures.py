@@ -1,0 +1,50 @@
+"""Corpus + filters -> the Figures page: every figure with its evidence, an indicator chart, every table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from analytics.corpus.corpus import Corpus
+from analytics.export import charts
+from analytics.export.files import export_footer
+from analytics.export.i18n import t
+from analytics.views import dashboard
+
+
+@dataclass
+class FiguresView:
+    figures: pd.DataFrame        # the filtered figures (tidy: what the evidence picker reads)
+    shown: pd.DataFrame          # the same as the table shows and the download holds
+    total: int                   # figures in the corpus (every document)
+    indicators: list[str]        # indicators to compare across units, most units first
+
+
+def figures_view(corpus: Corpus, units: list[str], categories: list[str], target: str, search: str,
+                 lang: str = "zh") -> FiguresView:
+    """The Figures page reads every document's figures (reprints included): it is a reading list."""
+    figures = corpus.evidence["figures"]
+    view = dashboard.figures_view(figures, units, categories, target, search)
+    return FiguresView(view, dashboard.figures_display(view, lang), len(figures),
+                       dashboard.comparable_indicators(view if len(view) else figures))
+
+
+def figure_categories(corpus: Corpus) -> list[str]:
+    """The figure categories present in the corpus, for the filter."""
+    return sorted(corpus.evidence["figures"]["category"].unique())
+
+
+def indicator_chart(corpus: Corpus, units: list[str], indicator: str, lang: str = "zh") -> tuple[alt.TopLevelMixin, str]:
+    """One indicator across the units (the counted figures: a reprint is not a second bar), and its footer."""
+    figures = corpus["figures"]
+    chosen = units or corpus.unit_options()
+    chart = charts.figures_bar_chart(figures[figures["unit"].isin(chosen)], indicator, lang)
+    return chart, export_footer(dashboard.sources_for(corpus.tables, chosen), t("method.figures", lang),
+                                date.today(), lang)
+
+
+def table_view(corpus: Corpus, name: str) -> pd.DataFrame:
+    """One corpus table as offered for download (every document; documents without their texts)."""
+    return dashboard.table_for_download(corpus.evidence, name)

@@ -1,0 +1,39 @@
+"""Corpus -> the Overview page: counts, documents, units and their map, headline figures, cleaning."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from analytics.corpus.corpus import Corpus
+from analytics.export import charts
+from analytics.pipeline.hygiene import near_duplicates
+from analytics.views import dashboard
+
+
+@dataclass
+class OverviewView:
+    counts: dict[str, int]
+    documents: pd.DataFrame      # every document (reprints included, marked)
+    units: pd.DataFrame
+    map_chart: alt.TopLevelMixin
+    headline: pd.DataFrame       # units × key figures, as text
+    cleaning: pd.DataFrame
+    flagged: pd.DataFrame        # spans cleaning could not recover
+    reprints: pd.DataFrame       # near-duplicates and their originals
+
+
+def overview_view(corpus: Corpus, lang: str = "zh") -> OverviewView:
+    """Everything the Overview shows, in the UI language."""
+    documents = corpus.evidence["documents"]
+    return OverviewView(
+        counts=dashboard.corpus_counts(corpus.tables),
+        documents=dashboard.documents_view(documents, lang),
+        units=dashboard.units_view(corpus["units"], lang),
+        map_chart=charts.units_map_chart(corpus["units"], lang),
+        headline=dashboard.key_figure_table(corpus["figures"], corpus.unit_options(), lang),
+        cleaning=dashboard.cleaning_view(documents, lang),
+        flagged=dashboard.localize(dashboard.flagged_spans(documents), lang),
+        reprints=dashboard.localize(near_duplicates(documents), lang),
+    )

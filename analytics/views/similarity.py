@@ -1,0 +1,65 @@
+"""Corpus + keys -> the Similarity page: clustered cosine heatmap, clusters, matrix, nearest neighbours."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from analytics.analysis import similarity
+from analytics.corpus.corpus import Corpus
+from analytics.export import charts
+from analytics.export.files import export_footer
+from analytics.export.i18n import t
+from analytics.views import dashboard
+
+NEIGHBOURS = 5
+SHARED_TERMS = 8
+
+
+@dataclass
+class Neighbour:
+    key: str
+    label: str
+    cosine: float
+    shared_terms: list[str]
+
+
+@dataclass
+class SimilarityView:
+    level: str
+    order: list[str]             # the keys in clustering order
+    labels: dict[str, str]       # key -> display name
+    chart: alt.TopLevelMixin
+    footer: str
+    clusters: pd.DataFrame       # position, key, cluster (localized headers)
+    matrix: pd.DataFrame         # the square cosine matrix in clustering order (localized)
+
+
+def similarity_view(corpus: Corpus, level: str, keys: list[str], lang: str = "zh") -> SimilarityView:
+    """The heatmap of the keys (units or documents) and its tables."""
+    pairs = corpus["similarity"]
+    pairs = pairs[pairs["level"] == level]
+    order, clusters = similarity.cluster_order(pairs, keys)
+    labels = dashboard.key_labels(corpus.tables, level)
+    chart = charts.similarity_heatmap(dashboard.label_pairs(pairs, level, labels), [labels[k] for k in order], lang,
+                                      level=level, clusters=clusters)
+    cited = dashboard.sources_for(corpus.tables, keys) if level == "unit" else []
+    matrix = (similarity.similarity_matrix(pairs, order).rename(index=labels, columns=labels)
+              .rename_axis("key").reset_index())
+    return SimilarityView(level, order, labels, chart,
+                          export_footer(cited, t("method.similarity", lang), date.today(), lang),
+                          dashboard.cluster_table(order, clusters, labels, lang), dashboard.localize(matrix, lang))
+
+
+def neighbours_view(corpus: Corpus, level: str, focus: str, lang: str = "zh") -> tuple[list[Neighbour], pd.DataFrame]:
+    """The focus key's nearest neighbours with the terms they share most, and the same as a table."""
+    pairs = corpus["similarity"]
+    labels = dashboard.key_labels(corpus.tables, level)
+    nearest = similarity.neighbours(pairs[pairs["level"] == level], focus, k=NEIGHBOURS)
+    model = corpus.tfidf_model(level)
+    rows = [Neighbour(row.b, labels.get(row.b, row.b), float(row.cosine),
+                      similarity.shared_terms(model, focus, row.b, top_n=SHARED_TERMS)["term"].tolist())
+            for row in nearest.itertuples()]
+    return rows, dashboard.localize(nearest.assign(b=nearest["b"].map(labels)), lang)
