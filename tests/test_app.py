@@ -1,12 +1,13 @@
-"""Every page through streamlit.testing.v1.AppTest: widgets driven, tables and chart specs asserted,
-language switch and URL state round trip."""
+"""Every page through streamlit.testing.v1.AppTest: widgets driven, tables and the data the charts draw
+asserted, language switch and URL state round trip."""
 from __future__ import annotations
 
-import json
-
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.export.i18n import label
 from tests.conftest import ROOT
 
 PAGES = ["overview", "compare", "similarity", "themes", "figures", "library"]
@@ -25,12 +26,21 @@ def open_page(page: str, **query) -> AppTest:
     return at
 
 
-def specs(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+def chart_frames(chart) -> list[pd.DataFrame]:
+    """The data a chart draws (Streamlit sends it beside the spec, as Arrow tables)."""
+    tables = [d.data.data for d in chart.proto.datasets] + ([chart.proto.data.data] if chart.proto.data.data else [])
+    return [pa.ipc.open_stream(table).read_all().to_pandas() for table in tables]
 
 
-def spec_text(at: AppTest) -> str:
-    return json.dumps(specs(at), ensure_ascii=False)
+def chart_values(at: AppTest) -> set[str]:
+    """Every text value drawn by the page's charts (unit names, industry and theme labels, terms …)."""
+    return {value for chart in at.get("vega_lite_chart") for frame in chart_frames(chart)
+            for name in frame.columns for value in frame[name] if isinstance(value, str)}
+
+
+def column(at_frame: pd.DataFrame, name: str, lang: str = "zh") -> pd.Series:
+    """A shown table's column by its data name (headers are localized ui_strings 'col.<name>')."""
+    return at_frame[label("col", name, lang)]
 
 
 def markdown_text(at: AppTest) -> str:
@@ -49,12 +59,12 @@ def test_overview_lists_documents_units_and_cleaning():
     at = open_page("overview")
     documents = at.dataframe[0].value
     assert len(documents) == 5
-    assert "关于柞水县打造西商融合协作发展先行区的思考" in documents.iloc[:, 1].tolist()
+    assert "关于柞水县打造西商融合协作发展先行区的思考" in column(documents, "title").tolist()
     units = at.dataframe[1].value
-    assert {"沁源县", "岚县", "柞水县", "永济市", "长治经开区"} <= set(units.iloc[:, 0])
+    assert {"沁源县", "岚县", "柞水县", "永济市", "长治经开区"} <= set(column(units, "unit"))
     headline = at.dataframe[2].value
     assert "18.7万人" in headline.to_string()
-    assert "longitude" in spec_text(at)
+    assert {"沁源县", "岚县", "柞水县", "永济市"} <= chart_values(at)  # the map draws the units
 
 
 def test_compare_defaults_to_the_counties_with_their_own_document():
@@ -66,8 +76,13 @@ def test_compare_defaults_to_the_counties_with_their_own_document():
     # every card's number opens its sentence: the popover holds the highlighted evidence
     assert "<mark>18.7万人</mark>" in markdown_text(at)
     assert not at.get("vega_lite_chart")  # tabs are lazy: only the open one computes
-    for tab, field in [("industries", "industry_label"), ("themes", "theme_label"), ("terms", "term")]:
-        assert field in spec_text(open_page("compare", tab=tab))
+    # each tab draws the three default units; industries and themes by their Chinese labels (食用菌 is
+    # 柞水县's; 生态环保 a theme of data/themes.csv), the terms tab more than the unit names
+    defaults = {"沁源县", "岚县", "柞水县"}
+    for tab, drawn in [("industries", {"食用菌"}), ("themes", {"生态环保"}), ("terms", set())]:
+        values = chart_values(open_page("compare", tab=tab))
+        assert defaults | drawn <= values, tab
+        assert len(values - defaults) >= 3, tab
 
 
 def test_compare_selection_changes_the_view_and_the_url():
@@ -96,8 +111,12 @@ def test_compare_evidence_picker_shows_the_chosen_sentence():
 
 def test_similarity_heatmap_in_clustered_order_with_neighbours():
     at = open_page("similarity")
-    spec = specs(at)[0]
-    assert "cosine" in json.dumps(spec)
+    heatmap = at.get("vega_lite_chart")[0]
+    numbers = [v for f in chart_frames(heatmap) for c in f.columns if pd.api.types.is_float_dtype(f[c])
+               for v in f[c]]
+    assert numbers and all(-1e-9 <= v <= 1 + 1e-9 for v in numbers)  # cosines
+    assert {"沁源县", "岚县", "柞水县"} <= {v for f in chart_frames(heatmap) for c in f.columns
+                                          for v in f[c] if isinstance(v, str)}
     assert any("·" in m.value and "0." in m.value for m in at.markdown)  # neighbours with cosine and shared terms
     at.segmented_control[0].set_value("document").run()
     assert not at.exception
@@ -106,11 +125,11 @@ def test_similarity_heatmap_in_clustered_order_with_neighbours():
 
 def test_themes_kwic_round_trips_through_the_url():
     at = open_page("themes")
-    assert "theme_label" in spec_text(at)
+    assert {"生态环保", "文旅康养"} <= chart_values(at)  # theme labels of data/themes.csv
     at.text_input[0].set_value("木耳").run()
     assert at.query_params["term"] == "木耳"
     kwic = at.dataframe[-1].value
-    assert len(kwic) >= 1 and set(kwic.iloc[:, 3]) == {"木耳"}
+    assert len(kwic) >= 1 and set(column(kwic, "match")) == {"木耳"}
     reopened = open_page("themes", term="木耳")
     assert reopened.text_input[0].value == "木耳"
 
@@ -121,16 +140,30 @@ def test_figures_filters_and_search():
     at.text_input[0].set_value("森林覆盖率").run()
     filtered = at.dataframe[0].value
     assert 0 < len(filtered) < all_rows
-    assert filtered.iloc[:, 1].str.contains("森林覆盖率").any() or filtered.iloc[:, -4].str.contains("森林覆盖率").all()
+    # every row shown names the term in its indicator or its sentence; the seeds' own figure is named so
+    in_indicator = column(filtered, "indicator").str.contains("森林覆盖率", regex=False)
+    assert (in_indicator | column(filtered, "evidence").str.contains("森林覆盖率", regex=False)).all()
+    assert in_indicator.any()
+    at.text_input[0].set_value("").run()
+    assert len(at.dataframe[0].value) == all_rows
     at.radio[0].set_value("target").run()
     assert not at.exception
+    targets = at.dataframe[0].value
+    assert 0 < len(targets) < all_rows and column(targets, "is_target").eq(True).all()
+    at.radio[0].set_value("actual").run()
+    actual = at.dataframe[0].value
+    assert column(actual, "is_target").eq(False).all()
+    assert len(targets) + len(actual) == all_rows
 
 
 def test_english_labels_on_compare():
     at = open_page("compare", lang="en", tab="industries")
     assert at.title[0].value == "Compare"
-    text = spec_text(at)
-    assert "Industries" in text or "industr" in text.lower()
+    values = chart_values(at)
+    # industries and their GB/T sections are drawn by their English names (data/industries.csv
+    # industry_en, data/gbt4754_sections.csv name_en), not the Chinese ones
+    assert {"edible fungi", "A Agriculture, forestry, animal husbandry and fishery"} <= values
+    assert not {"食用菌", "A 农、林、牧、渔业"} & values
 
 
 def test_presentation_mode_hides_the_chrome():
@@ -151,6 +184,7 @@ def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
     assert result.added and not result.rejected
     at = open_page("library")
     assert len(at.dataframe[0].value) == before + 1
+    assert "yushe.txt" in set(column(at.dataframe[0].value, "file_name"))
     compare = open_page("compare", units="榆社县,岚县")
     assert "13.5万人" in {m.value for m in compare.metric}
     overview = open_page("overview")
@@ -158,8 +192,10 @@ def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
     # remove it again through the page
     at = open_page("library")
     at.button(key="remove_button").click().run()
-    assert not at.exception and any("yushe" not in str(v) for v in at.dataframe[0].value.iloc[:, 1])
+    assert not at.exception
+    assert "yushe.txt" not in set(column(at.dataframe[0].value, "file_name"))
     assert len(at.dataframe[0].value) == before
+    assert "榆社县" not in set(column(open_page("overview").dataframe[1].value, "unit"))
 
 
 def test_compare_builds_a_deck_with_progress():

@@ -13,6 +13,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.corpus.registry import FEATURE_TABLES, PER_DOCUMENT
 from analytics.corpus.store import StoreError, add_files, list_documents, load_tables, open_store, stale_documents
 from analytics.pipeline.ingest import load_documents
+from analytics.analysis import terms
 from analytics.views import compare, dashboard
 from tests.conftest import SEED_FILES, seed_text
 
@@ -57,8 +58,8 @@ def _reprint(text: str, n: int) -> bytes:
 def _page_tables(corpus: Corpus, units: list[str]) -> dict[str, object]:
     """Every term table, count table and chart spec the Compare page and the deck show for the units."""
     out = {
-        "top_terms": dashboard.top_terms(corpus["passage_tokens"], units),
-        "distinctive": dashboard.distinctive_terms_of(corpus.tables, units),
+        "top_terms": terms.top_terms(corpus["passage_tokens"], units),
+        "distinctive": terms.distinctive_terms_of(corpus.tables, units),
         "themes": dashboard.theme_profile(corpus["themes"], units),
         "key_figures": dashboard.key_figure_table(corpus["figures"], units),
         "industry_matrix": dashboard.industry_matrix(corpus["industries"], units),

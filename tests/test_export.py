@@ -5,6 +5,7 @@ Rendered images are saved under tests/artifacts/ (ignored by git) for a person t
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from PIL import Image
 
 from analytics.export import charts
 from analytics.export import files as export
+from analytics.export import fonts
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -80,7 +82,18 @@ def test_svg_contains_chinese_font_and_footer():
     assert svg.lstrip().startswith("<svg")
     for text in ("沁源县", "各单位主题构成", "生态", "来源：沁源县政府工作报告", "CountyLens"):
         assert text in svg
-    assert "Noto Sans CJK SC" in svg or "font-family" in svg
+    # every text element is drawn in the registered CJK family (named first in its font stack)
+    root = ET.fromstring(svg)
+    parent = {child: node for node in root.iter() for child in node}
+
+    def family(element):
+        while element is not None and element.get("font-family") is None:
+            element = parent.get(element)
+        return "" if element is None else element.get("font-family").split(",")[0].strip().strip("\"'")
+
+    texts = [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "text"]
+    assert len(texts) >= 5
+    assert {family(e) for e in texts} == {fonts.font_family()}
 
 
 def test_footer_keeps_config_at_the_top():

@@ -25,6 +25,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
+from analytics.corpus import corpus as corpus_tables
+from analytics.features import key_figures
 from analytics.views import dashboard
 from analytics.export import report
 from analytics.views import compare as compare_views
@@ -40,8 +42,8 @@ PAYLOAD = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def corpus(seed_tables) -> dashboard.Corpus:
-    return dashboard.Corpus(seed_tables)
+def corpus(seed_tables) -> corpus_tables.Corpus:
+    return corpus_tables.Corpus(seed_tables)
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +128,7 @@ def test_industries_table_groups_by_section(deck):
 def test_notes_hold_the_evidence_sentences(deck, corpus):
     (slide,) = slides_titled(deck, t("report.key_figures.title"))
     text = notes(slide)
-    cards = dashboard.key_figures(corpus["figures"], UNITS)
+    cards = key_figures.key_figures(corpus["figures"], UNITS)
     for card in cards.itertuples():
         sentence = "".join(evidence_parts(corpus.clean_text(card.doc_id), card.start, card.end))
         assert sentence in text and card.doc_id in text
@@ -362,7 +364,7 @@ def test_html_escapes_document_text(corpus):
     """A document whose title and text contain markup shows it as text; no script element is added."""
     tables = {name: table.copy() for name, table in corpus.tables.items()}
     docs = tables["documents"]
-    card = dashboard.key_figures(tables["figures"], ["岚县"]).iloc[0]
+    card = key_figures.key_figures(tables["figures"], ["岚县"]).iloc[0]
     i = docs.index[docs["doc_id"] == card.doc_id][0]
     text = docs.at[i, "clean_text"]
     start = text.rfind("\n", 0, card.start) + 1
@@ -370,7 +372,7 @@ def test_html_escapes_document_text(corpus):
     # Same length, so every offset of the document stays valid.
     docs.at[i, "clean_text"] = text[:start] + PAYLOAD + text[start + len(PAYLOAD):]
     docs.at[i, "title"] = f"岚县{PAYLOAD}工作思路"
-    page = report.build_html_report(dashboard.Corpus(tables), UNITS, exported=EXPORTED)
+    page = report.build_html_report(corpus_tables.Corpus(tables), UNITS, exported=EXPORTED)
     source = page.decode("utf-8")
     assert PAYLOAD not in source
     assert html.escape(PAYLOAD) in source
