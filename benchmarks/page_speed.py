@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import Server, build_tables, chromium, missing_browser_reason  # noqa: E402
+from tests.browser_support import Server, chromium, missing_browser_reason  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -101,7 +101,6 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=10, help="Compare reruns to time")
     args = parser.parse_args()
 
-    build_tables()
     lines = ["| measurement | n | median s | p95 s | min s | max s | note |", "|---|---|---|---|---|---|---|"]
     reason = missing_browser_reason()
     if reason:

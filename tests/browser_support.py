@@ -32,12 +32,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def build_tables() -> None:
-    """`python -m analytics build`, as `make run` does before starting the server (cached if unchanged)."""
-    subprocess.run([str(PYTHON), "-m", "analytics", "build"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-
-
 def wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 90.0) -> float:
     """Poll /_stcore/health until it answers 'ok'; returns the seconds waited."""
     started = time.perf_counter()

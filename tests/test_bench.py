@@ -36,7 +36,7 @@ def test_every_row_of_the_table_is_filled(small_run):
         row = next(line for line in table if line.startswith(f"| {label} |"))
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[1] not in ("", "–"), label
-    assert "N = 20" in text and "cores" in text and "python -m analytics.bench --sizes 20" in text
+    assert "N = 20" in text and "cores" in text and "python benchmarks/bench.py --sizes 20" in text
 
 
 def test_the_smoke_run_built_and_stored_the_corpus(small_run):

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from analytics.export.i18n import t
-from tests.browser_support import (ROOT, build_tables, chromium, missing_browser_reason, running_server,
+from tests.browser_support import (ROOT, chromium, missing_browser_reason, running_server,
                                    wait_idle, wait_page_ready)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,7 +34,6 @@ def server():
     if reason:
         pytest.skip(f"browser test needs Playwright and /usr/bin/chromium: {reason}")
     ARTIFACTS.mkdir(exist_ok=True)
-    build_tables()
     with running_server(log_path=ARTIFACTS / "streamlit.log") as running:
         yield running
 
