@@ -32,6 +32,7 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest -q
 
-# The inner loop: everything but the browser, LibreOffice, SIGKILL and benchmark tests (marker `slow`).
+# The inner loop: everything but the tests marked `slow` (browser, LibreOffice, SIGKILL, CLI subprocesses,
+# install, benchmark), on two worker processes.
 test-fast: install-test
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2

@@ -198,6 +198,7 @@ def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
     assert "榆社县" not in set(column(open_page("overview").dataframe[1].value, "unit"))
 
 
+@pytest.mark.slow  # renders every chart of the deck
 def test_compare_builds_a_deck_with_progress():
     at = open_page("compare")
     at.button(key="build_pptx").click().run()

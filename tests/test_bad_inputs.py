@@ -97,6 +97,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           text=True, timeout=600)
 
 
+@pytest.mark.slow  # a CLI subprocess: start-up and imports
 def test_every_bad_input_through_the_cli(store, tmp_path):
     corpus = tmp_path / "a" / "b"
     paths = write_corpus(corpus)
@@ -131,6 +132,7 @@ def test_every_bad_input_through_the_cli(store, tmp_path):
     assert listing.returncode == 0 and "escape.txt" in listing.stdout and "未知" in listing.stdout
 
 
+@pytest.mark.slow  # a CLI subprocess: start-up and imports
 def test_cli_remove_refuses_seeds_and_removes_uploads(store, tmp_path):
     upload = tmp_path / "u.txt"
     upload.write_text(PLAIN_TEXT, encoding="utf-8")

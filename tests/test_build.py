@@ -115,6 +115,7 @@ def run_cli(*args):
                           text=True, timeout=300)
 
 
+@pytest.mark.slow  # a CLI subprocess: start-up and imports
 def test_cli_builds_tables_and_names_bad_files(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -141,6 +142,7 @@ def test_build_report_counts_fixes(seed_tables):
     assert all(has_cjk(title) for title in docs["title"])
 
 
+@pytest.mark.slow  # a CLI subprocess: start-up and imports
 def test_cli_report_writes_a_deck_and_refuses_unknown_units(tmp_path):
     out = tmp_path / "cmp.pptx"
     result = run_cli("report", "--units", "沁源县,岚县,柞水县", "--format", "pptx", "--out", str(out))

@@ -210,6 +210,7 @@ def test_bad_input_is_refused(corpus, tmp_path):
     assert report.parse_units("沁源县,岚县，柞水县") == UNITS
 
 
+@pytest.mark.slow  # a CLI subprocess: start-up and imports
 def test_write_report_writes_both_formats(corpus, tmp_path):
     for fmt in report.FORMATS:
         out = report.write_report("沁源县,岚县,柞水县", fmt, tmp_path / "sub" / f"r.{fmt}", "zh", corpus=corpus)
