@@ -87,3 +87,21 @@ def manifest_markdown() -> str:
                  code_list(row["used_by"], ", "), code_list(row["tested_by"], ", ")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+TAXONOMIES = "taxonomies.csv"
+
+
+def taxonomy(name: str) -> list[dict[str, str]]:
+    """The values of one taxonomy of data/taxonomies.csv (figure categories, unit kinds, industry statuses,
+    asset domains), in their reviewed order, each with its zh and en label and flags."""
+    rows = [row for row in read_records(TAXONOMIES) if row["taxonomy"] == name]
+    if not rows:
+        raise KeyError(f"no taxonomy {name!r} in data/{TAXONOMIES}")
+    return rows
+
+
+def taxonomy_values(name: str, **flags: str) -> tuple[str, ...]:
+    """The values of a taxonomy, in order; `flags` keep only the rows whose columns hold those values
+    (`taxonomy_values('kind', comparable='yes')`)."""
+    return tuple(row["value"] for row in taxonomy(name) if all(row[k] == v for k, v in flags.items()))

@@ -61,7 +61,7 @@ if domains_tab.open:
     with domains_tab:
         view = comparison.view("domains")
         for domain, (rows, evidence) in view.parts.items():
-            st.subheader(t(f"category.{domain}", lang))
+            st.subheader(t(f"domain.{domain}", lang))
             st.dataframe(rows, hide_index=True)
             common.evidence_picker(evidence, "label", lang, key=f"domain_{domain}")
 

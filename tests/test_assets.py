@@ -7,7 +7,7 @@ import pytest
 
 from analytics.features.assets import DOMAINS, asset_lexicon, extract_assets
 from analytics.pipeline.lexicon import read_lexicon
-from analytics.corpus.registry import TABLES
+from analytics.registry import TABLES
 from tests.seedpassages import document_of, passages_of, seed_passages
 
 

@@ -59,6 +59,7 @@ HEADERS = {
     "short_name_stopwords.txt": ("stem",),
     "speaker_cues.csv": ("cue", "type"),
     "target_cues.csv": ("cue", "scope"),
+    "taxonomies.csv": ("taxonomy", "value", "zh", "en", "comparable", "note"),
     "themes.csv": ("theme", "theme_zh", "theme_en", "keyword"),
     "ui_strings.csv": ("key", "zh", "en"),
     "zone_deictic_chars.txt": ("char",),
@@ -125,6 +126,8 @@ def _enums() -> dict[tuple[str, str], set[str]]:
         ("punct_map.tsv", "context"): {"cjk", "after_cjk", "pair", "always", "mark"},
         ("speaker_cues.csv", "type"): {"role", "verb", "pronoun", "organ"},
         ("target_cues.csv", "scope"): {"before", "clause", "sentence"},
+        ("taxonomies.csv", "taxonomy"): {"category", "kind", "status", "domain"},
+        ("taxonomies.csv", "comparable"): {"yes", ""},
         ("zone_patterns.csv", "free"): {"yes", "no"},
     }
 
@@ -485,3 +488,20 @@ def test_regex_column_compiles(name, column):
         assert compiled.search("") is None, f"{pattern!r} matches the empty string, so everywhere"
         if no_groups:
             assert compiled.groups == 0, f"{pattern!r}: use (?:…); rows are told apart by a named group each"
+
+
+def test_taxonomies_define_every_value_the_code_produces():
+    from analytics.features.figures import CATEGORIES
+    from analytics.pipeline.gazetteer import load_gazetteer
+    from analytics.pipeline.lexicon import HAS, TARGETS
+    from analytics.resources import taxonomy, taxonomy_values
+
+    assert CATEGORIES == taxonomy_values("category") and "other" in CATEGORIES  # the fallback category
+    assert set(taxonomy_values("status")) == {HAS, TARGETS}
+    kinds = set(taxonomy_values("kind"))
+    assert set(load_gazetteer()["kind"]) | {"zone", "unknown"} <= kinds  # units.py adds zones and unknowns
+    assert set(taxonomy_values("kind", comparable="yes")) < kinds
+    for name in ("category", "kind", "status", "domain"):
+        for row in taxonomy(name):
+            assert row["zh"] and row["en"] and row["zh"] != row["en"], row
+    assert set(taxonomy_values("domain")) <= set(taxonomy_values("category"))  # domains are figure categories too

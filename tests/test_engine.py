@@ -10,7 +10,7 @@ import pytest
 
 from analytics.corpus import engine
 from analytics.corpus.corpus import Corpus
-from analytics.corpus.registry import FEATURE_TABLES, PER_DOCUMENT
+from analytics.registry import FEATURE_TABLES, PER_DOCUMENT
 from analytics.corpus.store import StoreError, add_files, list_documents, load_tables, open_store, stale_documents
 from analytics.pipeline.ingest import load_documents
 from analytics.analysis import terms

@@ -9,7 +9,7 @@ import pytest
 from analytics.pipeline.clean import clean_document
 from analytics.features.figures import CATEGORIES, extract_figures, lexicons
 from analytics.paths import SEEDS_DIR, data_file
-from analytics.corpus.registry import TABLES
+from analytics.registry import TABLES
 
 
 def _passages(rows: list[tuple[str, str, int, str]]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pytest
 
 from analytics.corpus import engine
 from analytics.corpus import store as store_module
-from analytics.corpus.registry import ALL_TABLES
+from analytics.registry import ALL_TABLES
 from analytics.corpus.store import (FEATURE_TABLES, StoreError, add_files, check_store, list_documents, load_tables,
                              open_store, remove_document, store_fingerprint)
 from tests.conftest import ROOT, seed_text

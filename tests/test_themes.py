@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analytics.pipeline.lexicon import read_lexicon
-from analytics.corpus.registry import TABLES
+from analytics.registry import TABLES
 from analytics.features.themes import theme_hits, theme_label, theme_shares, themes
 from tests.seedpassages import passages_of, seed_passages
 

@@ -19,9 +19,10 @@ from functools import cached_property
 import pandas as pd
 
 from analytics.pipeline.hygiene import counted_tables
+from analytics.resources import taxonomy_values
 
-# Kinds of unit compared side by side by default (provinces and unknown places are context).
-COMPARABLE_KINDS = ("county", "county_city", "district", "zone", "prefecture")
+# Kinds of unit compared side by side by default (provinces and unknown places are context): data.
+COMPARABLE_KINDS = taxonomy_values("kind", comparable="yes")
 
 
 @dataclass

@@ -28,7 +28,7 @@ from typing import Iterator
 import pandas as pd
 
 from analytics import paths
-from analytics.corpus.registry import CORPUS_WIDE, PER_DOCUMENT, REPORT_KEYS, TABLES, empty_table, typed
+from analytics.registry import CORPUS_WIDE, PER_DOCUMENT, REPORT_KEYS, TABLES, empty_table, typed
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import describe_documents
 
@@ -37,7 +37,7 @@ BATCH = 16  # documents analysed together in one worker call (the stages are vec
 REFIT_SHARE = 0.10  # refit a level's pair table in full once this share of its keys changed since the last
 
 # What analyses a document: a change to any of these re-analyses stored documents.
-_ANALYSIS_CODE = ("pipeline", "features", "corpus/engine.py", "corpus/registry.py", "resources.py")
+_ANALYSIS_CODE = ("pipeline", "features", "corpus/engine.py", "registry.py", "resources.py")
 
 
 @lru_cache(maxsize=1)

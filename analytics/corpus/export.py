@@ -19,7 +19,7 @@ import pandas as pd
 from analytics import paths
 from analytics.corpus import engine
 from analytics.corpus.corpus import Corpus, load_corpus
-from analytics.corpus.registry import ALL_TABLES, REPORT_KEYS
+from analytics.registry import ALL_TABLES, REPORT_KEYS
 from analytics.pipeline.ingest import Rejection, document_paths
 
 MANIFEST = "manifest.json"

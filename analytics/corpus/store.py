@@ -13,7 +13,7 @@ Why SQLite (stdlib `sqlite3`) and not Parquet folders, DuckDB or a server:
 Layout (one row is what the table is named for):
 * `documents` — one stored document: doc_id (content hash, primary key), file_name (the safe base name),
   source ('seed' | 'upload' | 'folder'), added_at (UTC ISO time), the raw bytes, the clean text, the
-  catalog fields and the cleaning report of `analytics.corpus.registry.TABLES['documents']`, `near_duplicate_of`
+  catalog fields and the cleaning report of `analytics.registry.TABLES['documents']`, `near_duplicate_of`
   (doc_id of the original, or NULL) with its estimated Jaccard, the MinHash signature, and
   `feature_rows` (JSON: rows written per feature table — lets `check_store` prove completeness).
 * the per-document feature tables of `analytics.corpus.engine.PER_DOCUMENT` — units, passages, passage_tokens,
@@ -68,7 +68,7 @@ import pandas as pd
 
 from analytics import paths
 from analytics.corpus import engine
-from analytics.corpus.registry import FEATURE_TABLES, TABLES, typed
+from analytics.registry import FEATURE_TABLES, TABLES, typed
 from analytics.pipeline import hygiene
 from analytics.pipeline.ingest import IngestError, Rejection, read_document, safe_file_name
 

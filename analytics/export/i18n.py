@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from analytics.resources import read_records
+from analytics.resources import TAXONOMIES, read_records
 
 LANGS = ("zh", "en")
 STRINGS_FILE = "ui_strings.csv"
@@ -22,8 +22,15 @@ STRINGS_FILE = "ui_strings.csv"
 
 @cache
 def strings() -> dict[str, dict[str, str]]:
-    """Every UI string: key -> {'zh': ..., 'en': ...}, read once from data/ui_strings.csv."""
-    return {row["key"]: {lang: row[lang] for lang in LANGS} for row in read_records(STRINGS_FILE, strip=False)}
+    """Every UI string: key -> {'zh': ..., 'en': ...}, read once from data/ui_strings.csv, plus the labels
+    of the taxonomies (data/taxonomies.csv) as `taxonomy.value` keys (`category.ecology`, `kind.zone` …)."""
+    out = {row["key"]: {lang: row[lang] for lang in LANGS} for row in read_records(STRINGS_FILE, strip=False)}
+    for row in read_records(TAXONOMIES):
+        key = f"{row['taxonomy']}.{row['value']}"
+        if key in out:
+            raise ValueError(f"{key} is defined in data/{STRINGS_FILE} and in data/{TAXONOMIES}: keep one")
+        out[key] = {lang: row[lang] for lang in LANGS}
+    return out
 
 
 def check_lang(lang: str) -> str:

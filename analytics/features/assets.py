@@ -24,10 +24,11 @@ import pandas as pd
 
 from analytics.pipeline.lexicon import (TARGETS, clause_bounds, find_mentions, first_chars, read_lexicon,
                                status_cues)
-from analytics.corpus.registry import TABLES
+from analytics.registry import TABLES
+from analytics.resources import taxonomy_values
 
 COLUMNS = TABLES["assets"]
-DOMAINS = ("ecology", "tourism", "investment")
+DOMAINS = taxonomy_values("domain")  # data/taxonomies.csv, in the order rows are sorted by
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """Passages -> figures: every quantitative fact, with its indicator, normalised value, year, target flag and sentence.
 
-One row of `figures` (columns: analytics.corpus.registry.TABLES["figures"]) is one quantity found by
+One row of `figures` (columns: analytics.registry.TABLES["figures"]) is one quantity found by
 analytics.features.quantities in a passage, placed in its sentence and named:
 
 - indicator: the sentence's own indicator noun, normalised through `data/indicators.csv` when known
@@ -35,13 +35,12 @@ from functools import lru_cache
 import pandas as pd
 
 from analytics.features.quantities import Quantity, scan_quantities
-from analytics.resources import read_table
-from analytics.corpus.registry import TABLES
+from analytics.resources import read_table, taxonomy_values
+from analytics.registry import TABLES
 from analytics.pipeline.text import CJK, sentence_spans
 
 COLUMNS = TABLES["figures"]
-CATEGORIES = ("demography", "economy", "ecology", "tourism", "investment", "agriculture", "industry",
-              "infrastructure", "other")
+CATEGORIES = taxonomy_values("category")  # data/taxonomies.csv
 MAX_INDICATOR_CHARS = 8
 POST_WINDOW = 12
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from analytics.pipeline.lexicon import (HAS, TARGETS, compile_terms, find_mentions, read_lexicon, split_forms,
                                status_cues)
-from analytics.corpus.registry import TABLES
+from analytics.registry import TABLES
 
 COLUMNS = TABLES["industries"]
 MENTION_COLUMNS = ["passage_id", "doc_id", "unit", "industry", "form", "start", "end", "cue", "evidence"]

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from analytics.pipeline.lexicon import compile_terms, read_lexicon
-from analytics.corpus.registry import TABLES
+from analytics.registry import TABLES
 
 COLUMNS = TABLES["themes"]
 

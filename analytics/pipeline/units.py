@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics.pipeline.gazetteer import matchable_names, read_lines, read_table
-from analytics.corpus.registry import TABLES
+from analytics.registry import TABLES
 from analytics.pipeline.text import CJK, UNRECOVERABLE, sentence_spans
 
 UNKNOWN = "未知"

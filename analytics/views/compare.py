@@ -26,6 +26,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import check_lang, label, t
+from analytics.features.assets import DOMAINS
 from analytics.features.industries import unit_industries
 from analytics.features import key_figures
 from analytics.analysis.terms import distinctive_terms_of
@@ -271,7 +272,7 @@ def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
     parts = {domain: (dashboard.domain_rows(figures, assets, units, domain, lang),
                       dashboard.domain_evidence(figures, assets, units, domain))
              for domain in DOMAINS}
-    table = pd.concat([rows.assign(**{label("col", "category", lang): t(f"category.{domain}", lang)})
+    table = pd.concat([rows.assign(**{label("col", "category", lang): t(f"domain.{domain}", lang)})
                        for domain, (rows, _) in parts.items()], ignore_index=True)
     return View("domains", t("tab.domains", lang), "", _cited_footer(corpus, units, t("method.figures", lang),
                                                                     exported, lang),
@@ -279,7 +280,6 @@ def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
                 parts=parts)
 
 
-DOMAINS = ("ecology", "tourism", "investment")
 SECTIONS = {"key_figures": key_figures_view, "industries": industries_view, "domains": domains_view,
             "themes": themes_view, "similarity": similarity_view, "terms": terms_view}
 DECK_SECTIONS = ("key_figures", "industries", "themes", "similarity", "terms")
