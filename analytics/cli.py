@@ -113,7 +113,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from analytics.corpus.corpus import load_corpus
-    from analytics.export.report import write_report
+    from analytics.report import write_report
     from analytics.corpus.store import open_store
 
     def progress(fraction: float, message: str) -> None:

@@ -238,7 +238,7 @@ REPORT_BUTTONS = {"pptx": ("button.build_pptx", "button.download_pptx"),
 
 def report_button(units: list[str], fmt: str, lang: str) -> None:
     """Build the deck or HTML report of this comparison with a progress bar, then offer it for download."""
-    from analytics.export.report import build_deck, build_html_report
+    from analytics.report import build_deck, build_html_report
 
     key = f"report_{fmt}_{lang}_{'|'.join(units)}_{fingerprint()}"
     build_label, download_label = REPORT_BUTTONS[fmt]

@@ -28,7 +28,7 @@ from pptx.oxml.ns import qn
 from analytics.corpus import corpus as corpus_tables
 from analytics.features import key_figures
 from analytics.views import dashboard
-from analytics.export import report
+from analytics import report
 from analytics.views import compare as compare_views
 from analytics.analysis.evidence import evidence_parts
 from analytics.export.i18n import t
