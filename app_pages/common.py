@@ -8,11 +8,12 @@ from html import escape
 
 import streamlit as st
 
-from analytics.corpus import corpus as corpus_tables
-from analytics.views import dashboard
-from analytics.export import files as export
 from analytics.analysis.evidence import evidence_parts, highlight_html
+from analytics.corpus import corpus as corpus_tables
+from analytics.corpus.store import open_store, store_fingerprint
+from analytics.export import files as export
 from analytics.export.i18n import t
+from analytics.views import dashboard
 
 PRESENTATION_CSS = """
 <style>
@@ -101,8 +102,6 @@ def exit_presentation_button(lang: str) -> None:
 @st.cache_resource(show_spinner=False)
 def store():
     """The open corpus store (seeded on first open), shared by every session."""
-    from analytics.corpus.store import open_store
-
     return open_store()
 
 
@@ -113,8 +112,6 @@ def _corpus_at(corpus_key: str) -> corpus_tables.Corpus:
 
 def fingerprint() -> str:
     """Changes with every write to the store (about 1 ms to read): the key of every corpus cache."""
-    from analytics.corpus.store import store_fingerprint
-
     return store_fingerprint(store())
 
 

@@ -1,10 +1,10 @@
 """文档库 Library: add your own documents (several at once), see what was rejected and why, remove."""
 import streamlit as st
 
-from analytics.views import dashboard
+from analytics.corpus.store import StoreError, add_files, list_documents, remove_document
 from analytics.export.i18n import t
 from analytics.pipeline.ingest import FORMATS, MAX_FILE_BYTES
-from analytics.corpus.store import StoreError, add_files, list_documents, remove_document
+from analytics.views import dashboard
 from app_pages import common
 
 lang = common.lang()

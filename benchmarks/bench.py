@@ -311,11 +311,11 @@ def startup_costs() -> dict[str, float]:
 
 def stage_costs(files: list[Path], limit: int = 200) -> dict[str, float]:
     """Milliseconds per document of each per-document stage, one process, caches warm."""
-    from analytics.features.assets import extract_assets
     from analytics.corpus.engine import clean_documents
+    from analytics.features.assets import extract_assets
     from analytics.features.figures import extract_figures
-    from analytics.pipeline.gazetteer import load_gazetteer
     from analytics.features.industries import extract_industries
+    from analytics.pipeline.gazetteer import load_gazetteer
     from analytics.pipeline.ingest import load_documents
     from analytics.pipeline.tokens import passage_tokens
     from analytics.pipeline.units import find_units

@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from analytics.export.i18n import t
-from tests.browser_support import (ROOT, chromium, missing_browser_reason, running_server,
-                                   wait_idle, wait_page_ready)
+from tests.browser_support import ROOT, chromium, missing_browser_reason, running_server, wait_idle, wait_page_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -382,8 +381,8 @@ def test_upload_three_formats_then_compare_and_remove(page, server, tmp_path):
     assert "13.5万人" in metrics and "80%" in metrics
 
     # they are in the store file, not in the session: a new session (or a restarted server) sees them
-    from analytics.paths import default_store as store_path
     from analytics.corpus.store import list_documents, open_store
+    from analytics.paths import default_store as store_path
 
     assert {f.name for f in files} <= set(list_documents(open_store(store_path()))["file_name"])
 

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from analytics.corpus.export import build
-from analytics.registry import ALL_TABLES, columns_of
 from analytics.pipeline.clean import is_simplified_char
 from analytics.pipeline.text import has_cjk
+from analytics.registry import ALL_TABLES, columns_of
 from tests.conftest import ROOT, SEED_FILES, SEEDS
 
 PINYIN = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")

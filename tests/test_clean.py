@@ -8,10 +8,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.pipeline.clean import (REPORT_KEYS, CleanResult, clean_document, detect_script, is_simplified_char,
-                             join_cjk_spaces,
-                             normalize_punctuation, normalize_whitespace, repair_garbled,
-                             repair_garbled_counts, split_boilerplate, strip_pinyin, to_simplified)
+from analytics.pipeline.clean import (
+    REPORT_KEYS,
+    CleanResult,
+    clean_document,
+    detect_script,
+    is_simplified_char,
+    join_cjk_spaces,
+    normalize_punctuation,
+    normalize_whitespace,
+    repair_garbled,
+    repair_garbled_counts,
+    split_boilerplate,
+    strip_pinyin,
+    to_simplified,
+)
 from analytics.pipeline.text import CJK, UNRECOVERABLE
 from tests.conftest import SEED_FILES, seed_text
 

@@ -8,12 +8,12 @@ import sqlite3
 import pandas as pd
 import pytest
 
+from analytics.analysis import terms
 from analytics.corpus import engine
 from analytics.corpus.corpus import Corpus
-from analytics.registry import FEATURE_TABLES, PER_DOCUMENT
 from analytics.corpus.store import StoreError, add_files, list_documents, load_tables, open_store, stale_documents
 from analytics.pipeline.ingest import load_documents
-from analytics.analysis import terms
+from analytics.registry import FEATURE_TABLES, PER_DOCUMENT
 from analytics.views import compare, dashboard
 from tests.conftest import SEED_FILES, seed_text
 

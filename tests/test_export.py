@@ -16,9 +16,8 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from analytics.export import charts
+from analytics.export import charts, fonts
 from analytics.export import files as export
-from analytics.export import fonts
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -6,9 +6,9 @@ import re
 import pandas as pd
 import pytest
 
-from analytics.pipeline.clean import clean_document
 from analytics.features.figures import CATEGORIES, extract_figures, lexicons
 from analytics.paths import SEEDS_DIR, data_file
+from analytics.pipeline.clean import clean_document
 from analytics.registry import TABLES
 
 

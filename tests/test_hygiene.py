@@ -4,9 +4,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.pipeline.hygiene import (NEAR_DUPLICATE_JACCARD, build_index, counted_tables, find_near_duplicate,
-                               near_duplicates, shingles, signature_bytes, signature_from_bytes,
-                               signature_jaccard, text_signature)
+from analytics.pipeline.hygiene import (
+    NEAR_DUPLICATE_JACCARD,
+    build_index,
+    counted_tables,
+    find_near_duplicate,
+    near_duplicates,
+    shingles,
+    signature_bytes,
+    signature_from_bytes,
+    signature_jaccard,
+    text_signature,
+)
 from tests.conftest import seed_text
 
 

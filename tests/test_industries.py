@@ -6,8 +6,13 @@ import time
 import pandas as pd
 import pytest
 
-from analytics.features.industries import (extract_industries, industry_blockers, industry_forms, industry_mentions,
-                                  industry_taxonomy)
+from analytics.features.industries import (
+    extract_industries,
+    industry_blockers,
+    industry_forms,
+    industry_mentions,
+    industry_taxonomy,
+)
 from analytics.pipeline.lexicon import read_lexicon, split_forms
 from analytics.registry import TABLES
 from tests.seedpassages import document_of, passages_of, seed_passages

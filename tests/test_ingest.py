@@ -8,8 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.pipeline.ingest import (MAX_FILE_BYTES, IngestError, document_id, load_documents, read_document,
-                              safe_file_name)
+from analytics.pipeline.ingest import (
+    MAX_FILE_BYTES,
+    IngestError,
+    document_id,
+    load_documents,
+    read_document,
+    safe_file_name,
+)
 from tests.conftest import SEED_FILES
 
 TEXT = "岚县位于山西省西北部，总人口18.7万人。"

@@ -7,9 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.pipeline.lexicon import (HAS, TARGETS, clause_bounds, compile_terms, first_chars, read_lexicon,
-                               split_forms, status_cues)
 from analytics.paths import data_file
+from analytics.pipeline.lexicon import (
+    HAS,
+    TARGETS,
+    clause_bounds,
+    compile_terms,
+    first_chars,
+    read_lexicon,
+    split_forms,
+    status_cues,
+)
 
 
 def naive_longest_first(terms):

@@ -9,8 +9,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analytics.features.quantities import (
-    QUANTITY_COLUMNS, find_quantities, parse_chinese_integer, parse_number, scan_quantities,
-    to_chinese_numeral, vocabulary,
+    QUANTITY_COLUMNS,
+    find_quantities,
+    parse_chinese_integer,
+    parse_number,
+    scan_quantities,
+    to_chinese_numeral,
+    vocabulary,
 )
 from analytics.paths import data_file
 

@@ -25,13 +25,13 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
-from analytics.corpus import corpus as corpus_tables
-from analytics.features import key_figures
-from analytics.views import dashboard
 from analytics import report
-from analytics.views import compare as compare_views
 from analytics.analysis.evidence import evidence_parts
+from analytics.corpus import corpus as corpus_tables
 from analytics.export.i18n import t
+from analytics.features import key_figures
+from analytics.views import compare as compare_views
+from analytics.views import dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

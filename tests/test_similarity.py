@@ -5,8 +5,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.analysis.similarity import (cluster_order, distinctive_terms, fit_model, neighbours, pair_similarity,
-                                  shared_terms, similarity_matrix, transform)
+from analytics.analysis.similarity import (
+    cluster_order,
+    distinctive_terms,
+    fit_model,
+    neighbours,
+    pair_similarity,
+    shared_terms,
+    similarity_matrix,
+    transform,
+)
 
 
 def tokens_table(bags: dict[str, str]) -> pd.DataFrame:

@@ -15,9 +15,18 @@ import pytest
 
 from analytics.corpus import engine
 from analytics.corpus import store as store_module
+from analytics.corpus.store import (
+    FEATURE_TABLES,
+    StoreError,
+    add_files,
+    check_store,
+    list_documents,
+    load_tables,
+    open_store,
+    remove_document,
+    store_fingerprint,
+)
 from analytics.registry import ALL_TABLES
-from analytics.corpus.store import (FEATURE_TABLES, StoreError, add_files, check_store, list_documents, load_tables,
-                             open_store, remove_document, store_fingerprint)
 from tests.conftest import ROOT, seed_text
 
 UPLOAD = ("山西省吕梁市岚县坚持生态优先，推动马铃薯产业提质增效，全县马铃薯种植面积达到20万亩，"

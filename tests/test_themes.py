@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analytics.features.themes import theme_hits, theme_label, theme_shares, themes
 from analytics.pipeline.lexicon import read_lexicon
 from analytics.registry import TABLES
-from analytics.features.themes import theme_hits, theme_label, theme_shares, themes
 from tests.seedpassages import passages_of, seed_passages
 
 THEMES = ["ecology", "industry", "tourism_wellness", "investment", "innovation", "regional_integration",

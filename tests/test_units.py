@@ -7,10 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.pipeline.gazetteer import load_gazetteer
-from analytics.registry import TABLES
 from analytics.pipeline.text import UNRECOVERABLE
 from analytics.pipeline.units import HOST_INFERRED, UNKNOWN, find_mentions, find_units
-
+from analytics.registry import TABLES
 from tests.conftest import seed_text
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, leaves_list, linkage, optimal_leaf_ordering
+from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 LEVELS = {"unit": "unit", "document": "doc_id"}
@@ -154,9 +156,6 @@ def cluster_order(similarity: pd.DataFrame, keys: list[str]) -> tuple[list[str],
     """
     if len(keys) < 3:
         return list(keys), [1] * len(keys)
-    from scipy.cluster.hierarchy import fcluster, leaves_list, linkage, optimal_leaf_ordering
-    from scipy.spatial.distance import squareform
-
     square = similarity_matrix(similarity, keys)
     distance = np.clip(1.0 - square.to_numpy(), 0.0, None)
     np.fill_diagonal(distance, 0.0)

@@ -21,6 +21,9 @@ import pandas as pd
 from analytics.pipeline.hygiene import counted_tables
 from analytics.resources import taxonomy_values
 
+# The similarity model (2.3 s to import scikit-learn), the network and the units matcher (0.6-0.7 s each)
+# are imported where a view first needs them, not when the corpus is loaded.
+
 # Kinds of unit compared side by side by default (provinces and unknown places are context): data.
 COMPARABLE_KINDS = taxonomy_values("kind", comparable="yes")
 

@@ -19,8 +19,10 @@ import pandas as pd
 from analytics import paths
 from analytics.corpus import engine
 from analytics.corpus.corpus import Corpus, load_corpus
-from analytics.registry import ALL_TABLES, REPORT_KEYS
+from analytics.corpus.store import add_files, open_store
+from analytics.pipeline.catalog import read_catalog
 from analytics.pipeline.ingest import Rejection, document_paths
+from analytics.registry import ALL_TABLES, REPORT_KEYS
 
 MANIFEST = "manifest.json"
 
@@ -77,9 +79,6 @@ def input_fingerprint(files: list[Path]) -> str:
 
 def add_folders(store, doc_dirs: list[Path]) -> list[Rejection]:
     """Every document of the folders into the store, each folder with its catalog.csv; rejections."""
-    from analytics.corpus.store import add_files
-    from analytics.pipeline.catalog import read_catalog
-
     rejections = []
     for directory in doc_dirs:
         source = "seed" if Path(directory).resolve() == paths.SEEDS_DIR.resolve() else "folder"
@@ -93,8 +92,6 @@ def build(doc_dirs: list[Path], out_dir: Path, csv: bool = False, force: bool = 
           store_path: Path | None = None) -> BuildResult:
     """The documents of the folders into a corpus (a temporary store, or `store_path`), its tables
     into out_dir; an unchanged input is served from out_dir's previous build."""
-    from analytics.corpus.store import open_store
-
     started = time.perf_counter()
     doc_dirs = [Path(d) for d in doc_dirs]
     out_dir = Path(out_dir)

@@ -49,6 +49,7 @@ tests/test_store.py kills it there with SIGKILL to prove that no half document s
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -68,9 +69,10 @@ import pandas as pd
 
 from analytics import paths
 from analytics.corpus import engine
-from analytics.registry import FEATURE_TABLES, TABLES, typed
 from analytics.pipeline import hygiene
-from analytics.pipeline.ingest import IngestError, Rejection, read_document, safe_file_name
+from analytics.pipeline.catalog import read_catalog
+from analytics.pipeline.ingest import IngestError, Rejection, document_paths, read_document, safe_file_name
+from analytics.registry import FEATURE_TABLES, TABLES, typed
 
 # 2: measure columns renamed, industries/assets per document, documents record analysed_by and catalog.
 SCHEMA_VERSION = "2"
@@ -352,9 +354,6 @@ def _insert_features(conn: sqlite3.Connection, doc_id: str, tables: dict[str, pd
 
 def add_seeds(store: Store) -> AddResult:
     """Add the seed documents (source 'seed', catalog fields from seeds/catalog.csv) and record it."""
-    from analytics.pipeline.catalog import read_catalog
-    from analytics.pipeline.ingest import document_paths
-
     files = [(p.name, p.read_bytes()) for p in document_paths(paths.SEEDS_DIR)]
     result = add_files(store, files, source="seed", catalog=read_catalog(paths.SEEDS_DIR))
     with _connect(store) as conn, _write(conn):
@@ -691,8 +690,6 @@ def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame]) -> dic
 
 def corpus_key(documents: pd.DataFrame) -> str:
     """Hash of the analysing code and data and of the doc_ids with their near-duplicate flags."""
-    import hashlib
-
     digest = hashlib.sha256(engine.analysis_fingerprint().encode())
     flags = documents["near_duplicate_of"].fillna("") if len(documents) else []
     for doc_id, flag in sorted(zip(documents["doc_id"], flags)):
@@ -740,7 +737,7 @@ def load_tables(store: Store) -> dict[str, pd.DataFrame]:
 
 def _previous_state(blobs: dict[str, bytes]) -> engine.CorpusState | None:
     """The cached result of an earlier corpus, as the engine's incremental update takes it."""
-    from analytics.analysis.similarity import LevelCounts
+    from analytics.analysis.similarity import LevelCounts  # 2.3 s (scikit-learn): only when a corpus changed
 
     if not blobs or not set(CORPUS_CACHED) | {_STATE} <= set(blobs):
         return None

@@ -19,6 +19,8 @@ import pandas as pd
 
 from analytics.export.fonts import font_stack
 from analytics.export.i18n import check_lang, label, t
+from analytics.features.industries import unit_industries
+from analytics.features.themes import theme_label
 from analytics.resources import read_records
 
 Chart = alt.Chart | alt.LayerChart
@@ -81,8 +83,6 @@ def category_scheme(n: int) -> str:
 
 def theme_labels(themes: pd.DataFrame, lang: str) -> pd.Series:
     """Display names of the table's theme keys; a value the lexicon does not know is kept as is."""
-    from analytics.features.themes import theme_label
-
     if lang == "en" and "theme_en" in themes:
         english = themes["theme_en"].where(themes["theme_en"].notna() & (themes["theme_en"].astype(str) != ""))
         return english.fillna(themes["theme"].map(lambda k: theme_label(str(k), "en"))).astype(str)
@@ -254,8 +254,6 @@ def industries_matrix_chart(industries: pd.DataFrame, lang: str = "zh",
     Input: industries rows; several rows for one unit × industry (several documents) are merged by
     the one status rule, features.industries.unit_industries ('has' wins, mentions add up).
     """
-    from analytics.features.industries import unit_industries
-
     check_lang(lang)
     data = unit_industries(industries)
     data["unit"] = data["unit"].astype(str)

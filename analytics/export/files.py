@@ -13,6 +13,10 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
+import vl_convert
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from analytics.export.fonts import register_cjk_font
 from analytics.export.i18n import t
@@ -65,8 +69,6 @@ def with_footer(chart: alt.TopLevelMixin, footer: str | Sequence[str] | None) ->
 
 def vl_version() -> str | None:
     """The Vega-Lite version Altair writes for, in vl-convert's form ('6.4'), if it has it."""
-    import vl_convert
-
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return major_minor if major_minor in vl_convert.get_vegalite_versions() else None
 
@@ -79,16 +81,12 @@ def _spec(chart: alt.TopLevelMixin, footer) -> dict:
 def chart_to_png(chart: alt.TopLevelMixin, scale: float = 2, footer: str | Sequence[str] | None = None,
                  ppi: float | None = None) -> bytes:
     """PNG bytes of the chart (scale 2 is sharp on slides), with an optional source footer."""
-    import vl_convert
-
     return vl_convert.vegalite_to_png(_spec(chart, footer), vl_version=vl_version(), scale=scale,
                                       ppi=ppi)
 
 
 def chart_to_svg(chart: alt.TopLevelMixin, footer: str | Sequence[str] | None = None) -> bytes:
     """SVG bytes (UTF-8) of the chart. The SVG names the font but does not embed it."""
-    import vl_convert
-
     return vl_convert.vegalite_to_svg(_spec(chart, footer), vl_version=vl_version()).encode("utf-8")
 
 
@@ -143,10 +141,6 @@ def table_to_xlsx(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
     starting with '=' as a formula, and Excel would run it. The text itself is unchanged, so
     the file reads back into the same rows.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     book = Workbook()
     sheet = book.active
     sheet.title = safe_sheet_name(sheet_name)

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import vl_convert
+from PIL import Image
+
 INSTALL_HINT = "install fonts-noto-cjk (sudo apt-get install fonts-noto-cjk)"
 # A folder of extra font files (e.g. a Noto Sans SC from a PyPI package), searched first.
 FONT_DIR_ENV = "COUNTYLENS_FONT_DIR"
@@ -134,9 +137,6 @@ def find_cjk_font(font_dirs: list[Path] | None = None, use_fc_list: bool = True)
 
 def renders_text(family: str, text: str = "中文") -> bool:
     """Whether vl-convert draws any ink for `text` in `family` (a missing family draws nothing)."""
-    import vl_convert
-    from PIL import Image
-
     spec = {"data": {"values": [{"t": text}]}, "width": 60, "height": 30,
             "mark": {"type": "text", "font": family, "fontSize": 24}, "encoding": {"text": {"field": "t"}}}
     image = Image.open(io.BytesIO(vl_convert.vegalite_to_png(spec))).convert("L")
@@ -146,8 +146,6 @@ def renders_text(family: str, text: str = "中文") -> bool:
 @cache
 def register_cjk_font() -> CjkFont:
     """Find the CJK font, register its folder with vl-convert (once per process), check it draws."""
-    import vl_convert
-
     font = find_cjk_font()
     vl_convert.register_font_directory(str(font.path.parent))
     if not renders_text(font.family):

@@ -22,8 +22,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.pipeline.lexicon import (TARGETS, clause_bounds, find_mentions, first_chars, read_lexicon,
-                               status_cues)
+from analytics.pipeline.lexicon import TARGETS, clause_bounds, find_mentions, first_chars, read_lexicon, status_cues
 from analytics.registry import TABLES
 from analytics.resources import taxonomy_values
 

@@ -35,9 +35,9 @@ from functools import lru_cache
 import pandas as pd
 
 from analytics.features.quantities import Quantity, scan_quantities
-from analytics.resources import read_table, taxonomy_values
-from analytics.registry import TABLES
 from analytics.pipeline.text import CJK, sentence_spans
+from analytics.registry import TABLES
+from analytics.resources import read_table, taxonomy_values
 
 COLUMNS = TABLES["figures"]
 CATEGORIES = taxonomy_values("category")  # data/taxonomies.csv

@@ -24,8 +24,15 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.pipeline.lexicon import (HAS, TARGETS, compile_terms, find_mentions, read_lexicon, split_forms,
-                               status_cues)
+from analytics.pipeline.lexicon import (
+    HAS,
+    TARGETS,
+    compile_terms,
+    find_mentions,
+    read_lexicon,
+    split_forms,
+    status_cues,
+)
 from analytics.registry import TABLES
 
 COLUMNS = TABLES["industries"]

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import opencc
 
-from analytics.resources import read_records
 from analytics.pipeline.text import CJK, UNRECOVERABLE
+from analytics.resources import read_records
 
 REPORT_KEYS = (
     "pinyin_removed", "chars_converted", "garbled_repaired", "garbled_flagged",

@@ -29,7 +29,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from datasketch import LeanMinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
@@ -62,8 +62,6 @@ def _permutations():
     """The (a, b) permutation parameters, drawn once: building them per MinHash would dominate the cost."""
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
-        from datasketch import MinHash
-
         _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
     return _PERMUTATIONS
 
@@ -73,8 +71,6 @@ def text_signature(text: str) -> np.ndarray:
 
     Input: clean text. Output: a numpy uint64 array, stored as bytes by `signature_bytes`.
     """
-    from datasketch import MinHash
-
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME)
     grams = shingles(text)
     if grams:

@@ -14,7 +14,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
 import pandas as pd
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from analytics.pipeline.text import has_cjk
 
@@ -113,7 +117,6 @@ def _common_char_score(text: str) -> float:
 
 def html_to_text(html: str) -> str:
     """Visible text of an HTML page: scripts and styles removed, block elements become line breaks."""
-    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(html)
     for node in tree.css("script, style, noscript, template"):
@@ -146,7 +149,6 @@ def docx_to_text(data: bytes, file_name: str) -> str:
                 raise IngestError(file_name, "corrupt .docx: no word/document.xml (文件损坏)")
     except zipfile.BadZipFile:
         raise IngestError(file_name, "corrupt .docx: not a zip archive (文件损坏)") from None
-    import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -161,8 +163,6 @@ def docx_to_text(data: bytes, file_name: str) -> str:
 
 def pdf_to_text(data: bytes, file_name: str) -> str:
     """Text layer of a PDF; a scanned PDF without one is rejected (OCR is out of scope)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))

@@ -19,8 +19,8 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from analytics.resources import read_table
 from analytics.pipeline.text import sentence_spans
+from analytics.resources import read_table
 
 SEPARATOR = "|"
 HAS, TARGETS = "has", "targets"
@@ -83,7 +83,8 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     >>> sorted(first_chars("(?:国家|省级)?森林公园"))
     ['国', '森', '省']
     """
-    from re import _constants as c, _parser  # the stdlib's own regex parser (sre_parse)
+    from re import _constants as c  # the stdlib's own regex parser (sre_parse)
+    from re import _parser
 
     def seq(items) -> frozenset[str] | None:
         chars: set[str] = set()

@@ -10,9 +10,11 @@ import re
 from functools import lru_cache
 
 import pandas as pd
+import rjieba
 
-from analytics.resources import read_lines
+from analytics.pipeline.gazetteer import load_gazetteer
 from analytics.pipeline.text import CJK, UNRECOVERABLE
+from analytics.resources import read_lines
 
 # A token worth counting has a CJK character or a Latin letter; pure numbers and punctuation are not terms.
 _TERM_RE = re.compile(f"[{CJK}A-Za-z]")
@@ -42,10 +44,6 @@ def stopwords() -> frozenset[str]:
 
 def _place_names() -> list[str]:
     """Gazetteer names (full and short) so that segmentation keeps every place whole."""
-    try:
-        from analytics.pipeline.gazetteer import load_gazetteer
-    except ImportError:  # the gazetteer stage is optional for segmenting
-        return []
     table = load_gazetteer()
     names = set(table["name"].dropna())
     if "short_name" in table:
@@ -56,8 +54,6 @@ def _place_names() -> list[str]:
 @lru_cache(maxsize=1)
 def segmenter():
     """The shared rjieba segmenter with domain terms and place names added (built once per process)."""
-    import rjieba
-
     jieba = rjieba.Jieba()
     for word, freq, tag in domain_dictionary():
         jieba.add_word(word, freq, tag)

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics.pipeline.gazetteer import matchable_names, read_lines, read_table
-from analytics.registry import TABLES
 from analytics.pipeline.text import CJK, UNRECOVERABLE, sentence_spans
+from analytics.registry import TABLES
 
 UNKNOWN = "未知"
 HOST_INFERRED = "host inferred from context"

@@ -15,9 +15,19 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
+from lxml import etree
+from PIL import Image
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Inches, Pt
 
 from analytics.corpus.corpus import Corpus
 from analytics.export.files import chart_to_png
+from analytics.export.fonts import FontNotFoundError, font_family
 from analytics.export.i18n import t
 from analytics.views.compare import Comparison, Evidence, Progress, View, _report, _text, compare_view, split_title
 
@@ -44,8 +54,6 @@ LINE_HEIGHT = 1.45  # Noto Sans CJK's ascent + descent is 1.448 em; viewers spac
 
 def deck_font() -> str:
     """The CJK family the deck names (the one charts render with, e.g. 'Noto Sans CJK SC')."""
-    from analytics.export.fonts import FontNotFoundError, font_family
-
     try:
         return font_family()
     except FontNotFoundError:
@@ -58,8 +66,6 @@ def set_east_asian_font(run, family: str) -> None:
     `font.name` only writes <a:latin>, so without this PowerPoint, LibreOffice and WPS draw the
     Chinese characters in whatever East Asian font the theme or the system picks.
     """
-    from pptx.oxml.ns import qn
-
     r_pr = run._r.get_or_add_rPr()
     for old in r_pr.findall(qn("a:ea")):
         r_pr.remove(old)
@@ -76,9 +82,6 @@ def set_east_asian_font(run, family: str) -> None:
 
 
 def _style_run(run, family: str, lang: str, size: float, bold: bool = False, color: str = TEXT_COLOR) -> None:
-    from pptx.dml.color import RGBColor
-    from pptx.util import Pt
-
     font = run.font
     font.size = Pt(size)
     font.bold = bold
@@ -108,9 +111,6 @@ def _fill_text_frame(frame, lines: Sequence[str], family: str, lang: str, size: 
 
 def _textbox(slide, left: float, top: float, width: float, height: float, lines: Sequence[str], family: str,
              lang: str, size: float, bold: bool = False, color: str = TEXT_COLOR, align=None, anchor=None):
-    from pptx.enum.text import MSO_AUTO_SIZE
-    from pptx.util import Inches
-
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
@@ -185,10 +185,6 @@ def fitting_size(table: pd.DataFrame, total_in: float, largest: float, smallest:
 def _add_table(slide, table: pd.DataFrame, widths: Sequence[float], top: float, family: str, lang: str,
                size: float, empty: str = "—"):
     """A real PowerPoint table (editable in PowerPoint, LibreOffice, WPS): header row, banded body."""
-    from pptx.dml.color import RGBColor
-    from pptx.enum.text import MSO_ANCHOR
-    from pptx.util import Inches
-
     rows, cols = len(table) + 1, len(table.columns)
     heights = [_row_height_in([str(c) for c in table.columns], widths, size)] + [
         _row_height_in([_text(v) for v in row], widths, size) for row in table.itertuples(index=False)]
@@ -238,11 +234,6 @@ def _notes_lines(evidence: Sequence[Evidence], notes: Sequence[str], lang: str) 
 
 def _slide_frame(prs, title_text: str, subtitle: str, footer: str, page: int, family: str, lang: str):
     """A blank 16:9 slide with title, subtitle, accent rule, citation footer and page number."""
-    from pptx.dml.color import RGBColor
-    from pptx.enum.shapes import MSO_SHAPE
-    from pptx.enum.text import PP_ALIGN
-    from pptx.util import Inches
-
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     width = SLIDE_WIDTH_IN - 2 * MARGIN_IN
     _textbox(slide, MARGIN_IN, 0.3, width, 0.62, [title_text], family, lang, 26, bold=True)
@@ -261,9 +252,6 @@ def _slide_frame(prs, title_text: str, subtitle: str, footer: str, page: int, fa
 
 def _add_chart_picture(slide, chart: alt.TopLevelMixin, alt_text: str) -> None:
     """The chart as a 2x PNG, as large as the content area allows (up to MAX_CHART_ZOOM), centred."""
-    from PIL import Image
-    from pptx.util import Inches
-
     png = chart_to_png(chart, scale=2)
     px_w, px_h = Image.open(io.BytesIO(png)).size
     natural_w, natural_h = px_w / 2 / 96, px_h / 2 / 96   # inches at the chart's CSS size
@@ -281,9 +269,6 @@ def _set_theme_fonts(prs, family: str) -> None:
 
     Text an analyst adds to the deck later takes the theme fonts, so it gets a CJK font too.
     """
-    from lxml import etree
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-
     theme = prs.slide_masters[0].part.part_related_by(RT.THEME)
     root = etree.fromstring(theme.blob)
     ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
@@ -334,8 +319,6 @@ def build_deck(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress:
     East Asian typeface; every slide carries the citation footer (documents, method, export date).
     `progress(fraction, message)` is called as the work advances (for a progress bar).
     """
-    from pptx import Presentation
-
     comparison = compare_view(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.25))
     family = deck_font()
     prs = Presentation()
@@ -375,10 +358,6 @@ def _scaled(progress: Progress, lo: float, hi: float) -> Progress:
 
 
 def _title_slide(prs, comparison: Comparison, family: str) -> None:
-    from pptx.dml.color import RGBColor
-    from pptx.enum.shapes import MSO_SHAPE
-    from pptx.util import Inches
-
     lang = comparison.lang
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, prs.slide_width, Inches(0.22))

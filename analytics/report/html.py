@@ -6,12 +6,13 @@ the file opens without a network, and every document text is escaped.
 from __future__ import annotations
 
 import html
-import re
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
+import vl_convert
 
 from analytics.analysis.evidence import highlight_html
 from analytics.corpus.corpus import Corpus
@@ -76,8 +77,6 @@ def script_safe_json(value) -> str:
 
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed as one script, from vl-convert (no network, cached by it)."""
-    import vl_convert
-
     bundle = vl_convert.javascript_bundle(vl_version=vl_version())
     # Nothing in the bundle may close or comment out the <script> element that holds it.
     return re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE).replace("<!--", "<\\!--")

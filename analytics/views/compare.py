@@ -14,22 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 import altair as alt
 import pandas as pd
 
 from analytics.analysis import similarity
 from analytics.analysis.evidence import evidence_parts, kwic
+from analytics.analysis.terms import distinctive_terms_of
 from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import check_lang, label, t
+from analytics.features import key_figures
 from analytics.features.assets import DOMAINS
 from analytics.features.industries import unit_industries
-from analytics.features import key_figures
-from analytics.analysis.terms import distinctive_terms_of
+from analytics.features.themes import theme_hits, theme_label
 from analytics.views import dashboard
 
 Progress = Callable[[float, str], None] | None
@@ -198,8 +199,6 @@ def industries_view(corpus: Corpus, units: list[str], lang: str, exported: date 
 
 def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
     """Theme shares as a chart; the notes list each unit's shares and the keywords counted."""
-    from analytics.features.themes import theme_hits, theme_label
-
     exported = exported or date.today()
     profile = dashboard.theme_profile(corpus["themes"], units)
     chart = charts.theme_profile_chart(profile, lang, order=units)

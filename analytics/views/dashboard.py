@@ -8,10 +8,14 @@ number on screen can be reproduced in a Python shell:
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from analytics.export.i18n import label, t
+from analytics.features.industries import unit_industries
 from analytics.features.key_figures import key_figure_slots, key_figures
-from analytics.export.i18n import label
+from analytics.pipeline.text import UNRECOVERABLE
 
 
 def card_label(card) -> str:
@@ -33,8 +37,6 @@ def industry_matrix(industries: pd.DataFrame, units: list[str], lang: str = "zh"
 
     The status of a unit × industry is the one rule of features.industries.unit_industries (any
     document stating it as existing wins), as in the chart and the deck."""
-    from analytics.features.industries import unit_industries
-
     chosen = unit_industries(industries, units)
     if chosen.empty:
         return pd.DataFrame(columns=["gbt_section", "industry", *units])
@@ -116,10 +118,6 @@ def cleaning_view(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def flagged_spans(documents: pd.DataFrame, width: int = 15) -> pd.DataFrame:
     """Where cleaning could not recover text (runs of U+FFFD), with context: doc_id, start, end, context."""
-    import re
-
-    from analytics.pipeline.text import UNRECOVERABLE
-
     rows = []
     run = re.compile(f"{UNRECOVERABLE}+")
     for doc in documents.itertuples():
@@ -259,8 +257,6 @@ def plain(text: str) -> str:
 
 def add_messages(result, lang: str = "zh") -> list[tuple[str, str]]:
     """One (kind, message) per file of a store.AddResult: success, warning (duplicates) or error."""
-    from analytics.export.i18n import t
-
     messages = [("success", t("library.added", lang, n=len(result.added)))] if result.added else []
     messages += [("warning", str(d)) for d in result.duplicates]
     messages += [("warning", str(d)) for d in result.near_duplicates]
