@@ -1,0 +1,141 @@
+"""analytics.views: one function per page returns what the page shows; chart, table and download agree."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analytics.corpus.corpus import Corpus
+from analytics.corpus.store import add_files, load_tables
+from analytics.export.i18n import label
+from analytics.views.compare import DECK_SECTIONS, compare_view
+from analytics.views.figures import figures_view, indicator_chart
+from analytics.views.overview import overview_view
+from analytics.views.similarity import neighbours_view, similarity_view
+from analytics.views.themes import themes_view
+from tests.conftest import ROOT
+
+UNITS = ["沁源县", "岚县", "柞水县"]
+
+
+@pytest.fixture(scope="module")
+def corpus(seed_tables) -> Corpus:
+    return Corpus(seed_tables)
+
+
+def chart_values(chart) -> list[dict]:
+    """Every data row a chart spec carries (inline datasets)."""
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_overview_counts_every_document_and_lists_the_units(corpus):
+    view = overview_view(corpus, "zh")
+    assert view.counts["documents"] == 5 == len(view.documents)
+    assert set(UNITS) <= set(view.units[label("col", "unit", "zh")])
+    assert set(UNITS) <= set(view.headline[label("col", "unit", "zh")])
+    assert view.reprints.empty
+
+
+def test_compare_view_gives_each_section_once_with_its_own_method(corpus):
+    comparison = compare_view(corpus, UNITS, "en")
+    views = comparison.views
+    assert [v.slug for v in views] == list(DECK_SECTIONS)
+    assert comparison.view("industries") is views[1]  # computed once, shared by page and deck
+    footers = {v.slug: v.footer for v in views}
+    assert "Log-odds" in footers["terms"] and "Theme-lexicon" in footers["themes"]
+    assert "TF-IDF cosine" in footers["similarity"] and "TF-IDF" not in footers["themes"]
+    with pytest.raises(ValueError, match="at least two"):
+        compare_view(corpus, ["岚县"], "zh")
+
+
+def test_industry_chart_matrix_and_section_table_read_the_same_rows(corpus):
+    view = compare_view(corpus, UNITS, "zh").view("industries")
+    data = view.data
+    assert not data.duplicated(["unit", "industry"]).any()
+    drawn = {(row["unit"], row["industry_label"], row["status"]) for row in chart_values(view.chart)}
+    assert drawn == set(zip(data["unit"], data["industry"], data["status"]))
+    matrix = view.parts["matrix"]
+    for row in data.itertuples():
+        cell = matrix.loc[matrix[label("col", "industry", "zh")] == row.industry, row.unit]
+        assert cell.tolist() == [label("status", row.status, "zh")]
+
+
+def _second_document(store, text: str) -> None:
+    assert len(add_files(store, [("second.txt", text.encode("utf-8"))]).added) == 1
+
+
+def test_a_unit_has_an_industry_when_any_of_its_documents_says_it_exists(store):
+    # Document one (the seed) states 岚县's 马铃薯 base; a second document names it only as a goal.
+    _second_document(store, "山西省吕梁市岚县将大力发展光伏产业，力争打造马铃薯全产业链和文旅康养产业。" * 3)
+    corpus = Corpus(load_tables(store))
+    industries = corpus["industries"]
+    potatoes = industries[(industries["unit"] == "岚县") & (industries["industry"] == "马铃薯")]
+    assert potatoes["doc_id"].nunique() == 2 and set(potatoes["status"]) == {"has", "targets"}
+    view = compare_view(corpus, ["岚县", "沁源县"], "zh").view("industries")
+    row = view.data[(view.data["unit"] == "岚县") & (view.data["industry"] == "马铃薯")].iloc[0]
+    assert row["status"] == "has" and row["n_documents"] == 2
+    assert row["mentions"] == potatoes["mentions"].sum()
+    drawn = [r for r in chart_values(view.chart) if r["unit"] == "岚县" and r["industry_label"] == "马铃薯"]
+    assert [r["status"] for r in drawn] == ["has"]
+    sections = view.table.set_index(label("col", "gbt_section", "zh"))["岚县"]
+    assert any("马铃薯" in cell and cell.startswith(label("status", "has", "zh")) for cell in sections)
+
+
+def test_themes_view_counts_and_kwic(corpus):
+    view = themes_view(corpus, UNITS, "zh", term="旅游")
+    assert set(view.profile["unit"]) == set(UNITS)
+    shares = view.profile.groupby("unit")["share"].sum()
+    assert shares.round(6).eq(1.0).all()
+    assert len(view.kwic) > 0 and view.kwic["match"].eq("旅游").all()
+    assert themes_view(corpus, UNITS, "zh").kwic is None
+    assert corpus.network(tuple(UNITS)) is corpus.network(tuple(UNITS))  # memoised on the snapshot
+
+
+def test_similarity_view_orders_keys_and_finds_neighbours(corpus):
+    view = similarity_view(corpus, "unit", UNITS, "zh")
+    assert sorted(view.order) == sorted(UNITS) and len(view.matrix) == 3
+    cosines = [row["cosine"] for row in chart_values(view.chart) if "cosine" in row]
+    assert cosines and all(0 <= c <= 1.0000001 for c in cosines)
+    nearest, table = neighbours_view(corpus, "unit", "岚县", "zh")
+    assert nearest and all(n.key != "岚县" for n in nearest) and len(table) == len(nearest)
+    assert [n.cosine for n in nearest] == sorted((n.cosine for n in nearest), reverse=True)
+
+
+def test_figures_view_filters_and_the_indicator_chart(corpus):
+    view = figures_view(corpus, ["岚县"], [], "target", "", "zh")
+    assert len(view.figures) > 0 and view.figures["is_target"].all() and set(view.figures["unit"]) == {"岚县"}
+    assert len(view.shown) == len(view.figures) and view.total == len(corpus.evidence["figures"])
+    chart, footer = indicator_chart(corpus, UNITS, "森林覆盖率", "zh")
+    assert {row["unit"] for row in chart_values(chart) if "unit" in row} <= set(UNITS)
+    assert "来源" in footer
+
+
+@pytest.mark.slow
+def test_a_changed_lexicon_shows_after_restart(store, tmp_path):
+    """Remove 马铃薯 from a copy of the taxonomy: a fresh process re-analyses the stored documents."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    lines = (data / "industries.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (data / "industries.csv").write_text("".join(l for l in lines if not l.startswith("马铃薯,")), encoding="utf-8")
+    script = (
+        "import sys, json\n"
+        "import analytics.paths as p\n"
+        f"p.DATA_DIR = __import__('pathlib').Path({str(data)!r})\n"
+        "from analytics.corpus.corpus import load_corpus\n"
+        "from analytics.corpus.store import open_store\n"
+        "seen = []\n"
+        f"corpus = load_corpus(open_store({str(store.path)!r}, progress=lambda d, t, n: seen.append(d)))\n"
+        "ind = corpus['industries']\n"
+        "print(json.dumps({'reanalysed': len(seen), "
+        "'potatoes': int(((ind['unit'] == '岚县') & (ind['industry'] == '马铃薯')).sum())}))\n")
+    before = load_tables(store)["industries"]
+    assert ((before["unit"] == "岚县") & (before["industry"] == "马铃薯")).any()
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {"reanalysed": 5, "potatoes": 0}
