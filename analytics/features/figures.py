@@ -35,6 +35,7 @@ from functools import lru_cache
 import pandas as pd
 
 from analytics.features.quantities import Quantity, scan_quantities
+from analytics.pipeline.lexicon import longest_first
 from analytics.pipeline.text import CJK, sentence_spans
 from analytics.registry import TABLES
 from analytics.resources import read_table, taxonomy_values
@@ -76,10 +77,6 @@ class _Lexicons:
     units: dict
 
 
-def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def lexicons() -> _Lexicons:
     """All data files of this stage, read and compiled once."""
@@ -103,9 +100,9 @@ def lexicons() -> _Lexicons:
     scope_suffix = {f"s{i}": s for i, s in enumerate(scope["own_suffix"])}
     units = {r["measure"]: r for r in _read("measure_units.csv").to_dict("records")}
     return _Lexicons(
-        rows, indicator_re, heads, re.compile(_alt(heads)), nouns, re.compile(_alt(nouns)),
-        re.compile(_alt(trim.loc[trim.role == "split", "word"])),
-        re.compile("^(?:" + _alt(trim.loc[trim.role == "lead", "word"]) + ")+"),
+        rows, indicator_re, heads, re.compile(longest_first(heads)), nouns, re.compile(longest_first(nouns)),
+        re.compile(longest_first(trim.loc[trim.role == "split", "word"])),
+        re.compile("^(?:" + longest_first(trim.loc[trim.role == "lead", "word"]) + ")+"),
         cue_re, periods, scope_re, scope_suffix, units,
     )
 

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from analytics.pipeline.lexicon import longest_first
 from analytics.resources import read_table
 
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -196,11 +197,6 @@ class _Vocabulary:
     followers: tuple
 
 
-def _alternation(words) -> str:
-    # Longest first, so 个百分点 wins over 个 and 千瓦时 over 千瓦.
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def vocabulary() -> _Vocabulary:
     """The units, magnitudes and hedges from data/, compiled once into the quantity regex."""
@@ -210,11 +206,11 @@ def vocabulary() -> _Vocabulary:
     follow_df = read_table("non_figure_followers.csv")
     units = {r["measure"]: {**r, "multiplier": float(r["multiplier"])} for r in units_df.to_dict("records")}
     mags = {r["prefix"]: float(r["multiplier"]) for r in mags_df.to_dict("records")}
-    pre = _alternation(hedges_df.loc[hedges_df.position == "pre", "hedge"])
-    mid = _alternation(hedges_df.loc[hedges_df.position == "mid", "hedge"])
-    post = _alternation(hedges_df.loc[hedges_df.position == "post", "hedge"])
-    mag = _alternation(mags)
-    unit = _alternation(units)
+    pre = longest_first(hedges_df.loc[hedges_df.position == "pre", "hedge"])
+    mid = longest_first(hedges_df.loc[hedges_df.position == "mid", "hedge"])
+    post = longest_first(hedges_df.loc[hedges_df.position == "post", "hedge"])
+    mag = longest_first(mags)
+    unit = longest_first(units)
     # Every quantity starts with a digit, a Chinese digit, 百(分之) or a hedge: a lookahead on that one
     # character lets the engine skip all other positions cheaply (twice as fast on Chinese prose).
     first = "".join(sorted(set("0123456789一二两三四五六七八九十百") | {h[0] for h in hedges_df["hedge"]}))
