@@ -4,13 +4,14 @@ Pages import from here so that each stays a short script; all computing lives in
 """
 from __future__ import annotations
 
+import threading
 from html import escape
 
 import streamlit as st
 
 from analytics.analysis.evidence import evidence_parts, highlight_html
 from analytics.corpus import corpus as corpus_tables
-from analytics.corpus.store import open_store, store_fingerprint
+from analytics.corpus.store import open_store, reanalyse_stale, stale_documents, store_fingerprint
 from analytics.export import files as export
 from analytics.export.i18n import t
 from analytics.views import dashboard
@@ -101,8 +102,28 @@ def exit_presentation_button(lang: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def store():
-    """The open corpus store (seeded on first open), shared by every session."""
-    return open_store()
+    """The open corpus store (seeded on first open), shared by every session. Documents analysed by other
+    code or data are re-analysed by `load_corpus_or_stop`, with a progress bar."""
+    return open_store(reanalyse=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _reanalysis_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+def reanalyse_with_progress(lang: str) -> None:
+    """Re-analyse stale documents from their stored bytes, showing progress; one session does it at a time."""
+    if not stale_documents(store()):
+        return
+    with _reanalysis_lock():
+        total = len(stale_documents(store()))  # another session may have done it meanwhile
+        if not total:
+            return
+        bar = st.progress(0.0, text=t("message.reanalysing", lang, done=0, total=total))
+        reanalyse_stale(store(), lambda done, n, name: bar.progress(
+            done / max(n, 1), text=t("message.reanalysing", lang, done=done, total=n)))
+        bar.empty()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -123,6 +144,7 @@ def corpus() -> corpus_tables.Corpus:
 def load_corpus_or_stop(lang: str) -> corpus_tables.Corpus:
     """The corpus, or one clear message (the app keeps serving) if it cannot be loaded."""
     try:
+        reanalyse_with_progress(lang)
         with st.spinner(t("message.loading", lang)):
             return corpus()
     except Exception as error:  # noqa: BLE001 - any failure must become a message, not a crash

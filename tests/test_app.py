@@ -204,3 +204,20 @@ def test_compare_builds_a_deck_with_progress():
     at.button(key="build_pptx").click().run()
     assert not at.exception
     assert any(b.key == "download_pptx" for b in at.get("download_button"))
+
+
+def test_documents_analysed_by_other_code_are_reanalysed_when_the_app_opens(private_store):
+    import sqlite3
+
+    from analytics.corpus.engine import analysis_fingerprint
+    from analytics.corpus.store import list_documents, open_store, stale_documents
+
+    open_page("overview")  # the store exists and is seeded
+    with sqlite3.connect(private_store) as conn:
+        conn.execute("UPDATE documents SET analysed_by = 'an older CountyLens'")
+    store = open_store(private_store, reanalyse=False)
+    assert len(stale_documents(store)) == len(list_documents(store)) > 0
+    at = open_page("overview")
+    assert not at.exception
+    assert stale_documents(store) == []
+    assert set(list_documents(store)["analysed_by"]) == {analysis_fingerprint()}

@@ -225,7 +225,7 @@ def _bump_generation(conn: sqlite3.Connection) -> int:
 
 
 def open_store(path: str | Path | None = None, seed: bool = True,
-               progress: Callable[[int, int, str], None] | None = None) -> Store:
+               progress: Callable[[int, int, str], None] | None = None, reanalyse: bool = True) -> Store:
     """Open (or create) the store at `path` (default: analytics.paths.default_store()).
 
     Creates the schema and, on first open, adds the documents of seeds/ with source 'seed' and the
@@ -234,7 +234,8 @@ def open_store(path: str | Path | None = None, seed: bool = True,
     gives an empty store (tests, the build command). A store of an older schema is migrated; one of a
     newer schema is refused (StoreError). Documents analysed by other code or data than this
     process's (`engine.analysis_fingerprint`) are re-analysed from their stored bytes, reporting
-    `progress(done, total, file_name)`. Output: a Store for the functions below.
+    `progress(done, total, file_name)`; `reanalyse=False` leaves that to the caller (the dashboard does
+    it with a progress bar: `stale_documents`, `reanalyse_stale`). Output: a Store for the functions below.
     """
     path = Path(path or paths.default_store())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +245,8 @@ def open_store(path: str | Path | None = None, seed: bool = True,
         _check_schema_version(conn, path)
         _create_schema(conn)
         seeded = _meta(conn, "seeded") == "1"
-    reanalyse_stale(store, progress)
+    if reanalyse:
+        reanalyse_stale(store, progress)
     if seed and not seeded:
         add_seeds(store)
     return store
