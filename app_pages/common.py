@@ -14,7 +14,7 @@ from analytics.corpus import corpus as corpus_tables
 from analytics.corpus.store import open_store, reanalyse_stale, stale_documents, store_fingerprint
 from analytics.export import files as export
 from analytics.export.i18n import t
-from analytics.views import dashboard
+from analytics.views import shared
 
 PRESENTATION_CSS = """
 <style>
@@ -218,7 +218,7 @@ def evidence_picker(table, label_column: str, lang: str, key: str) -> None:
 
 def footer_for(units: list[str], method: str, lang: str) -> str:
     """The citation footer of exported charts: the selected units' source documents and the method."""
-    return export.export_footer(dashboard.sources_for(corpus().tables, units), method, lang=lang)
+    return export.export_footer(shared.sources_for(corpus().tables, units), method, lang=lang)
 
 
 def choice(key: str, options: list[str], lang: str) -> str:
@@ -239,7 +239,7 @@ def select_keys(level: str, lang: str, max_keys: int = 30) -> list[str]:
         options = data.unit_options()
     else:
         options = data["documents"].sort_values("n_chars", ascending=False)["doc_id"].tolist()
-    labels = dashboard.key_labels(data.tables, level)
+    labels = shared.key_labels(data.tables, level)
     url_key = f"keys_{level}"
     default = data.default_keys(level, max_keys)
     wanted = [k for k in url_list(url_key) if k in options] or default

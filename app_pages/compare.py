@@ -6,7 +6,7 @@ chart, table and downloads from the same View the deck and the HTML report use.
 import streamlit as st
 
 from analytics.export.i18n import label, t
-from analytics.views import compare, dashboard
+from analytics.views import compare, shared
 from app_pages import common
 
 lang = common.lang()
@@ -26,8 +26,8 @@ if cards_tab.open:
         cards, slots = view.data, view.parts["slots"]
         slot_name = "slot_zh" if lang == "zh" else "slot_en"
         for column, unit in zip(st.columns(len(units)), units):
-            column.markdown(f"#### {dashboard.plain(unit)}")
-            column.caption(dashboard.plain(comparison.unit_captions[unit]))
+            column.markdown(f"#### {shared.plain(unit)}")
+            column.caption(shared.plain(comparison.unit_captions[unit]))
         for slot in slots.itertuples():
             row = cards[cards["slot"] == slot.slot]
             if row.empty:
@@ -40,8 +40,8 @@ if cards_tab.open:
                     continue
                 card = card.iloc[0]
                 number, source = column.container(border=True).columns([3, 1], vertical_alignment="bottom")
-                number.metric(dashboard.card_label(card),
-                              dashboard.format_value(card.value, card.measure) + ("*" if card.is_target else ""))
+                number.metric(shared.card_label(card),
+                              shared.format_value(card.value, card.measure) + ("*" if card.is_target else ""))
                 with source.popover(t("button.evidence_short", lang), help=t("button.evidence", lang)):
                     common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
         st.caption(t("compare.target_mark", lang))
@@ -69,14 +69,14 @@ if themes_tab.open:
     with themes_tab:
         view = comparison.view("themes")
         common.show_chart(view.chart, "themes", lang, view.footer)
-        common.table_downloads(dashboard.localize(view.data, lang), "theme_profile", lang)
+        common.table_downloads(shared.localize(view.data, lang), "theme_profile", lang)
 
 if terms_tab.open:
     with terms_tab:
         view = comparison.view("terms")
         st.caption(t("compare.terms_method", lang))
         common.show_chart(view.chart, "distinctive_terms", lang, view.footer)
-        common.table_downloads(dashboard.localize(view.data, lang), "distinctive_terms", lang)
+        common.table_downloads(shared.localize(view.data, lang), "distinctive_terms", lang)
 
 st.divider()
 st.subheader(t("compare.present", lang))

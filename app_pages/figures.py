@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics.export.i18n import label, t
-from analytics.views import dashboard
+from analytics.views import shared
 from analytics.views.figures import figure_categories, figures_view, indicator_chart, table_view
 from app_pages import common
 
@@ -37,7 +37,7 @@ if view.indicators:
     common.show_chart(chart, "figure_compare", lang, footer)
 
 st.subheader(t("figures.all_tables", lang))
-name = st.selectbox(t("widget.table", lang), dashboard.TABLE_NAMES, key="w_table",
+name = st.selectbox(t("widget.table", lang), shared.TABLE_NAMES, key="w_table",
                     format_func=lambda n: label("table", n, lang))
 table = table_view(data, name)
 st.dataframe(table, hide_index=True)

@@ -4,7 +4,7 @@ import streamlit as st
 from analytics.corpus.store import StoreError, add_files, list_documents, remove_document
 from analytics.export.i18n import t
 from analytics.pipeline.ingest import FORMATS, MAX_FILE_BYTES
-from analytics.views import dashboard
+from analytics.views import shared
 from app_pages import common
 
 lang = common.lang()
@@ -21,16 +21,16 @@ if uploads and st.button(t("button.add_documents", lang, n=len(uploads)), type="
         bar.progress(done / max(total, 1), text=t("library.added_n", lang, done=done, total=total, name=name))
 
     result = add_files(common.store(), [(f.name, f.getvalue()) for f in uploads], progress=progress)
-    st.session_state["last_add"] = dashboard.add_messages(result, lang)
+    st.session_state["last_add"] = shared.add_messages(result, lang)
     st.session_state["upload_generation"] = generation + 1
     st.rerun()
 
 for kind, message in st.session_state.pop("last_add", []):
-    getattr(st, kind)(dashboard.plain(message))
+    getattr(st, kind)(shared.plain(message))
 
 st.subheader(t("library.documents", lang))
 documents = list_documents(common.store())
-st.dataframe(dashboard.library_view(documents, lang), hide_index=True)
+st.dataframe(shared.library_view(documents, lang), hide_index=True)
 removable = documents[documents["source"] != "seed"]
 if removable.empty:
     st.caption(t("library.seeds_kept", lang))

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics.export.i18n import t
-from analytics.views import dashboard
+from analytics.views import shared
 from analytics.views.similarity import neighbours_view, similarity_view
 from app_pages import common
 
@@ -25,6 +25,6 @@ st.subheader(t("similarity.neighbours", lang))
 focus = st.selectbox(t("widget.focus", lang), view.order, format_func=view.labels.get, key="w_focus")
 nearest, table = neighbours_view(data, level, focus, lang)
 for row in nearest:
-    st.markdown(f"**{dashboard.plain(row.label)}** · {t('axis.cosine', lang)} {row.cosine:.3f} — "
-                f"{t('similarity.shared', lang)}: {dashboard.plain('、'.join(row.shared_terms))}")
+    st.markdown(f"**{shared.plain(row.label)}** · {t('axis.cosine', lang)} {row.cosine:.3f} — "
+                f"{t('similarity.shared', lang)}: {shared.plain('、'.join(row.shared_terms))}")
 common.table_downloads(table, f"neighbours_{level}", lang)

@@ -59,7 +59,7 @@ def compare_reruns(n: int, n_units: int = 6) -> tuple[list[str], float, list[flo
     """(units, first run seconds, seconds of n reruns after a selection change) on Compare."""
     from streamlit.testing.v1 import AppTest
 
-    from analytics.views.dashboard import load_corpus
+    from analytics.views.shared import load_corpus
 
     # AppTest and the corpus loader touch st.* outside a script run; their 'bare mode' warning is noise here.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)

@@ -31,7 +31,7 @@ from analytics.corpus import corpus as corpus_tables
 from analytics.export.i18n import t
 from analytics.features import key_figures
 from analytics.views import compare as compare_views
-from analytics.views import dashboard
+from analytics.views import shared
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -168,7 +168,7 @@ def test_every_slide_carries_a_citation_footer(deck, corpus):
     for slide in deck.slides:
         footer = next(text for text in slide_texts(slide) if stamp in text)
         assert footer.startswith("来源：") and "方法：" in footer
-        assert all(title in footer for title in dashboard.sources_for(corpus.tables, UNITS))
+        assert all(title in footer for title in shared.sources_for(corpus.tables, UNITS))
     pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert len(pictures) == 3  # themes, similarity, terms
     assert all(stamp in p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
@@ -176,7 +176,7 @@ def test_every_slide_carries_a_citation_footer(deck, corpus):
 
 def test_sources_slide_lists_every_cited_document(deck, corpus):
     rows = pd.concat([tbl for s in slides_titled(deck, t("report.sources.title")) for tbl in tables(s)])
-    cited = dashboard.source_documents(corpus.tables, UNITS)
+    cited = shared.source_documents(corpus.tables, UNITS)
     assert len(rows) == len(cited) == 3
     for doc in cited.itertuples():
         row = rows[rows[t("col.doc_id")] == doc.doc_id].iloc[0]
@@ -348,7 +348,7 @@ def test_html_report_is_offline_and_holds_every_key_figure(html_bytes, corpus):
     scripts = [attrs for tag, attrs in parsed.tags if tag == "script"]
     assert not [a for a in scripts if re.match(r"(https?:)?//", a.get("src", ""))]
     assert not [a for tag, a in parsed.tags if tag == "link" and "stylesheet" in a.get("rel", "")]
-    table = dashboard.key_figure_table(corpus["figures"], UNITS)
+    table = shared.key_figure_table(corpus["figures"], UNITS)
     for value in table.drop(columns=t("col.unit")).to_numpy().ravel():
         if isinstance(value, str) and value:
             assert value in text

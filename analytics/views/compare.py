@@ -31,7 +31,7 @@ from analytics.features import key_figures
 from analytics.features.assets import DOMAINS
 from analytics.features.industries import unit_industries
 from analytics.features.themes import theme_hits, theme_label
-from analytics.views import dashboard
+from analytics.views import shared
 
 Progress = Callable[[float, str], None] | None
 
@@ -119,12 +119,12 @@ def _evidence(corpus: Corpus, label_text: str, doc_id: str, start: int, end: int
 
 
 def _cited_footer(corpus: Corpus, units: Sequence[str], method: str, exported: date, lang: str) -> str:
-    return export_footer(dashboard.sources_for(corpus.tables, list(units)), method, exported, lang)
+    return export_footer(shared.sources_for(corpus.tables, list(units)), method, exported, lang)
 
 
 def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
     """Units × key-figure items as text, each figure's sentence as evidence ('*' marks targets)."""
-    table = dashboard.key_figure_table(corpus["figures"], units, lang)
+    table = shared.key_figure_table(corpus["figures"], units, lang)
     unit_col = label("col", "unit", lang)
     # A unit without any key figure keeps its row (all '—'): leaving it out would hide the gap.
     table = table.set_index(unit_col).reindex(units).rename_axis(unit_col).reset_index()
@@ -135,7 +135,7 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
     cards = cards.assign(_u=cards["unit"].map(order)).sort_values(["_u"], kind="stable")
     evidence = []
     for card in cards.itertuples():
-        shown = dashboard.format_value(card.value, card.measure) + ("*" if card.is_target else "")
+        shown = shared.format_value(card.value, card.measure) + ("*" if card.is_target else "")
         item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
                          card.doc_id, card.start, card.end)
         item.row = card.unit
@@ -144,7 +144,7 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
                 _cited_footer(corpus, units, t("method.figures", lang), exported, lang),
                 table=table.map(_text), data=cards, evidence=evidence,
                 parts={"slots": key_figures.key_figure_slots(),
-                       "targets": dashboard.figures_display(dashboard.figures_view(corpus["figures"], units,
+                       "targets": shared.figures_display(shared.figures_view(corpus["figures"], units,
                                                                                    target="target"), lang)},
                 table_note=t("report.target_note", lang) if cards["is_target"].any() else "")
 
@@ -194,13 +194,13 @@ def industries_view(corpus: Corpus, units: list[str], lang: str, exported: date 
     return View("industries", t("report.industries.title", lang), t("report.industries.subtitle", lang),
                 _cited_footer(corpus, units, t("method.industries", lang), exported, lang), chart=chart,
                 table=industry_section_table(corpus["industries"], units, lang), data=merged, evidence=evidence,
-                parts={"matrix": dashboard.industry_matrix(merged, units, lang)})
+                parts={"matrix": shared.industry_matrix(merged, units, lang)})
 
 
 def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
     """Theme shares as a chart; the notes list each unit's shares and the keywords counted."""
     exported = exported or date.today()
-    profile = dashboard.theme_profile(corpus["themes"], units)
+    profile = shared.theme_profile(corpus["themes"], units)
     chart = charts.theme_profile_chart(profile, lang, order=units)
     _, title_text, subtitle = split_title(chart)
     passages = corpus["passages"]
@@ -227,16 +227,16 @@ def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date 
     order, _ = similarity.cluster_order(pairs, units)
     chart = charts.similarity_heatmap(pairs, order, lang, level="unit")
     _, title_text, subtitle = split_title(chart)
-    model = similarity.fit_model(corpus["passage_tokens"], "unit")
+    model = corpus.tfidf_model("unit")  # memoised on the snapshot, shared with the Similarity page
     square = similarity.similarity_matrix(pairs, order)
     sep = t("footer.list_separator", lang)
     notes = []
     for i, a in enumerate(order):
         for b in order[i + 1:]:
-            shared = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS)
-                      if a in model.keys and b in model.keys else pd.DataFrame(columns=["term"]))
+            in_common = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS)
+                         if a in model.keys and b in model.keys else pd.DataFrame(columns=["term"]))
             notes.append(t("report.similarity_pair", lang, a=a, b=b, cosine=f"{square.loc[a, b]:.3f}",
-                           terms=sep.join(shared["term"].astype(str))))
+                           terms=sep.join(in_common["term"].astype(str))))
     return View("similarity", title_text, subtitle,
                 _cited_footer(corpus, units, t("method.similarity", lang), exported, lang), chart=chart,
                 data=pairs[pairs["a"].isin(order) & pairs["b"].isin(order)].reset_index(drop=True), notes=notes)
@@ -268,8 +268,8 @@ def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
     """Ecology, tourism and investment: each unit's figures and assets of the domain, with evidence rows."""
     exported = exported or date.today()
     figures, assets = corpus["figures"], corpus["assets"]
-    parts = {domain: (dashboard.domain_rows(figures, assets, units, domain, lang),
-                      dashboard.domain_evidence(figures, assets, units, domain))
+    parts = {domain: (shared.domain_rows(figures, assets, units, domain, lang),
+                      shared.domain_evidence(figures, assets, units, domain))
              for domain in DOMAINS}
     table = pd.concat([rows.assign(**{label("col", "category", lang): t(f"domain.{domain}", lang)})
                        for domain, (rows, _) in parts.items()], ignore_index=True)
@@ -318,11 +318,11 @@ class Comparison:
 
     @cached_property
     def unit_captions(self) -> dict[str, str]:
-        return {u: dashboard.unit_caption(self.corpus["units"], u, self.lang) for u in self.units}
+        return {u: shared.unit_caption(self.corpus["units"], u, self.lang) for u in self.units}
 
     @cached_property
     def _counts(self) -> dict[str, int]:
-        return dashboard.corpus_counts(self.corpus.tables)
+        return shared.corpus_counts(self.corpus.tables)
 
     @property
     def corpus_line(self) -> str:
@@ -340,8 +340,8 @@ class Comparison:
     @cached_property
     def sources(self) -> pd.DataFrame:
         """The cited documents: title, outlet, date, doc_id (localized headers)."""
-        cited = dashboard.source_documents(self.corpus.tables, self.units)
-        return dashboard.localize(cited[["title", "outlet", "date", "doc_id"]].map(_text), self.lang)
+        cited = shared.source_documents(self.corpus.tables, self.units)
+        return shared.localize(cited[["title", "outlet", "date", "doc_id"]].map(_text), self.lang)
 
 
 def compare_view(corpus: Corpus, units: Sequence[str], lang: str = "zh", exported: date | None = None,

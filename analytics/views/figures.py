@@ -11,7 +11,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import t
-from analytics.views import dashboard
+from analytics.views import shared
 
 
 @dataclass
@@ -26,9 +26,9 @@ def figures_view(corpus: Corpus, units: list[str], categories: list[str], target
                  lang: str = "zh") -> FiguresView:
     """The Figures page reads every document's figures (reprints included): it is a reading list."""
     figures = corpus.evidence["figures"]
-    view = dashboard.figures_view(figures, units, categories, target, search)
-    return FiguresView(view, dashboard.figures_display(view, lang), len(figures),
-                       dashboard.comparable_indicators(view if len(view) else figures))
+    view = shared.figures_view(figures, units, categories, target, search)
+    return FiguresView(view, shared.figures_display(view, lang), len(figures),
+                       shared.comparable_indicators(view if len(view) else figures))
 
 
 def figure_categories(corpus: Corpus) -> list[str]:
@@ -41,10 +41,10 @@ def indicator_chart(corpus: Corpus, units: list[str], indicator: str, lang: str 
     figures = corpus["figures"]
     chosen = units or corpus.unit_options()
     chart = charts.figures_bar_chart(figures[figures["unit"].isin(chosen)], indicator, lang)
-    return chart, export_footer(dashboard.sources_for(corpus.tables, chosen), t("method.figures", lang),
+    return chart, export_footer(shared.sources_for(corpus.tables, chosen), t("method.figures", lang),
                                 date.today(), lang)
 
 
 def table_view(corpus: Corpus, name: str) -> pd.DataFrame:
     """One corpus table as offered for download (every document; documents without their texts)."""
-    return dashboard.table_for_download(corpus.evidence, name)
+    return shared.table_for_download(corpus.evidence, name)

@@ -9,7 +9,7 @@ import pandas as pd
 from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.pipeline.hygiene import near_duplicates
-from analytics.views import dashboard
+from analytics.views import shared
 
 
 @dataclass
@@ -28,12 +28,12 @@ def overview_view(corpus: Corpus, lang: str = "zh") -> OverviewView:
     """Everything the Overview shows, in the UI language."""
     documents = corpus.evidence["documents"]
     return OverviewView(
-        counts=dashboard.corpus_counts(corpus.tables),
-        documents=dashboard.documents_view(documents, lang),
-        units=dashboard.units_view(corpus["units"], lang),
+        counts=shared.corpus_counts(corpus.tables),
+        documents=shared.documents_view(documents, lang),
+        units=shared.units_view(corpus["units"], lang),
         map_chart=charts.units_map_chart(corpus["units"], lang),
-        headline=dashboard.key_figure_table(corpus["figures"], corpus.unit_options(), lang),
-        cleaning=dashboard.cleaning_view(documents, lang),
-        flagged=dashboard.localize(dashboard.flagged_spans(documents), lang),
-        reprints=dashboard.localize(near_duplicates(documents), lang),
+        headline=shared.key_figure_table(corpus["figures"], corpus.unit_options(), lang),
+        cleaning=shared.cleaning_view(documents, lang),
+        flagged=shared.localize(shared.flagged_spans(documents), lang),
+        reprints=shared.localize(near_duplicates(documents), lang),
     )

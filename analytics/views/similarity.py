@@ -12,7 +12,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import t
-from analytics.views import dashboard
+from analytics.views import shared
 
 NEIGHBOURS = 5
 SHARED_TERMS = 8
@@ -42,24 +42,24 @@ def similarity_view(corpus: Corpus, level: str, keys: list[str], lang: str = "zh
     pairs = corpus["similarity"]
     pairs = pairs[pairs["level"] == level]
     order, clusters = similarity.cluster_order(pairs, keys)
-    labels = dashboard.key_labels(corpus.tables, level)
-    chart = charts.similarity_heatmap(dashboard.label_pairs(pairs, level, labels), [labels[k] for k in order], lang,
+    labels = shared.key_labels(corpus.tables, level)
+    chart = charts.similarity_heatmap(shared.label_pairs(pairs, level, labels), [labels[k] for k in order], lang,
                                       level=level, clusters=clusters)
-    cited = dashboard.sources_for(corpus.tables, keys) if level == "unit" else []
+    cited = shared.sources_for(corpus.tables, keys) if level == "unit" else []
     matrix = (similarity.similarity_matrix(pairs, order).rename(index=labels, columns=labels)
               .rename_axis("key").reset_index())
     return SimilarityView(level, order, labels, chart,
                           export_footer(cited, t("method.similarity", lang), date.today(), lang),
-                          dashboard.cluster_table(order, clusters, labels, lang), dashboard.localize(matrix, lang))
+                          shared.cluster_table(order, clusters, labels, lang), shared.localize(matrix, lang))
 
 
 def neighbours_view(corpus: Corpus, level: str, focus: str, lang: str = "zh") -> tuple[list[Neighbour], pd.DataFrame]:
     """The focus key's nearest neighbours with the terms they share most, and the same as a table."""
     pairs = corpus["similarity"]
-    labels = dashboard.key_labels(corpus.tables, level)
+    labels = shared.key_labels(corpus.tables, level)
     nearest = similarity.neighbours(pairs[pairs["level"] == level], focus, k=NEIGHBOURS)
     model = corpus.tfidf_model(level)
     rows = [Neighbour(row.b, labels.get(row.b, row.b), float(row.cosine),
                       similarity.shared_terms(model, focus, row.b, top_n=SHARED_TERMS)["term"].tolist())
             for row in nearest.itertuples()]
-    return rows, dashboard.localize(nearest.assign(b=nearest["b"].map(labels)), lang)
+    return rows, shared.localize(nearest.assign(b=nearest["b"].map(labels)), lang)

@@ -13,7 +13,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import t
-from analytics.views import dashboard
+from analytics.views import shared
 
 TOP_TERMS = 10
 
@@ -32,8 +32,8 @@ class ThemesView:
 
 def themes_view(corpus: Corpus, units: list[str], lang: str = "zh", term: str = "") -> ThemesView:
     """Everything the Themes page shows for the units; KWIC lines when a term is given."""
-    sources = dashboard.sources_for(corpus.tables, units)
-    profile = dashboard.theme_profile(corpus["themes"], units)
+    sources = shared.sources_for(corpus.tables, units)
+    profile = shared.theme_profile(corpus["themes"], units)
     top = top_terms(corpus["passage_tokens"], units, n=TOP_TERMS)
     nodes, edges = corpus.network(tuple(units))
     term = term.strip()

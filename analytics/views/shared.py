@@ -1,10 +1,10 @@
-"""Built tables -> what each page shows: the corpus object, key-figure cards, matrices, profiles.
+"""Corpus tables -> the tables, labels and formatted values the page views share.
 
-Pages call these functions with the user's selection; nothing here touches Streamlit, so every
-number on screen can be reproduced in a Python shell:
+Matrices, profiles, formatted figures, localized headers, source lists: the building blocks of the
+per-page views (overview, compare, similarity, themes, figures) and of the Library page. Nothing here
+touches Streamlit, so every number on screen can be reproduced in a Python shell:
 
->>> corpus = load_corpus()                      # doctest: +SKIP
->>> key_figures(corpus.tables["figures"], ["岚县"])  # doctest: +SKIP
+>>> key_figure_table(load_corpus()["figures"], ["岚县", "沁源县"])  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from analytics.export.i18n import label, t
 from analytics.features.industries import unit_industries
 from analytics.features.key_figures import key_figure_slots, key_figures
 from analytics.pipeline.text import UNRECOVERABLE
+from analytics.registry import ALL_TABLES
 
 
 def card_label(card) -> str:
@@ -233,8 +234,8 @@ def comparable_indicators(figures: pd.DataFrame) -> list[str]:
     return stats.sort_values(["units", "n"], ascending=False).index.tolist()
 
 
-TABLE_NAMES = ["figures", "industries", "assets", "themes", "similarity", "distinctive_terms", "units",
-               "passages", "documents"]
+# Every corpus table but the token strings, figures first (what analysts download most).
+TABLE_NAMES = ["figures", *[name for name in ALL_TABLES if name not in ("figures", "passage_tokens")]]
 
 
 def table_for_download(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
