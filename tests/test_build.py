@@ -150,3 +150,31 @@ def test_cli_report_writes_a_deck_and_refuses_unknown_units(tmp_path):
     assert out.read_bytes()[:2] == b"PK"
     bad = run_cli("report", "--units", "沁源县,不存在县", "--format", "html", "--out", str(tmp_path / "x.html"))
     assert bad.returncode == 2 and "不存在县" in bad.stderr
+
+
+def test_export_writes_the_tables_the_store_serves(store, tmp_path, capsys):
+    import pandas as pd
+
+    from analytics.cli import main
+    from analytics.corpus.store import load_tables
+
+    out = tmp_path / "tables"
+    assert main(["export", "--store", str(store.path), "--out", str(out), "--csv"]) == 0
+    served = load_tables(store)
+    for name in ALL_TABLES:
+        written = pd.read_parquet(out / f"{name}.parquet")
+        assert len(written) == len(served[name]), name
+        assert (out / f"{name}.csv").exists()
+    assert "exported" in capsys.readouterr().out
+
+
+def test_a_store_of_another_schema_is_refused_with_exit_code_3(store, capsys):
+    import sqlite3
+
+    from analytics.cli import main
+
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    assert main(["list", "--store", str(store.path)]) == 3
+    message = capsys.readouterr().err
+    assert str(store.path) in message and "schema 7" in message and "python -m analytics add" in message

@@ -112,7 +112,7 @@ def test_documents_analysed_by_other_code_are_reanalysed_on_open(store):
 def test_a_store_of_an_unknown_schema_is_refused_with_what_to_run(store):
     with sqlite3.connect(store.path) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match=r"schema 99.*export"):
+    with pytest.raises(StoreError, match=r"schema 99.*python -m analytics add"):
         open_store(store.path)
 
 

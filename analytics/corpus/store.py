@@ -262,8 +262,8 @@ def _check_schema_version(conn: sqlite3.Connection, path: Path) -> None:
         return
     if version not in MIGRATES_FROM:
         raise StoreError(f"{path}: store schema {version}, this CountyLens reads schema {SCHEMA_VERSION}: "
-                         "open it with the CountyLens that wrote it, or export its documents and add them "
-                         "to a new store (`python -m analytics export --store PATH --out DIR`)")
+                         "open it with the CountyLens version that wrote it (its `export` command writes its "
+                         "tables), or start a new store: `python -m analytics add FILE... --store NEW.sqlite`")
     with _write(conn):
         # The features of an old schema are not readable as today's: drop them; every document keeps its
         # bytes and is re-analysed (analysed_by NULL) on this open.
