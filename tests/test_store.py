@@ -164,7 +164,7 @@ CHILD = """
 import sys
 from analytics.corpus.store import add_files, open_store
 store = open_store(sys.argv[1])
-files = [(f"doc{i}.txt", ("岚县推动产业发展，编号" + str(i) + "。" + sys.argv[2] * 40).encode())
+files = [(f"doc{i}.txt", ("岚县推动产业发展，编号" + str(i) + "。" + sys.argv[2] * 6000).encode())
          for i in range(int(sys.argv[3]))]
 add_files(store, files, progress=lambda done, total, name: print("DONE", done, name, flush=True))
 print("FINISHED", flush=True)

@@ -23,7 +23,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -139,27 +139,31 @@ def unit_rows(units: pd.DataFrame, passages: pd.DataFrame, doc_id: str) -> pd.Da
     return typed(rows[TABLES["units"]].reset_index(drop=True), "units")
 
 
-def _analyse_batch(batch: tuple[pd.DataFrame, pd.DataFrame | None]) -> list[dict[str, pd.DataFrame] | str]:
-    """One worker call: a batch analysed together and split per document; a failing batch is retried
-    one document at a time so that only the failing document is lost (picklable for a pool)."""
-    documents, catalog = batch
+def _analyse_batch(batch: tuple) -> list:
+    """One worker call: a batch analysed together and split per document, each document's tables passed
+    through `finish` when given; a failing batch is retried one document at a time so that only the
+    failing document is lost (picklable for a pool)."""
+    documents, catalog, finish = batch
     try:
-        return split_by_document(analyse_documents(documents, catalog), documents["doc_id"].tolist())
+        tables = split_by_document(analyse_documents(documents, catalog), documents["doc_id"].tolist())
+        return [finish(t) for t in tables] if finish else tables
     except Exception:  # noqa: BLE001 - find the one document that breaks a stage
         if len(documents) == 1:
             import traceback
 
             error = traceback.format_exc(limit=1).strip().splitlines()[-1]
             return [f"could not be analysed: {error} (分析失败)"]
-        return [result for i in range(len(documents)) for result in _analyse_batch((documents.iloc[[i]], catalog))]
+        return [result for i in range(len(documents))
+                for result in _analyse_batch((documents.iloc[[i]], catalog, finish))]
 
 
-def analyse_many(documents: pd.DataFrame, catalog: pd.DataFrame | None = None,
-                 workers: int | None = None) -> Iterator[dict[str, pd.DataFrame] | str]:
+def analyse_many(documents: pd.DataFrame, catalog: pd.DataFrame | None = None, workers: int | None = None,
+                 finish: Callable | None = None) -> Iterator:
     """analyse_documents over many ingested documents, yielding one result per document in order: its
-    tables, or the one-line reason it could not be analysed. A process pool for large inputs."""
+    tables (or `finish(tables)`, run where the document was analysed: a module-level function, for the
+    pool), or the one-line reason it could not be analysed. A process pool for large inputs."""
     workers = workers or min(os.cpu_count() or 1, 8)
-    batches = [(documents.iloc[i:i + BATCH], catalog) for i in range(0, len(documents), BATCH)]
+    batches = [(documents.iloc[i:i + BATCH], catalog, finish) for i in range(0, len(documents), BATCH)]
     if len(documents) < POOL_FROM or workers < 2:
         for batch in batches:
             yield from _analyse_batch(batch)
