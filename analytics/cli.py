@@ -175,7 +175,7 @@ EXIT_STORE = 3
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analytics.corpus.store import StoreError
+    from analytics.corpus.errors import StoreError
 
     args = parser().parse_args(argv)
     try:

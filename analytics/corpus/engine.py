@@ -18,16 +18,14 @@ every document and re-analyses documents analysed by another one.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable, Iterator
 
 import pandas as pd
 
-from analytics import paths
+from analytics.corpus.fingerprint import analysis_fingerprint
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import describe_documents
 from analytics.registry import CORPUS_WIDE, PER_DOCUMENT, REPORT_KEYS, TABLES, empty_table, typed
@@ -38,26 +36,6 @@ from analytics.registry import CORPUS_WIDE, PER_DOCUMENT, REPORT_KEYS, TABLES, e
 POOL_FROM = 40  # below this many documents a process pool costs more than it saves
 BATCH = 16  # documents analysed together in one worker call (the stages are vectorised over a batch)
 REFIT_SHARE = 0.10  # refit a level's pair table in full once this share of its keys changed since the last
-
-# What analyses a document: a change to any of these re-analyses stored documents.
-_ANALYSIS_CODE = ("pipeline", "features", "corpus/engine.py", "registry.py", "resources.py")
-
-
-@lru_cache(maxsize=1)
-def analysis_fingerprint() -> str:
-    """Hash of the analysing code (pipeline, features, engine, registry, reader) and the reviewed data."""
-    digest = hashlib.sha256()
-    files = []
-    for part in _ANALYSIS_CODE:
-        path = paths.PACKAGE / part
-        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    files += sorted(p for p in paths.DATA_DIR.glob("*.*") if p.suffix in (".csv", ".tsv", ".txt")
-                    and p.name != "manifest.csv")
-    for path in files:
-        digest.update(path.relative_to(path.parent.parent).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
 
 # ---------------------------------------------------------------- one document's tables
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import paths
-from analytics.corpus import engine
-from analytics.corpus.corpus import Corpus, load_corpus
-from analytics.corpus.store import add_files, open_store
-from analytics.pipeline.catalog import read_catalog
+from analytics.corpus.fingerprint import analysis_fingerprint
 from analytics.pipeline.ingest import Rejection, document_paths
 from analytics.registry import ALL_TABLES, REPORT_KEYS
+
+# The store, the engine and the corpus (1.2-1.4 s to import with the stages they pull in) are imported
+# where a build runs: an unchanged input is served from out_dir without them.
 
 MANIFEST = "manifest.json"
 
@@ -36,7 +36,7 @@ class BuildResult:
     out_dir: Path | None = None
 
 
-def export_tables(corpus: Corpus, out_dir: Path, csv: bool = False) -> dict[str, int]:
+def export_tables(corpus, out_dir: Path, csv: bool = False) -> dict[str, int]:
     """Every table of the corpus (evidence: every document; documents carry near_duplicate_of) as
     Parquet (and CSV, UTF-8 with BOM for Excel) under out_dir, clean texts under out_dir/clean/.
     Returns rows per table. Files are written to a temporary name and renamed into place."""
@@ -67,7 +67,7 @@ def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
 
 def input_fingerprint(files: list[Path]) -> str:
     """The analysing code and data, and every input file with its folder's catalog."""
-    digest = hashlib.sha256(engine.analysis_fingerprint().encode())
+    digest = hashlib.sha256(analysis_fingerprint().encode())
     for path in sorted(files):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -79,6 +79,9 @@ def input_fingerprint(files: list[Path]) -> str:
 
 def add_folders(store, doc_dirs: list[Path]) -> list[Rejection]:
     """Every document of the folders into the store, each folder with its catalog.csv; rejections."""
+    from analytics.corpus.store import add_files
+    from analytics.pipeline.catalog import read_catalog
+
     rejections = []
     for directory in doc_dirs:
         source = "seed" if Path(directory).resolve() == paths.SEEDS_DIR.resolve() else "folder"
@@ -102,6 +105,9 @@ def build(doc_dirs: list[Path], out_dir: Path, csv: bool = False, force: bool = 
         if manifest.get("fingerprint") == fingerprint and manifest.get("csv", False) >= csv:
             rejections = [Rejection(**r) for r in manifest.get("rejections", [])]
             return BuildResult(read_tables(out_dir), rejections, True, time.perf_counter() - started, out_dir)
+    from analytics.corpus.corpus import load_corpus
+    from analytics.corpus.store import open_store
+
     with tempfile.TemporaryDirectory(prefix="countylens-build-") as scratch:
         store = open_store(store_path or Path(scratch) / "build.sqlite", seed=False)
         rejections = add_folders(store, doc_dirs)

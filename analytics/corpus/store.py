@@ -69,6 +69,7 @@ import pandas as pd
 
 from analytics import paths
 from analytics.corpus import engine
+from analytics.corpus.errors import StoreError
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import read_catalog
 from analytics.pipeline.ingest import IngestError, Rejection, document_paths, read_document, safe_file_name
@@ -85,9 +86,6 @@ PAUSE_ENV = "COUNTYLENS_STORE_TEST_PAUSE"
 BUSY_TIMEOUT_S = 30.0  # a second writer waits this long for the first one's transaction
 
 
-class StoreError(ValueError):
-    """A store operation refused (unknown document, seed removal without force, a store of an unknown
-    schema); str() is the message."""
 
 
 @dataclass

@@ -71,9 +71,19 @@ class View:
     table: pd.DataFrame | None = None        # cells as display text
     data: pd.DataFrame | None = None         # the tidy rows behind chart and table: what a download holds
     table_note: str = ""
-    evidence: list[Evidence] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # further plain lines behind the view
+    # The sentences behind its numbers and further plain lines, made when first read: the deck and the
+    # report read them, the page does not pay for them.
+    evidence_of: Callable[[], list[Evidence]] = list
+    notes_of: Callable[[], list[str]] = list
     parts: dict = field(default_factory=dict)  # what only the page shows beside them (cards, pickers' rows)
+
+    @cached_property
+    def evidence(self) -> list[Evidence]:
+        return self.evidence_of()
+
+    @cached_property
+    def notes(self) -> list[str]:
+        return self.notes_of()
 
 
 def _report(progress: Progress, fraction: float, message: str) -> None:
@@ -124,25 +134,29 @@ def _cited_footer(corpus: Corpus, units: Sequence[str], method: str, exported: d
 
 def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
     """Units × key-figure items as text, each figure's sentence as evidence ('*' marks targets)."""
-    table = shared.key_figure_table(corpus["figures"], units, lang)
+    cards = key_figures.key_figures(corpus["figures"], units)
+    table = shared.key_figure_table(corpus["figures"], units, lang, cards)
     unit_col = label("col", "unit", lang)
     # A unit without any key figure keeps its row (all '—'): leaving it out would hide the gap.
     table = table.set_index(unit_col).reindex(units).rename_axis(unit_col).reset_index()
-    cards = key_figures.key_figures(corpus["figures"], units)
     exported = exported or date.today()
     slot_name = "slot_zh" if lang == "zh" else "slot_en"
     order = {u: i for i, u in enumerate(units)}
     cards = cards.assign(_u=cards["unit"].map(order)).sort_values(["_u"], kind="stable")
-    evidence = []
-    for card in cards.itertuples():
-        shown = shared.format_value(card.value, card.measure) + ("*" if card.is_target else "")
-        item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
-                         card.doc_id, card.start, card.end)
-        item.row = card.unit
-        evidence.append(item)
+
+    def make_evidence():
+        evidence = []
+        for card in cards.itertuples():
+            shown = shared.format_value(card.value, card.measure) + ("*" if card.is_target else "")
+            item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
+                             card.doc_id, card.start, card.end)
+            item.row = card.unit
+            evidence.append(item)
+        return evidence
+
     return View("key_figures", t("report.key_figures.title", lang), t("report.key_figures.subtitle", lang),
                 _cited_footer(corpus, units, t("method.figures", lang), exported, lang),
-                table=table.map(_text), data=cards, evidence=evidence,
+                table=table.map(_text), data=cards, evidence_of=make_evidence,
                 parts={"slots": key_figures.key_figure_slots(),
                        "targets": shared.figures_display(shared.figures_view(corpus["figures"], units,
                                                                                    target="target"), lang)},
@@ -153,23 +167,25 @@ def industry_section_table(industries: pd.DataFrame, units: list[str], lang: str
     """One row per GB/T 4754 section, one column per unit: '已有：a、b' and '目标：c' lines per cell.
 
     The full matrix runs to dozens of rows; grouped by section it fits a slide and stays editable.
-    An industry a unit both has and targets is listed once, as existing (as the matrix chart does).
+    An industry a unit both has and targets is listed once, as existing (unit_industries' rule).
     """
     merged = unit_industries(industries, units)
     section_col = label("col", "gbt_section", lang)
     if merged.empty:
         return pd.DataFrame(columns=[section_col, *units])
     name = "industry" if lang == "zh" else "industry_en"
-    merged = merged.assign(has=merged["status"] == "has")
     sep = t("footer.list_separator", lang)
+    items: dict[tuple, list[str]] = {}
+    for section, unit, status, industry in zip(merged["gbt_section"], merged["unit"], merged["status"],
+                                               merged[name].astype(str)):
+        items.setdefault((section, unit, status), []).append(industry)
     rows = []
-    for section, group in merged.groupby("gbt_section", sort=True):
+    for section in sorted(set(merged["gbt_section"])):
         row = {section_col: charts.section_label(section, lang)}
         for unit in units:
-            mine = group[group["unit"] == unit]
             lines = [t("report.status_items", lang, status=label("status", status, lang),
-                       items=sep.join(mine.loc[mine["has"] == (status == "has"), name].astype(str)))
-                     for status in ("has", "targets") if (mine["has"] == (status == "has")).any()]
+                       items=sep.join(sorted(items[(section, unit, status)])))
+                     for status in ("has", "targets") if (section, unit, status) in items]
             row[unit] = "\n".join(lines)
         rows.append(row)
     return pd.DataFrame(rows, columns=[section_col, *units])
@@ -185,15 +201,19 @@ def industries_view(corpus: Corpus, units: list[str], lang: str, exported: date 
     # One sentence per unit × industry: the one that decided its status.
     first = (merged.assign(_u=merged["unit"].map({u: i for i, u in enumerate(units)}))
              .sort_values(["gbt_section", "_u", name], kind="stable"))
-    evidence = []
-    for row in first.itertuples():
-        item = _evidence(corpus, f"{row.unit} · {getattr(row, name)}（{label('status', row.status, lang)}）",
-                         row.doc_id, row.start, row.end)
-        item.row = charts.section_label(row.gbt_section, lang)
-        evidence.append(item)
+
+    def make_evidence():
+        evidence = []
+        for row in first.itertuples():
+            item = _evidence(corpus, f"{row.unit} · {getattr(row, name)}（{label('status', row.status, lang)}）",
+                             row.doc_id, row.start, row.end)
+            item.row = charts.section_label(row.gbt_section, lang)
+            evidence.append(item)
+        return evidence
+
     return View("industries", t("report.industries.title", lang), t("report.industries.subtitle", lang),
                 _cited_footer(corpus, units, t("method.industries", lang), exported, lang), chart=chart,
-                table=industry_section_table(corpus["industries"], units, lang), data=merged, evidence=evidence,
+                table=industry_section_table(merged, units, lang), data=merged, evidence_of=make_evidence,
                 parts={"matrix": shared.industry_matrix(merged, units, lang)})
 
 
@@ -203,20 +223,24 @@ def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | No
     profile = shared.theme_profile(corpus["themes"], units)
     chart = charts.theme_profile_chart(profile, lang, order=units)
     _, title_text, subtitle = split_title(chart)
-    passages = corpus["passages"]
-    hits = theme_hits(passages[passages["unit"].isin(units)])
-    sep = t("footer.list_separator", lang)
-    notes = []
-    for unit in units:
-        mine = profile[(profile["unit"] == unit) & (profile["hits"] > 0)].sort_values("share", ascending=False)
-        items = []
-        for row in mine.itertuples():
-            words = hits[(hits["unit"] == unit) & (hits["theme"] == row.theme)].nlargest(THEME_KEYWORDS, "hits")
-            items.append(t("report.theme_item", lang, theme=theme_label(row.theme, lang), share=f"{row.share:.1%}",
-                           hits=int(row.hits), keywords=sep.join(f"{k} {n}" for k, n in zip(words["keyword"], words["hits"]))))
-        notes.append(t("report.theme_unit", lang, unit=unit, themes=t("footer.separator", lang).join(items)))
+
+    def make_notes():
+        passages = corpus["passages"]
+        hits = theme_hits(passages[passages["unit"].isin(units)])
+        sep = t("footer.list_separator", lang)
+        notes = []
+        for unit in units:
+            mine = profile[(profile["unit"] == unit) & (profile["hits"] > 0)].sort_values("share", ascending=False)
+            items = []
+            for row in mine.itertuples():
+                words = hits[(hits["unit"] == unit) & (hits["theme"] == row.theme)].nlargest(THEME_KEYWORDS, "hits")
+                items.append(t("report.theme_item", lang, theme=theme_label(row.theme, lang), share=f"{row.share:.1%}",
+                               hits=int(row.hits), keywords=sep.join(f"{k} {n}" for k, n in zip(words["keyword"], words["hits"]))))
+            notes.append(t("report.theme_unit", lang, unit=unit, themes=t("footer.separator", lang).join(items)))
+        return notes
+
     return View("themes", title_text, subtitle, _cited_footer(corpus, units, t("method.themes", lang), exported, lang),
-                chart=chart, data=profile, notes=notes)
+                chart=chart, data=profile, notes_of=make_notes)
 
 
 def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
@@ -227,19 +251,24 @@ def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date 
     order, _ = similarity.cluster_order(pairs, units)
     chart = charts.similarity_heatmap(pairs, order, lang, level="unit")
     _, title_text, subtitle = split_title(chart)
-    model = corpus.tfidf_model("unit")  # memoised on the snapshot, shared with the Similarity page
-    square = similarity.similarity_matrix(pairs, order)
-    sep = t("footer.list_separator", lang)
-    notes = []
-    for i, a in enumerate(order):
-        for b in order[i + 1:]:
-            in_common = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS)
-                         if a in model.keys and b in model.keys else pd.DataFrame(columns=["term"]))
-            notes.append(t("report.similarity_pair", lang, a=a, b=b, cosine=f"{square.loc[a, b]:.3f}",
-                           terms=sep.join(in_common["term"].astype(str))))
+
+    def make_notes():
+        model = corpus.tfidf_model("unit")  # memoised on the snapshot, shared with the Similarity page
+        square = similarity.similarity_matrix(pairs, order)
+        sep = t("footer.list_separator", lang)
+        notes = []
+        for i, a in enumerate(order):
+            for b in order[i + 1:]:
+                in_common = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS)
+                             if a in model.keys and b in model.keys else pd.DataFrame(columns=["term"]))
+                notes.append(t("report.similarity_pair", lang, a=a, b=b, cosine=f"{square.loc[a, b]:.3f}",
+                               terms=sep.join(in_common["term"].astype(str))))
+        return notes
+
     return View("similarity", title_text, subtitle,
                 _cited_footer(corpus, units, t("method.similarity", lang), exported, lang), chart=chart,
-                data=pairs[pairs["a"].isin(order) & pairs["b"].isin(order)].reset_index(drop=True), notes=notes)
+                data=pairs[pairs["a"].isin(order) & pairs["b"].isin(order)].reset_index(drop=True),
+                notes_of=make_notes)
 
 
 def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
@@ -248,20 +277,24 @@ def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | Non
     terms = distinctive_terms_of(corpus.tables, units)  # as the Compare page shows them
     chart = charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units)))
     _, title_text, subtitle = split_title(chart)
-    documents, passages = corpus["documents"], corpus["passages"]
-    evidence = []
-    for unit in units:
-        top = terms[terms["unit"] == unit].nlargest(EVIDENCE_TERMS_PER_UNIT, "score")
-        for row in top.itertuples():
-            hit = kwic(documents, passages, str(row.term), units=[unit], limit=1)
-            if hit.empty:
-                continue  # a term the segmenter joined across a line break has no literal occurrence
-            first = hit.iloc[0]
-            evidence.append(_evidence(corpus, t("report.term_label", lang, unit=unit, term=row.term, count=int(row.count)),
-                                      first["doc_id"], first["start"], first["end"]))
+
+    def make_evidence():
+        documents, passages = corpus["documents"], corpus["passages"]
+        evidence = []
+        for unit in units:
+            top = terms[terms["unit"] == unit].nlargest(EVIDENCE_TERMS_PER_UNIT, "score")
+            for row in top.itertuples():
+                hit = kwic(documents, passages, str(row.term), units=[unit], limit=1)
+                if hit.empty:
+                    continue  # a term the segmenter joined across a line break has no literal occurrence
+                first = hit.iloc[0]
+                evidence.append(_evidence(corpus, t("report.term_label", lang, unit=unit, term=row.term, count=int(row.count)),
+                                          first["doc_id"], first["start"], first["end"]))
+        return evidence
+
     return View("terms", title_text, subtitle,
                 _cited_footer(corpus, units, t("method.distinctive_terms", lang), exported, lang),
-                chart=chart, data=terms, evidence=evidence)
+                chart=chart, data=terms, evidence_of=make_evidence)
 
 
 def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
@@ -303,8 +336,12 @@ class Comparison:
         self._views: dict[str, View] = {}
 
     def view(self, slug: str) -> View:
+        """One view, memoised on the corpus snapshot for this selection: a rerun, or another session
+        comparing the same units, gets the same (read-only) View without recomputing it."""
         if slug not in self._views:
-            self._views[slug] = SECTIONS[slug](self.corpus, self.units, self.lang, self.exported)
+            key = ("compare", slug, tuple(self.units), self.lang, self.exported)
+            self._views[slug] = self.corpus.memo(
+                key, lambda: SECTIONS[slug](self.corpus, self.units, self.lang, self.exported))
         return self._views[slug]
 
     @property

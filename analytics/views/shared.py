@@ -128,9 +128,11 @@ def flagged_spans(documents: pd.DataFrame, width: int = 15) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "title", "start", "end", "n_chars", "context"])
 
 
-def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh") -> pd.DataFrame:
-    """Units × key-figure slots as formatted text (e.g. 18.7万人), for the overview and exports."""
-    cards = key_figures(figures, units)
+def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh",
+                     cards: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Units × key-figure slots as formatted text (e.g. 18.7万人), for the overview and exports
+    (`cards`: the units' key figures when the caller has them already)."""
+    cards = key_figures(figures, units) if cards is None else cards
     if cards.empty:
         return pd.DataFrame(columns=[label("col", "unit", lang)])
     cards = cards.assign(text=[format_value(v, u) + ("*" if target else "")
