@@ -78,8 +78,8 @@ def analyse_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = No
     doc_units = [unit_rows(units, passages, doc_id).assign(doc_id=doc_id) for doc_id in cleaned["doc_id"]]
     tables = {
         "documents": described[TABLES["documents"]],
-        # one row per document x unit (doc_id first, as the store keeps it); merge_units merges them
-        "units": pd.concat(doc_units, ignore_index=True)[["doc_id", *TABLES["units"]]],
+        # one row per document x unit (its doc_id last, as the store serves it); merge_units merges them
+        "units": pd.concat(doc_units, ignore_index=True)[[*TABLES["units"], "doc_id"]],
         "passages": passages,
         "passage_tokens": passage_tokens(passages),
         "figures": extract_figures(passages),

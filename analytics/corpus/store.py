@@ -646,7 +646,9 @@ def _read_raw(conn: sqlite3.Connection, doc_ids: list[str] | None = None) -> dic
     doc_columns = [*TABLES["documents"], *STORE_DOCUMENT_COLUMNS]
     tables = {"documents": _with_flags(_select(conn, "documents", doc_columns, doc_ids))}
     for name in FEATURE_TABLES:
-        tables[name] = _select(conn, name, _feature_columns(name), doc_ids)
+        # The registry's order; a table without its own doc_id (units) carries it last.
+        columns = [*TABLES[name], *([] if "doc_id" in TABLES[name] else ["doc_id"])]
+        tables[name] = _select(conn, name, columns, doc_ids)
     return tables
 
 
