@@ -75,11 +75,10 @@ def analyse_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = No
         main = unit_shares(passages).drop_duplicates("doc_id").set_index("doc_id")["unit"]
         inferred = described["doc_id"].map(main).fillna("")
         described["place"] = described["place"].where(described["place"] != "", inferred)
-    doc_units = [unit_rows(units, passages, doc_id).assign(doc_id=doc_id) for doc_id in cleaned["doc_id"]]
     tables = {
         "documents": described[TABLES["documents"]],
         # one row per document x unit (its doc_id last, as the store serves it); merge_units merges them
-        "units": pd.concat(doc_units, ignore_index=True)[[*TABLES["units"], "doc_id"]],
+        "units": document_units(units, passages, cleaned["doc_id"].tolist()),
         "passages": passages,
         "passage_tokens": passage_tokens(passages),
         "figures": extract_figures(passages),
@@ -106,15 +105,18 @@ def split_by_document(tables: dict[str, pd.DataFrame], doc_ids: list[str]) -> li
             for doc_id in doc_ids]
 
 
-def unit_rows(units: pd.DataFrame, passages: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    """The rows of a batch's units table (one row per unit) that one document's passages name, with
-    that document's own passage and character counts."""
-    mine = passages[passages["doc_id"] == doc_id]
-    sizes = mine.assign(n=(mine["end"] - mine["start"]).astype("int64")).groupby("unit", sort=False).agg(
-        n_passages=("passage_id", "size"), n_chars=("n", "sum"))
-    rows = units[units["unit"].isin(sizes.index)].drop(columns=["n_passages", "n_chars"])
-    rows = rows.merge(sizes, left_on="unit", right_index=True, how="left")
-    return typed(rows[TABLES["units"]].reset_index(drop=True), "units")
+def document_units(units: pd.DataFrame, passages: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """A batch's units table (one row per unit) -> one row per document x unit its passages name, with
+    that document's own passage and character counts; documents in `doc_ids` order, units in the units
+    table's order. One grouping for the whole batch (a loop over documents cost 70 ms each)."""
+    sizes = (passages.assign(n=(passages["end"] - passages["start"]).astype("int64"))
+             .groupby(["doc_id", "unit"], sort=False).agg(n_passages=("passage_id", "size"), n_chars=("n", "sum"))
+             .reset_index())
+    table = sizes.merge(units.drop(columns=["n_passages", "n_chars"]), on="unit", how="inner")
+    table["_doc"] = table["doc_id"].map({d: i for i, d in enumerate(doc_ids)})
+    table["_unit"] = table["unit"].map({u: i for i, u in enumerate(units["unit"])})
+    table = table.sort_values(["_doc", "_unit"], kind="stable")
+    return typed(table[[*TABLES["units"], "doc_id"]].reset_index(drop=True), "units")
 
 
 def _analyse_batch(batch: tuple) -> list:
