@@ -389,7 +389,7 @@ def apptest_compare_ms(tables: dict[str, pd.DataFrame], units: list[str], repeat
 
     original, original_store = corpus_tables.load_corpus, os.environ.get(paths.STORE_ENV)
     # The app reads its store; serve these tables instead, and keep its store (seeded on first open)
-    # out of the user's data/store/.
+    # out of the user's own store.
     corpus_tables.load_corpus = lambda *args, **kwargs: corpus_tables.Corpus(tables)
     os.environ[paths.STORE_ENV] = str(Path(tempfile.mkdtemp(prefix="countylens-bench-")) / "bench-app.sqlite")
     try:

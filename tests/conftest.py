@@ -25,7 +25,7 @@ def seed_tables(tmp_path_factory):
 
 @pytest.fixture(scope="session", autouse=True)
 def private_store(tmp_path_factory):
-    """Every test (and any server a test starts) uses its own corpus store, never data/store/."""
+    """Every test (and any server a test starts) uses its own corpus store, never the user's."""
     import os
 
     from analytics.paths import STORE_ENV

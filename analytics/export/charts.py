@@ -1,6 +1,6 @@
 """Feature tables -> Altair charts, one presentation theme, labels in Chinese or English.
 
-Every builder takes a table (columns as in analytics/schema.py TABLES) and `lang`, and returns an
+Every builder takes a table (columns as in analytics/registry.py TABLES) and `lang`, and returns an
 Altair chart object that Streamlit shows, the tests inspect with `to_dict()`, and export.py turns
 into PNG/SVG — the same object all three ways. Builders that need two marks (values written on
 a heatmap, edges under nodes, labels beside points) return an `alt.LayerChart`; the rest return
