@@ -156,7 +156,12 @@ def select_units(lang: str, key: str = "units", max_units: int = 6) -> list[str]
     """A multiselect of units mirrored in the URL; defaults to the corpus's default comparison."""
     data = corpus()
     options = data.unit_options()
-    wanted = [u for u in url_list(key) if u in options] or data.default_units(max_units)
+    wanted, unknown, over = shared.valid_selection(url_list(key), options, max_units)
+    if unknown:
+        st.warning(t("message.unknown_units", lang, units=shared.plain("、".join(unknown))))
+    if over:
+        st.warning(t("message.too_many_units", lang, n=max_units, dropped=over))
+    wanted = wanted or data.default_units(max_units)
     chosen = st.multiselect(t("widget.units", lang), options, default=wanted, key=f"w_{key}",
                             max_selections=max_units, format_func=data.unit_label,
                             placeholder=t("widget.placeholder", lang),

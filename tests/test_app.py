@@ -221,3 +221,14 @@ def test_documents_analysed_by_other_code_are_reanalysed_when_the_app_opens(priv
     assert not at.exception
     assert stale_documents(store) == []
     assert set(list_documents(store)["analysed_by"]) == {analysis_fingerprint()}
+
+
+def test_a_shared_link_with_too_many_duplicate_or_unknown_units_gives_notices_not_tracebacks():
+    units = "沁源县,岚县,岚县,柞水县,永济市,临猗县,稷山县,运城市,不存在县"
+    for page in ("compare", "themes"):
+        at = open_page(page, units=units)
+        assert not at.exception, page
+        chosen = at.multiselect[0].value
+        assert len(chosen) == 6 and len(set(chosen)) == 6 and "不存在县" not in chosen
+        warnings = " ".join(w.value for w in at.warning)
+        assert "不存在县" in warnings and "6" in warnings

@@ -253,6 +253,16 @@ def table_for_download(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFra
 _MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$"})
 
 
+def valid_selection(wanted: list[str], options: list[str], limit: int) -> tuple[list[str], list[str], int]:
+    """A selection from a URL made safe for a widget: duplicates dropped, unknown values dropped,
+    at most `limit` kept. Returns (chosen, unknown values, how many were over the limit)."""
+    known = set(options)
+    unique = list(dict.fromkeys(wanted))
+    unknown = [w for w in unique if w not in known]
+    valid = [w for w in unique if w in known]
+    return valid[:limit], unknown, max(len(valid) - limit, 0)
+
+
 def plain(text: str) -> str:
     """User-supplied text (file names, reasons) escaped so Streamlit's markdown shows it verbatim."""
     return str(text).translate(_MARKDOWN_SPECIALS)
