@@ -132,3 +132,12 @@ def test_every_feature_table_is_stored_per_document(store):
     with sqlite3.connect(store.path) as conn:
         for name in FEATURE_TABLES:
             assert conn.execute(f'SELECT COUNT(*) FROM "{name}" WHERE doc_id IS NULL').fetchone()[0] == 0
+
+
+def test_analyse_document_turns_raw_bytes_into_the_same_tables_as_a_batch():
+    documents, _ = load_documents(SEED_FILES[2:3])
+    batch = engine.analyse_documents(documents)
+    alone = engine.analyse_document(SEED_FILES[2].name, SEED_FILES[2].read_bytes(), source="seed")
+    for name in PER_DOCUMENT:
+        pd.testing.assert_frame_equal(alone[name], batch[name], obj=name)
+    assert set(alone["passages"]["unit"]) == {"岚县"} and len(alone["figures"]) > 0
