@@ -48,9 +48,10 @@ REGISTRY: dict[str, Table] = {t.name: t for t in [
     Table("passage_tokens", "the segmented tokens of one passage", "document", {
         "passage_id": TEXT, "doc_id": TEXT, "unit": TEXT, "tokens": TEXT}),
     Table("figures", "one quantitative fact", "document", {
-        "doc_id": TEXT, "unit": TEXT, "indicator": TEXT, "value": FLOAT, "measure": TEXT,
-        "value_normalized": FLOAT, "measure_normalized": TEXT, "category": TEXT, "year": YEAR,
-        "is_target": BOOL, "evidence": TEXT, "start": INT, "end": INT}),
+        "doc_id": TEXT, "unit": TEXT, "indicator": TEXT, "indicator_id": TEXT, "qualifier": TEXT,
+        "value": FLOAT, "measure": TEXT, "value_normalized": FLOAT, "measure_normalized": TEXT, "category": TEXT,
+        "year": YEAR, "status": TEXT, "period": TEXT, "entity": TEXT, "is_target": BOOL, "evidence": TEXT,
+        "start": INT, "end": INT}),
     Table("industries", "one document x unit x industry mentioned", "document", {
         "unit": TEXT, "industry": TEXT, "industry_en": TEXT, "gbt_section": TEXT, "strategic_emerging": BOOL,
         "status": TEXT, "mentions": INT, "doc_id": TEXT, "evidence": TEXT, "start": INT, "end": INT}),

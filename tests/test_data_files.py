@@ -34,12 +34,15 @@ HEADERS = {
     "assets.csv": ("domain", "asset", "asset_en", "pattern"),
     "boilerplate.tsv": ("kind", "scope", "pattern"),
     "char_fixes.tsv": ("traditional", "simplified", "note"),
-    "count_nouns.csv": ("noun", "category", "keep"),
+    "clause_leads.txt": ("lead",),
+    "count_nouns.csv": ("noun", "category", "keep", "indicator_id"),
     "gbt4754_sections.csv": ("letter", "name_zh", "name_en"),
     "hedges.csv": ("hedge", "position", "meaning"),
-    "indicator_heads.csv": ("head", "category"),
+    "indicator_catalogue.csv": ("id", "zh", "en", "dimension", "category", "qualifiers", "definition"),
+    "indicator_heads.csv": ("head", "category", "indicator_id"),
     "indicator_trim.csv": ("word", "role"),
-    "indicators.csv": ("pattern", "indicator", "indicator_en", "category", "kind", "parts"),
+    "indicators.csv": ("pattern", "indicator", "indicator_en", "category", "kind", "parts", "indicator_id",
+                       "qualifier"),
     "industries.csv": ("industry", "industry_en", "synonyms", "gbt_section", "strategic_emerging", "group",
                        "group_en"),
     "industry_blockers.csv": ("form", "reason"),
@@ -47,9 +50,10 @@ HEADERS = {
     "key_figures.csv": ("slot", "slot_zh", "slot_en", "indicators"),
     "magnitudes.csv": ("prefix", "multiplier"),
     "measure_units.csv": ("measure", "measure_normalized", "multiplier", "kind", "chinese_ok",
-                          "default_indicator", "indicator_en", "category"),
+                          "default_indicator", "indicator_en", "category", "indicator_id"),
     "non_figure_followers.csv": ("follower", "reason"),
     "office_prefixes.csv": ("prefix", "level"),
+    "period_cues.csv": ("cue", "period"),
     "pinyin_tones.tsv": ("mark", "base"),
     "place_references.csv": ("word", "level", "weight"),
     "plan_periods.csv": ("period", "start_year", "end_year"),
@@ -58,7 +62,7 @@ HEADERS = {
     "short_name_generic_chars.txt": ("char",),
     "short_name_stopwords.txt": ("stem",),
     "speaker_cues.csv": ("cue", "type"),
-    "target_cues.csv": ("cue", "scope"),
+    "status_cues.csv": ("cue", "scope", "status"),
     "taxonomies.csv": ("taxonomy", "value", "zh", "en", "comparable", "note"),
     "themes.csv": ("theme", "theme_zh", "theme_en", "keyword"),
     "ui_strings.csv": ("key", "zh", "en"),
@@ -81,7 +85,8 @@ REGEX_COLUMNS = {
     ("boilerplate.tsv", "pattern"): False,
     ("asset_cues.csv", "cue"): False,
     ("industry_status_cues.csv", "cue"): False,
-    ("target_cues.csv", "cue"): False,
+    ("status_cues.csv", "cue"): False,
+    ("period_cues.csv", "cue"): False,
 }
 # Columns whose cells must parse as numbers of this type (a freq of a word list: the field of its entries).
 NUMBERS = {
@@ -103,6 +108,7 @@ def _enums() -> dict[tuple[str, str], set[str]]:
     analysis module to import)."""
     from analytics.features.assets import DOMAINS
     from analytics.features.figures import CATEGORIES
+    from analytics.features.indicators import DIMENSIONS, PERIODS, STATUSES
     from analytics.pipeline.lexicon import HAS, TARGETS
 
     levels = {"county", "city", "district", "province"}  # analytics.pipeline.units._matches_level
@@ -124,9 +130,13 @@ def _enums() -> dict[tuple[str, str], set[str]]:
         ("office_prefixes.csv", "level"): levels,
         ("place_references.csv", "level"): levels,
         ("punct_map.tsv", "context"): {"cjk", "after_cjk", "pair", "always", "mark"},
-        ("speaker_cues.csv", "type"): {"role", "verb", "pronoun", "organ"},
-        ("target_cues.csv", "scope"): {"before", "clause", "sentence"},
-        ("taxonomies.csv", "taxonomy"): {"category", "kind", "status", "domain"},
+        ("speaker_cues.csv", "type"): {"role", "verb", "pronoun", "organ", "host", "placing"},
+        ("status_cues.csv", "scope"): {"before", "clause"},
+        ("status_cues.csv", "status"): set(STATUSES),
+        ("period_cues.csv", "period"): set(PERIODS) - {""},
+        ("indicator_catalogue.csv", "dimension"): DIMENSIONS,
+        ("indicator_catalogue.csv", "category"): set(CATEGORIES),
+        ("taxonomies.csv", "taxonomy"): {"category", "kind", "status", "domain", "figure_status", "period"},
         ("taxonomies.csv", "comparable"): {"yes", ""},
         ("zone_patterns.csv", "free"): {"yes", "no"},
     }
@@ -493,6 +503,7 @@ def test_regex_column_compiles(name, column):
 def test_taxonomies_define_every_value_the_code_produces():
     from analytics.features.figures import CATEGORIES
     from analytics.pipeline.gazetteer import load_gazetteer
+    from analytics.features.indicators import DIMENSIONS, PERIODS, STATUSES
     from analytics.pipeline.lexicon import HAS, TARGETS
     from analytics.resources import taxonomy, taxonomy_values
 

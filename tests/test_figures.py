@@ -119,7 +119,7 @@ def test_golden_lanxian_sector_ratio_one_figure_per_sector(seed_figures):
     ("康养产业产值", 100.0, "亿元", 1e10, "economy", 2025, True),
     ("总投资", 30.0, "亿元", 3e9, "investment", None, True),
     ("特色民宿", 400.0, "院", 400.0, "tourism", None, True),
-    ("高新技术企业", 3.0, "家", 3.0, "industry", None, True),
+    ("高新技术企业", 3.0, "家", 3.0, "industry", None, False),  # 每年……以上: a per-year figure (period), no target cue
 ])
 def test_golden_zhashui(seed_figures, indicator, value, uom, normalized, category, year, target):
     r = _row(seed_figures["004"][1], indicator, value)
@@ -244,6 +244,7 @@ def test_indicator_lexicon_is_clean():
     units = pd.read_csv(data_file("measure_units.csv"), dtype=str, keep_default_na=False)
     used = set(ind["category"]) | set(nouns["category"]) | set(heads["category"]) | set(units["category"])
     assert set(CATEGORIES) <= used  # every category has terms
-    cues = pd.read_csv(data_file("target_cues.csv"), dtype=str, keep_default_na=False)
-    assert set(cues["scope"]) <= {"before", "clause", "sentence"}
+    cues = pd.read_csv(data_file("status_cues.csv"), dtype=str, keep_default_na=False, comment="#")
+    assert set(cues["scope"]) <= {"before", "clause"}
+    assert set(cues["status"]) <= {"actual", "estimate", "target", "plan"}
     lexicons()  # every file compiles

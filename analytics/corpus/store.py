@@ -76,8 +76,8 @@ from analytics.pipeline.ingest import IngestError, Rejection, document_paths, re
 from analytics.registry import FEATURE_TABLES, TABLES, typed
 
 # 2: measure columns renamed, industries/assets per document, documents record analysed_by and catalog.
-SCHEMA_VERSION = "2"
-MIGRATES_FROM = {"1"}  # older versions whose documents are kept and re-analysed from their bytes
+SCHEMA_VERSION = "3"
+MIGRATES_FROM = {"1", "2"}  # older versions whose documents are kept and re-analysed from their bytes
 CORPUS_CACHED = engine.CORPUS_WIDE
 STORE_DOCUMENT_COLUMNS = ["added_at", "analysed_by", "near_duplicate_of", "near_duplicate_jaccard"]
 LIST_COLUMNS = ["doc_id", "file_name", "title", "place", "source", "format", "encoding", "script", "n_chars",

@@ -16,11 +16,15 @@ analytics.features.quantities in a passage, placed in its sentence and named:
   indicator before it (a clock time) is not a figure.
 - ranges: value is the low bound; the span (start:end) covers the range, so the evidence shows it.
 - hedges (约, 多, 以上 …): value unchanged; the span includes the hedge.
-- is_target: a cue from `data/target_cues.csv` — "before" cues (力争, 预计, 每年, 到2025年) anywhere in
-  the sentence before the figure, "clause" cues (打造, 目标, 计划) in its own clause, "sentence" cues
-  anywhere in the sentence (none shipped: 目标 there made the facts of a goal sentence targets).
+- indicator_id, qualifier: the canonical indicator (data/indicator_catalogue.csv) the name maps to
+  (canonical_indicator): 农村居民人均可支配收入 -> disposable_income / rural; 地区生产总值增速 -> gdp_growth.
+- status: actual, estimate, target or plan, from the nearest cue of `data/status_cues.csv` before the
+  figure (力争, 到2025年 -> target; 预计全年 -> estimate; 谋划, 拟 -> plan; 已建成, 打造了 -> actual);
+  is_target is status == target.
+- period: from `data/period_cues.csv` (上半年 -> h1, 年均 -> annual_avg, 每年 -> per_year, 累计 -> cumulative).
 - year: for targets the cue's year (到2025年, 十四五末 via `data/plan_periods.csv`), else the last
-  "YYYY年" before the figure in its sentence; relative years (今年, 去年) stay unresolved (<NA>).
+  "YYYY年" (or 今年/去年/前年, resolved against the document's date when it has one) before the figure in
+  its sentence, else the year that opens its paragraph.
 - scope: a clause opening with a national/provincial subject (`data/scope_cues.csv`: 全国, 全省,
   我省 …) between the sentence start and the figure is not the unit's fact and is skipped; 全市/我市
   are skipped unless the unit itself is a 市.
@@ -34,6 +38,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from analytics.features.attribution import Mention, clause_subjects, own_unit, respective_units
 from analytics.features.quantities import Quantity, scan_quantities
 from analytics.pipeline.lexicon import longest_first
 from analytics.pipeline.text import CJK, sentence_spans
@@ -70,11 +75,14 @@ class _Lexicons:
     noun_re: re.Pattern
     split_re: re.Pattern
     lead_re: re.Pattern
-    cue_re: dict  # scope -> one compiled alternation of that scope's cues, or None
+    status_cues: dict  # scope -> [(compiled cue, status)]
+    period_cues: list  # [(compiled cue, period)]
     periods: dict
     scope_re: re.Pattern
     scope_suffix: dict
     units: dict
+    canonical: dict  # indicator name -> (indicator_id, qualifier)
+    head_ids: dict  # head or countable noun -> indicator_id
 
 
 @lru_cache(maxsize=1)
@@ -86,24 +94,28 @@ def lexicons() -> _Lexicons:
     # one named group per row tells which row matched.
     order = sorted(range(len(rows)), key=lambda i: len(rows[i]["pattern"]), reverse=True)
     indicator_re = re.compile("|".join(f"(?P<i{i}>{rows[i]['pattern']})" for i in order))
-    heads = {r["head"]: r["category"] for r in _read("indicator_heads.csv").to_dict("records")}
-    nouns = {r["noun"]: (r["category"], r["keep"] == "1") for r in _read("count_nouns.csv").to_dict("records")}
+    head_rows = _read("indicator_heads.csv").to_dict("records")
+    noun_rows = _read("count_nouns.csv").to_dict("records")
+    heads = {r["head"]: r["category"] for r in head_rows}
+    nouns = {r["noun"]: (r["category"], r["keep"] == "1") for r in noun_rows}
     trim = _read("indicator_trim.csv")
-    cue_df = _read("target_cues.csv")
-    cue_re = {}
-    for scope in ("before", "clause", "sentence"):
-        pats = cue_df.loc[cue_df.scope == scope, "cue"]
-        cue_re[scope] = re.compile("|".join(f"(?:{c})" for c in pats)) if len(pats) else None
+    status_cues: dict = {"before": [], "clause": []}
+    for r in _read("status_cues.csv").to_dict("records"):
+        status_cues[r["scope"]].append((re.compile(r["cue"]), r["status"]))
+    period_cues = [(re.compile(r["cue"]), r["period"]) for r in _read("period_cues.csv").to_dict("records")]
     periods = {r["period"]: int(r["end_year"]) for r in _read("plan_periods.csv").to_dict("records")}
     scope = _read("scope_cues.csv")
     scope_re = re.compile("|".join(f"(?P<s{i}>{c})" for i, c in enumerate(scope["cue"])))
     scope_suffix = {f"s{i}": s for i, s in enumerate(scope["own_suffix"])}
     units = {r["measure"]: r for r in _read("measure_units.csv").to_dict("records")}
+    canonical = {r["indicator"]: (r["indicator_id"], r["qualifier"]) for r in rows}
+    head_ids = {**{r["head"]: r["indicator_id"] for r in head_rows},
+                **{r["noun"]: r["indicator_id"] for r in noun_rows}}
     return _Lexicons(
         rows, indicator_re, heads, re.compile(longest_first(heads)), nouns, re.compile(longest_first(nouns)),
         re.compile(longest_first(trim.loc[trim.role == "split", "word"])),
         re.compile("^(?:" + longest_first(trim.loc[trim.role == "lead", "word"]) + ")+"),
-        cue_re, periods, scope_re, scope_suffix, units,
+        status_cues, period_cues, periods, scope_re, scope_suffix, units, canonical, head_ids,
     )
 
 
@@ -240,26 +252,110 @@ def _lexicon_name(phrase: str, lx: _Lexicons) -> tuple[str, str] | None:
     return None
 
 
-def _target(sentence: str, rel: int, clause_start: int, clause_end: int, lx: _Lexicons) -> tuple[bool, int | None]:
-    """(is_target, target year or None) from the cues around position `rel` of `sentence`."""
-    found = []
-    before = _last(lx.cue_re["before"], sentence[:rel]) if lx.cue_re["before"] else None
-    if before is not None:
-        found.append(before)
-    if lx.cue_re["clause"]:
-        found.extend(lx.cue_re["clause"].finditer(sentence, clause_start, clause_end))
-    if lx.cue_re["sentence"]:
-        found.extend(lx.cue_re["sentence"].finditer(sentence))
+def _status(sentence: str, rel: int, clause_start: int, clause_end: int, lx: _Lexicons) -> tuple[str, int | None]:
+    """(status, the year a target cue names or None) of the figure at `rel` in `sentence`.
+
+    The nearest cue before the figure decides: a "before" cue anywhere in the sentence before it, a
+    "clause" cue in its clause before it; a clause cue after it (总投资5亿元，计划明年建成) only when
+    nothing is before. No cue: actual."""
+    before, after = [], []  # (position, status, match)
+    for cue, status in lx.status_cues["before"]:
+        before.extend((m.start(), status, m) for m in cue.finditer(sentence, 0, rel))
+    for cue, status in lx.status_cues["clause"]:
+        for m in cue.finditer(sentence, clause_start, clause_end):
+            (before if m.start() < rel else after).append((m.start(), status, m))
+    if not before and not after:
+        return "actual", None
+    found = before or after
+    _, status, _ = max(before, key=_position) if before else min(after, key=_position)
     year = None
-    for m in found:
-        y = _YEAR.search(m.group())
-        if y:
-            year = int(y.group(1))
-        else:
-            for period, end_year in lx.periods.items():
-                if period in m.group():
-                    year = end_year
-    return bool(found), year
+    if status == "target":
+        for _, st, m in found:
+            if st != "target":
+                continue
+            y = _YEAR.search(m.group())
+            if y:
+                year = int(y.group(1))
+            else:
+                for period, end_year in lx.periods.items():
+                    if period in m.group():
+                        year = end_year
+    return status, year
+
+
+def _position(found: tuple) -> int:
+    return found[0]
+
+
+def _period(sentence: str, rel: int, lx: _Lexicons) -> str:
+    """The period the figure covers, from the nearest period cue before it in its sentence ('' = a point
+    or one calendar year)."""
+    best, period = -1, ""
+    for cue, name in lx.period_cues:
+        m = _last(cue, sentence[:rel])
+        if m is not None and m.start() > best:
+            best, period = m.start(), name
+    return period
+
+
+_RELATIVE_YEAR = re.compile(r"(今年|去年|上年|前年|明年)")
+_RELATIVE_OFFSET = {"今年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+
+
+def _year_of(sentence: str, rel: int, paragraph_head: str, document_year: int | None) -> int | None:
+    """The year a figure is of: the last YYYY年 (or 今年/去年 … resolved against the document's own year)
+    before it in its sentence, else the year its paragraph opens with (2023年，全县……)."""
+    for text in (sentence[:rel], paragraph_head):
+        explicit = _last(_YEAR, text)
+        relative = _last(_RELATIVE_YEAR, text) if document_year else None
+        if explicit and (relative is None or explicit.start() > relative.start()):
+            return int(explicit.group(1))
+        if relative is not None:
+            return document_year + _RELATIVE_OFFSET[relative.group(1)]
+    return None
+
+
+_GENERIC_IDS = {"growth", "share", "other", "count", "amount", "area", "people"}
+
+
+def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) -> tuple[str, str]:
+    """(indicator_id, qualifier) of a figure named `name` (the sentence's own words, as named above) with
+    measure `measure` as written: the lexicon's id for a lexicon name, else the id of the lexicon term, head
+    or countable noun the name ends with, else the measure's (元 -> amount); a growth name
+    (地区生产总值增速) is "<id>_growth"."""
+    lx = lx or lexicons()
+    growth = ""
+    for row in lx.indicators:
+        if row["kind"] == "growth" and name.endswith(row["indicator"]) and name != row["indicator"]:
+            growth, name = row["indicator"], name[: -len(row["indicator"])]
+            break
+    ident, qualifier = lx.canonical.get(name, ("", ""))
+    if not ident:
+        lex = _last(lx.indicator_re, name)
+        if lex is not None and _lexicon_row(lex, lx)["kind"] != "growth" and lex.end() == len(name):
+            row = _lexicon_row(lex, lx)
+            ident, qualifier = row["indicator_id"], row["qualifier"]
+    if not ident:
+        tail = max((t for t in lx.head_ids if name.endswith(t)), key=len, default="")
+        if name.endswith(("占比", "比重")) or name.endswith("率"):
+            ident = "share"
+        elif tail:
+            ident = lx.head_ids[tail]
+    if not ident:
+        unit = lx.units.get(_base_measure(measure, lx), {})
+        ident = unit.get("indicator_id", "") or "other"
+    if growth:
+        return (ident + "_growth" if ident not in _GENERIC_IDS else "growth"), qualifier
+    return ident, qualifier
+
+
+def _base_measure(measure: str, lx: _Lexicons) -> str:
+    if measure in lx.units:
+        return measure
+    for length in range(1, 3):
+        if measure[length:] in lx.units:
+            return measure[length:]
+    return measure
 
 
 def _out_of_scope(sentence: str, rel: int, unit: str, lx: _Lexicons) -> bool:
@@ -278,13 +374,26 @@ def _out_of_scope(sentence: str, rel: int, unit: str, lx: _Lexicons) -> bool:
     return False
 
 
-def _figures_of_passage(p: dict, lx: _Lexicons) -> list[dict]:
+def _sentence_units(sentence: str, s0: int, quantities: list[Quantity], mentions: list[Mention]):
+    """(clause subjects, respectively map) of one sentence starting at s0 of its passage."""
+    inside = [(a - s0, b - s0, u) for a, b, u in mentions if s0 <= a and b <= s0 + len(sentence)]
+    if not inside:
+        return [], {}
+    positions = [q.start - s0 for q in quantities if s0 <= q.start < s0 + len(sentence)]
+    return clause_subjects(sentence, inside), respective_units(sentence, positions, inside)
+
+
+def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None,
+                        mentions: list[Mention] | None = None) -> list[dict]:
     text = p["text"]
     quantities = scan_quantities(text)
     if not quantities:
         return []
     spans = sentence_spans(text)
     sent_starts = [a for a, _ in spans]
+    passage_unit = p["unit"] if isinstance(p["unit"], str) else ""
+    by_sentence: dict[int, tuple] = {}
+    names_at: dict[tuple[int, int], tuple[str, str]] = {}
     rows = []
     for q in quantities:
         i = bisect.bisect_right(sent_starts, q.start) - 1
@@ -293,19 +402,24 @@ def _figures_of_passage(p: dict, lx: _Lexicons) -> list[dict]:
         s0, s1 = spans[i]
         sentence = text[s0:s1]
         rel, rel_end = q.start - s0, min(q.end, s1) - s0
+        if i not in by_sentence:
+            by_sentence[i] = _sentence_units(sentence, s0, quantities, mentions or [])
+        subjects, respective = by_sentence[i]
+        listed = respective.get(rel)
+        unit = listed[0] if listed else own_unit(sentence, rel, subjects, passage_unit)
         clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])
         nxt = _CLAUSE.search(sentence, rel_end)
         clause_end = nxt.start() if nxt else len(sentence)
         pre = sentence[clause_start:rel]
         post = sentence[rel_end:min(clause_end, rel_end + POST_WINDOW)]
-        if _out_of_scope(sentence, rel, p["unit"] if isinstance(p["unit"], str) else "", lx):
+        if _out_of_scope(sentence, rel, unit, lx):
             continue
-        is_target, target_year = _target(sentence, rel, clause_start, clause_end, lx)
-        year = target_year
-        if year is None:
-            y = _last(_YEAR, sentence[:rel])
-            year = int(y.group(1)) if y else None
-        base = {"doc_id": p["doc_id"], "unit": p["unit"], "year": year, "is_target": is_target,
+        status, target_year = _status(sentence, rel, clause_start, clause_end, lx)
+        para_start = text.rfind("\n", 0, s0) + 1
+        para_first_clause = _CLAUSE.split(text[para_start:s0], 1)[0] if para_start < s0 else ""
+        year = target_year or _year_of(sentence, rel, para_first_clause, document_year)
+        base = {"doc_id": p["doc_id"], "unit": unit, "year": year, "status": status,
+                "is_target": status == "target", "period": _period(sentence, rel, lx), "entity": "",
                 "evidence": sentence}
         if q.is_ratio:
             m = _last(lx.indicator_re, pre)
@@ -317,23 +431,36 @@ def _figures_of_passage(p: dict, lx: _Lexicons) -> list[dict]:
             unit = "%" if abs(total - 100) < 0.6 else ""
             for k, (v, a, b) in enumerate(q.parts):
                 name = names[k] if len(names) == len(q.parts) else f"{row['indicator']}（{k + 1}）"
-                rows.append({**base, "indicator": name, "value": v, "measure": unit,
+                ident, qualifier = canonical_indicator(name, unit, lx)
+                rows.append({**base, "indicator": name, "indicator_id": ident, "qualifier": qualifier,
+                             "value": v, "measure": unit,
                              "value_normalized": v, "measure_normalized": unit, "category": row["category"],
                              "start": p["start"] + a, "end": p["start"] + b})
             continue
         wide_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
         named = _name(q, pre, post, lx, sentence[wide_start:rel])
+        if listed and listed[1] != rel and (i, listed[1]) in names_at:
+            named = names_at[(i, listed[1])]  # 甲县、乙县GDP分别为……: the later values share the first's name
         if named is None:
             continue
+        names_at[(i, rel)] = named
         indicator, category = named
-        rows.append({**base, "indicator": indicator, "value": q.value, "measure": q.measure,
+        ident, qualifier = canonical_indicator(indicator, q.measure, lx)
+        rows.append({**base, "indicator": indicator, "indicator_id": ident, "qualifier": qualifier,
+                     "value": q.value, "measure": q.measure,
                      "value_normalized": q.value_normalized, "measure_normalized": q.measure_normalized,
                      "category": category if category in CATEGORIES else "other",
                      "start": p["start"] + q.start, "end": p["start"] + q.end})
     return rows
 
 
-def extract_figures(passages: pd.DataFrame) -> pd.DataFrame:
+def _document_year(date: str) -> int | None:
+    m = re.match(r"((?:19|20)\d{2})", date or "")
+    return int(m.group(1)) if m else None
+
+
+def extract_figures(passages: pd.DataFrame, dates: dict[str, str] | None = None,
+                    mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Passages -> figures.
 
     Input columns: passage_id, doc_id, unit, speaker, start, end, text (text == clean_text[start:end]).
@@ -349,9 +476,16 @@ def extract_figures(passages: pd.DataFrame) -> pd.DataFrame:
     """
     lx = lexicons()
     rows: list[dict] = []
-    for p in passages[["doc_id", "unit", "start", "text"]].to_dict("records"):
+    dates = dates or {}
+    named: dict[str, list[Mention]] = {}
+    if mentions is not None and len(mentions):
+        for doc_id, a, b, unit in mentions[["doc_id", "start", "end", "unit"]].itertuples(index=False):
+            named.setdefault(doc_id, []).append((a, b, unit))
+    for p in passages[["doc_id", "unit", "start", "end", "text"]].to_dict("records"):
         if isinstance(p["text"], str) and p["text"]:
-            rows.extend(_figures_of_passage(p, lx))
+            inside = [(a - p["start"], b - p["start"], u) for a, b, u in named.get(p["doc_id"], ())
+                      if p["start"] <= a and b <= p["end"]]
+            rows.extend(_figures_of_passage(p, lx, _document_year(dates.get(p["doc_id"], "")), inside))
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.astype({"value": "float64", "value_normalized": "float64", "year": "Int64",
                        "is_target": "bool", "start": "int64", "end": "int64"})

@@ -312,3 +312,23 @@ def find_quantities(text: str) -> pd.DataFrame:
     """
     rows = [q.__dict__ for q in scan_quantities(text)]
     return pd.DataFrame(rows, columns=QUANTITY_COLUMNS)
+
+
+def normalized_measure(value: float, measure: str) -> tuple[float, str]:
+    """(value, measure as written: 65.25, 亿元) -> (value_normalized, measure_normalized): (6.525e9, 元).
+
+    The same arithmetic as a scanned quantity; a measure the vocabulary does not know (位次) is its own base.
+    """
+    voc = vocabulary()
+    if measure in voc.units:
+        row = voc.units[measure]
+        return value * row["multiplier"], row["measure_normalized"]
+    for prefix in sorted(voc.magnitudes, key=len, reverse=True):
+        if measure.startswith(prefix):
+            rest = measure[len(prefix):]
+            if not rest:
+                return value * voc.magnitudes[prefix], ""
+            if rest in voc.units:
+                row = voc.units[rest]
+                return value * voc.magnitudes[prefix] * row["multiplier"], row["measure_normalized"]
+    return value, measure

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.pipeline.gazetteer import matchable_names, read_lines, read_table
+from analytics.pipeline.gazetteer import former_names, matchable_names, read_lines, read_table
 from analytics.pipeline.text import CJK, UNRECOVERABLE, sentence_spans
 from analytics.registry import TABLES
 
@@ -36,6 +36,7 @@ _TITLE_MAX = 40
 _ZONE_MID_MAX = 6
 _BOUNDARY = "，。、；：！？,.;:!?“”\"'‘’（）()《》〈〉【】 \t"
 _OFFICE_MIN = 2     # a parallel office (发改委) is a name of at least two characters
+_PLACED_SUBJECT_BONUS = 3  # 岚县位于……: the subject of a placing statement
 
 
 # ---------------------------------------------------------------- matcher (built once per gazetteer)
@@ -66,6 +67,10 @@ class _Matcher:
     office_end: re.Pattern          # where an office's own name ends: a role, a party organ, punctuation
     display: list[str]
     name_set: frozenset = frozenset()  # the gazetteer's full names, for membership tests
+    former: dict = field(default_factory=dict)  # former name (长垣县) -> row of its successor (长垣市)
+    colon_speaker: re.Pattern | None = None  # 清河县委书记 王立群：…… (a speech after a colon)
+    host: re.Pattern | None = None  # 主持人：/ 记者： a line of the narrator's
+    placing: re.Pattern | None = None  # 位于 / 地处: the places after it place the subject before it
 
 
 _MATCHERS: dict[str, _Matcher] = {}
@@ -112,6 +117,9 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
         return _MATCHERS[key]
     gazetteer = gazetteer.reset_index(drop=True)
     names = matchable_names(gazetteer)
+    former = former_names(gazetteer)
+    for form, row in former.items():
+        names.setdefault(form, [row])
     zones = read_table("zone_patterns.csv")
     suffixes = sorted(zones["suffix"], key=len, reverse=True)
     free = sorted(zones.loc[zones["free"] == "yes", "suffix"], key=len, reverse=True)
@@ -122,6 +130,8 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
     verbs = sorted(cues.loc[cues["type"] == "verb", "cue"], key=len, reverse=True)
     pronouns = sorted(cues.loc[cues["type"] == "pronoun", "cue"], key=len, reverse=True)
     organs = sorted(cues.loc[cues["type"] == "organ", "cue"], key=len, reverse=True)
+    hosts = sorted(cues.loc[cues["type"] == "host", "cue"], key=len, reverse=True)
+    placing = sorted(cues.loc[cues["type"] == "placing", "cue"], key=len, reverse=True)
     alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
     refs = read_table("place_references.csv")
     offices = read_table("office_prefixes.csv")
@@ -149,6 +159,11 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
         office_end=re.compile(rf"{alt(roles + organs)}|[^{CJK}]"),
         display=_display_names(gazetteer),
         name_set=frozenset(gazetteer["name"]),
+        former=former,
+        colon_speaker=re.compile(
+            rf"^\s*(?P<title>{not_clause}{{0,{_TITLE_MAX}}}?{alt(roles)})\s*(?P<name>[{CJK}]{{2,4}})\s*[：:]"),
+        host=re.compile(rf"^\s*{alt(hosts)}\s*[：:]") if hosts else None,
+        placing=re.compile(alt(placing)) if placing else None,
     )
     _MATCHERS[key] = matcher
     return matcher
@@ -242,7 +257,7 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
             x.rows = [r for r in x.rows if prefectures[r] in areas or x.start < title_end or counts[x.surface] >= 3]
             continue
         x.rows = [r for r in x.rows
-                  if x.surface == names[r] or names[r] in full or levels[r] == "province"
+                  if x.surface == names[r] or x.surface in m.former or names[r] in full or levels[r] == "province"
                   or prefectures[r] in areas or provinces[r] in areas]
 
 
@@ -387,6 +402,7 @@ class _Speaker:
     speaker: str
     key: Key | None         # resolved unit, or None while it waits for the document's own place
     level: str | None = None  # office level for a deferred key (市委书记 -> city)
+    host: bool = False      # a moderator's line (主持人：): the narrator's, ending the floor before it
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -561,6 +577,18 @@ def _speakers(doc: _Doc) -> list[_Speaker]:
                     found.append(_Speaker(a, a, b, True, re.sub(r"\s+", " ", stripped), key, level))
                     in_header = True
                     continue
+        if m.host is not None and m.host.match(line):
+            found.append(_Speaker(a, a, b, True, "", None, host=True))  # the moderator's line: the narrator's
+            in_header = True
+            continue
+        colon = m.colon_speaker.match(line)
+        if colon:
+            key, level, ok = _title_unit(doc, a + colon.start("title"), a + colon.end("title"), a)
+            if ok:
+                found.append(_Speaker(a, a, b, True, re.sub(r"\s+", " ", line[:colon.end("name")].strip()),
+                                      key, level))
+                in_header = True
+                continue
         if in_header:
             continue  # inside a header speaker's speech, quoted officials do not take the floor
         first_in_para = True
@@ -607,32 +635,75 @@ def _level_hint(text: str, spans: list[tuple[int, int]], m: _Matcher) -> str | N
     return level if top >= _HINT_MIN and top > rest[0][1] else None
 
 
+def _encloses(doc: _Doc, area: int, row: int) -> bool:
+    g = doc.m.col
+    return area != row and g["name"][area] in (g["prefecture"][row], g["province"][row])
+
+
+def _placing_mentions(doc: _Doc) -> tuple[set[int], Counter]:
+    """(indexes of mentions that only place another place, subject bonus per key).
+
+    A prefecture or province written right before a place inside it (山西省吕梁市岚县) or after 位于/地处 in
+    the clause (岚县位于山西省吕梁市北部) places that subject; it is no evidence that the text is about the
+    area. The subject of 位于 (the place just before it in its clause) gets a bonus."""
+    text, mentions = doc.text, doc.mentions
+    placing: set[int] = set()
+    bonus: Counter = Counter()
+    for i, x in enumerate(mentions):
+        if x.row is None or x.zone:
+            continue
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None and nxt.start - x.end <= 1:
+            host = nxt.row
+            if host is not None and _encloses(doc, x.row, host):
+                placing.add(i)
+    if doc.m.placing is not None:
+        for cue in doc.m.placing.finditer(text):
+            clause_start = max(text.rfind(c, 0, cue.start()) for c in "，。；！？\n") + 1
+            clause_end = min([j for j in (text.find(c, cue.end()) for c in "，。；！？\n") if j >= 0] or [len(text)])
+            subject = [x for x in mentions if clause_start <= x.start and x.end <= cue.start()]
+            if subject and (subject[-1].row is not None or subject[-1].zone):
+                bonus[doc.key(subject[-1])] += _PLACED_SUBJECT_BONUS
+                for i, x in enumerate(mentions):
+                    if cue.end() <= x.start < clause_end and not x.zone and x.row is not None:
+                        placing.add(i)
+    return placing, bonus
+
+
 def _mention_scores(doc: _Doc, spans: list[tuple[int, int]]) -> Counter:
-    """Mentions per unit inside `spans`; the first line (the title) counts three times."""
+    """Evidence per unit inside `spans`: each mention counts once, three times in the first line (the
+    title), not at all where it only places another place; the subject of 位于/地处 gets a bonus."""
     title_end = first_line_end(doc.text)
+    placing, bonus = _placing_mentions(doc)
     score: Counter = Counter()
-    for x in doc.mentions:
+    for i, x in enumerate(doc.mentions):
         if x.row is None and not x.zone:
             continue
         if any(a <= x.start < b for a, b in spans):
-            score[doc.key(x)] += 3 if x.start < title_end else 1
+            key = doc.key(x)
+            score[key] += 0 if i in placing else 3 if x.start < title_end else 1
+    for key, extra in bonus.items():
+        if key in score:
+            score[key] += extra
     return score
 
 
 def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speaker]) -> Key:
-    """The place the document itself speaks for.
+    """The place the document itself speaks for, from the evidence of the whole text.
 
     With speakers of two or more units: the area at the level the narrator uses for itself (我市, 我省
     ...) that holds the most speakers (a round-table of 运城 counties under '我市' -> 运城市); without
-    such a word, the smallest area all speakers share. Otherwise the title's place (关于柞水县打造……),
-    the finest and first named if it names several; otherwise the most mentioned place, preferring the
-    level of the self-reference, and a county-level place or zone over the area around it on a tie.
-    Returns a unit key; ('unknown',) when the document names no known place.
+    such a word, the smallest area all speakers share. Otherwise the candidates are the places named (a
+    mention that only places another place — 山西省吕梁市岚县, 位于吕梁市 — is no evidence for it), at the
+    level of the self-references (全县, 我县, 我市 …) when there are any; among them the county-level place
+    or zone the title names first; else the one with most evidence (title mentions count three times, the
+    subject of 位于 gets a bonus), and a prefecture or province that encloses the one county-level place
+    the text names at least twice gives way to it. Returns ('unknown',) when no known place is named.
     """
     hint = _level_hint(doc.text, narrator, doc.m)
     scores = _mention_scores(doc, narrator)
     rank = lambda k: (scores[k], -_SPECIFICITY[doc.kind(k)])  # noqa: E731
-    placed = [sp.key for sp in speakers if sp.key is not None]
+    placed = [sp.key for sp in speakers if sp.key is not None and not sp.host]
     if len(set(placed)) >= 2:
         areas = [doc.areas(k) for k in placed]
         if hint is None:
@@ -648,19 +719,28 @@ def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speak
             counts = Counter(k for a in areas for k in a.get(hint, ()))
             if counts:
                 return max(counts, key=lambda k: (counts[k], *rank(k)))
-    title_end = first_line_end(doc.text)
-    titled = [doc.key(x) for x in doc.mentions if x.start < title_end and (x.row is not None or x.zone)]
-    if titled:
-        # the place the title names first at the finest level writes (关于柞水县融入西安……)
-        return min(titled, key=lambda k: (_SPECIFICITY[doc.kind(k)], titled.index(k)))
-    if placed:
+    if placed and not scores:
         return Counter(placed).most_common(1)[0][0]
     if not scores:
         return ("unknown",)
-    candidates = list(scores)
+    candidates = [k for k in scores if scores[k] > 0] or list(scores)
     if hint and any(_matches_level(doc.kind(k), hint) for k in candidates):
         candidates = [k for k in candidates if _matches_level(doc.kind(k), hint)]
-    return max(candidates, key=rank)
+    title_end = first_line_end(doc.text)
+    titled = [doc.key(x) for x in doc.mentions if x.start < title_end and (x.row is not None or x.zone)]
+    titled = [k for k in titled if k in candidates and _SPECIFICITY[doc.kind(k)] <= 1]
+    if titled:
+        # the county-level place or zone the title names first (关于柞水县融入西安……)
+        return titled[0]
+    if placed:
+        return Counter(placed).most_common(1)[0][0]
+    best = max(candidates, key=rank)
+    if doc.kind(best) in ("prefecture", "province") and hint not in ("city", "province"):
+        inside = [k for k in candidates if k[0] == "place" and _SPECIFICITY[doc.kind(k)] <= 1
+                  and _encloses(doc, best[1], k[1])]
+        if len(inside) == 1 and scores[inside[0]] >= 2:
+            return inside[0]
+    return best
 
 
 def _deferred(doc: _Doc, sp: _Speaker, own: Key) -> Key:
@@ -683,13 +763,16 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _document_passages(text: str, m: _Matcher) -> tuple[list[dict], dict[Key, dict]]:
-    """One document's passages (dicts with unit key, speaker, start, end) and its units' descriptions."""
+def _document_passages(text: str, m: _Matcher) -> tuple[list[dict], dict[Key, dict], list[tuple[int, int, dict]]]:
+    """One document's passages (dicts with unit key, speaker, start, end), its units' descriptions, and its
+    unit mentions (start, end, description) for the figures' own units."""
     doc = _Doc(text, m, _mentions(text, m))
     speakers = _speakers(doc)
     spans = _speaker_spans(doc, speakers)
     narrator, pos = [], 0
-    for a, b, _ in spans:
+    for a, b, sp in spans:
+        if sp.host:
+            continue  # a moderator's line is the narrator's own
         if a > pos:
             narrator.append((pos, a))
         pos = max(pos, b)
@@ -701,7 +784,7 @@ def _document_passages(text: str, m: _Matcher) -> tuple[list[dict], dict[Key, di
     for a, b, sp in spans:
         if a > pos:
             raw.append((pos, a, own, ""))
-        key = sp.key if sp.key is not None else _deferred(doc, sp, own)
+        key = own if sp.host else sp.key if sp.key is not None else _deferred(doc, sp, own)
         raw.append((a, b, key, sp.speaker))
         pos = b
     raw.append((pos, len(text), own, ""))
@@ -722,7 +805,16 @@ def _document_passages(text: str, m: _Matcher) -> tuple[list[dict], dict[Key, di
     units: dict[Key, dict] = {}
     for p in passages:
         units.setdefault(p["key"], _describe(doc, p["key"], own))
-    return passages, units
+    mentioned: list[tuple[int, int, dict]] = []
+    described: dict[Key, dict] = dict(units)
+    for x in doc.mentions:
+        if x.row is None and not x.zone:
+            continue
+        key = doc.key(x)
+        if key not in described:
+            described[key] = _describe(doc, key, own)
+        mentioned.append((x.start, x.end, described[key]))
+    return passages, units, mentioned
 
 
 def _describe(doc: _Doc, key: Key, own: Key) -> dict:
@@ -759,7 +851,16 @@ def _describe(doc: _Doc, key: Key, own: Key) -> dict:
 
 
 def find_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Documents -> (units, passages).
+    """Documents -> (units, passages): locate_units without the mentions."""
+    units, passages, _ = locate_units(documents, gazetteer)
+    return units, passages
+
+
+MENTION_COLUMNS = ["doc_id", "start", "end", *[c for c in TABLES["units"] if c not in ("n_passages", "n_chars")]]
+
+
+def locate_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Documents -> (units, passages, mentions).
 
     Input columns: doc_id, clean_text (others ignored). `gazetteer` is `load_gazetteer()` or a table
     with its columns.
@@ -769,12 +870,14 @@ def find_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.Dat
     passages with TABLES['passages'] columns (passage_id 'doc_id:NNN', speaker '' for the narrator;
     text == clean_text[start:end]; passages of a document never overlap and cover every
     non-space character of its clean_text). A document naming no known place is one passage of '未知'.
+    mentions (MENTION_COLUMNS): every resolved place or zone named, with its offsets and its units-table
+    description, so that a figure can go to the unit its own clause names (analytics.features.figures).
     """
     m = _matcher(gazetteer)  # fingerprinted and cached: built once per gazetteer, not per call
-    passage_rows, unit_rows = [], {}
+    passage_rows, unit_rows, mention_rows = [], {}, []
     for doc_id, text in zip(documents["doc_id"], documents["clean_text"]):
         text = text if isinstance(text, str) else ""
-        passages, units = _document_passages(text, m)
+        passages, units, mentioned = _document_passages(text, m)
         for i, p in enumerate(passages):
             info = units[p["key"]]
             passage_rows.append({"passage_id": f"{doc_id}:{i:03d}", "doc_id": doc_id, "unit": info["unit"],
@@ -785,12 +888,14 @@ def find_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.Dat
                 row["aliases"] = "|".join(dict.fromkeys(row["aliases"].split("|") + info["aliases"].split("|")))
             row["n_passages"] += 1
             row["n_chars"] += p["end"] - p["start"]
+        mention_rows.extend({"doc_id": doc_id, "start": a, "end": b, **info} for a, b, info in mentioned)
     passages = pd.DataFrame(passage_rows, columns=TABLES["passages"])
     units = pd.DataFrame(list(unit_rows.values()), columns=TABLES["units"])
     passages = passages.astype({"passage_id": str, "doc_id": str, "unit": str, "speaker": str,
                                 "start": "int64", "end": "int64", "text": str})
     units = units.astype({"n_passages": "int64", "n_chars": "int64", "longitude": float, "latitude": float})
-    return units.sort_values("unit", ignore_index=True), passages
+    mentions = pd.DataFrame(mention_rows, columns=MENTION_COLUMNS)
+    return units.sort_values("unit", ignore_index=True), passages, mentions
 
 
 def unit_shares(passages: pd.DataFrame) -> pd.DataFrame:

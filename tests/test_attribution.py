@@ -1,0 +1,59 @@
+"""A figure's own unit (analytics.features.attribution) and its use in the figures stage."""
+import pandas as pd
+
+from analytics.features.attribution import clause_subjects, own_unit, respective_units
+from analytics.features.figures import extract_figures
+
+
+def _mentions(sentence: str, *names: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for name in names:
+        at = sentence.index(name, pos)
+        out.append((at, at + len(name), name))
+        pos = at + len(name)
+    return out
+
+
+def test_a_place_opening_a_clause_is_the_subject_of_that_clause_and_the_next_ones():
+    s = "全市完成造林9万亩，其中甲乙县完成3万亩，居全市第一；丙丁县完成2万亩。"
+    m = _mentions(s, "甲乙县", "丙丁县")
+    subjects = clause_subjects(s, m)
+    assert [u for _, u in subjects] == [None, "甲乙县", "丙丁县"]  # 全市 hands the clause back to the passage
+    assert own_unit(s, s.index("9万亩"), subjects, "某某市") == "某某市"
+    assert own_unit(s, s.index("3万亩"), subjects, "某某市") == "甲乙县"
+    assert own_unit(s, s.index("第一"), subjects, "某某市") == "甲乙县"
+    assert own_unit(s, s.index("2万亩"), subjects, "某某市") == "丙丁县"
+
+
+def test_a_place_inside_a_clause_or_a_slogan_is_no_subject():
+    s = "全县森林覆盖率达62%，比甲乙县高出5个百分点，探索“甲乙县研发、本地转化”模式。"
+    m = _mentions(s, "甲乙县", "甲乙县")
+    assert [u for _, u in clause_subjects(s, m)] == [None]
+
+
+def test_adjacent_names_make_the_last_one_the_subject():
+    s = "某某省某某市甲乙县地区生产总值120亿元。"
+    m = _mentions(s, "某某省", "某某市", "甲乙县")
+    assert own_unit(s, s.index("120"), clause_subjects(s, m), "某某省") == "甲乙县"
+
+
+def test_respectively_lists_pair_places_and_values_in_order():
+    s = "甲乙县、丙丁县和戊己县森林覆盖率分别为81.2%、79.6%、77.1%，分别提高1.1、0.9、0.6个百分点。"
+    m = _mentions(s, "甲乙县", "丙丁县", "戊己县")
+    positions = [s.index(v) for v in ("81.2", "79.6", "77.1", "1.1", "0.9", "0.6")]
+    got = respective_units(s, positions, m)
+    assert [got[p][0] for p in positions] == ["甲乙县", "丙丁县", "戊己县"] * 2
+    assert got[positions[1]][1] == positions[0] and got[positions[4]][1] == positions[3]
+
+
+def test_extract_figures_credits_list_figures_to_their_units():
+    text = "全市森林覆盖率为70.5%。分县看，崇义县、安远县森林覆盖率分别为88.4%、84.7%；全南县造林1.2万亩。"
+    passages = pd.DataFrame([{"passage_id": "d:000", "doc_id": "d", "unit": "赣州市", "speaker": "",
+                              "start": 0, "end": len(text), "text": text}])
+    mentions = pd.DataFrame([{"doc_id": "d", "start": text.index(u), "end": text.index(u) + 3, "unit": u}
+                             for u in ("崇义县", "安远县", "全南县")])
+    figs = extract_figures(passages, mentions=mentions).set_index("value")
+    assert figs.loc[70.5, "unit"] == "赣州市"
+    assert figs.loc[88.4, "unit"] == "崇义县" and figs.loc[84.7, "unit"] == "安远县"
+    assert figs.loc[84.7, "indicator"] == "森林覆盖率"  # the later value shares the first one's indicator
+    assert figs.loc[1.2, "unit"] == "全南县"
