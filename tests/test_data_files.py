@@ -38,7 +38,7 @@ HEADERS = {
     "count_nouns.csv": ("noun", "category", "keep", "indicator_id"),
     "gbt4754_sections.csv": ("letter", "name_zh", "name_en"),
     "hedges.csv": ("hedge", "position", "meaning"),
-    "indicator_catalogue.csv": ("id", "zh", "en", "dimension", "category", "qualifiers", "definition"),
+    "indicator_catalogue.csv": ("id", "zh", "en", "dimension", "category", "qualifiers", "bare_measure", "definition"),
     "indicator_heads.csv": ("head", "category", "indicator_id"),
     "indicator_trim.csv": ("word", "role"),
     "indicators.csv": ("pattern", "indicator", "indicator_en", "category", "kind", "parts", "indicator_id",

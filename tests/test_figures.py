@@ -61,7 +61,7 @@ def test_offsets_point_into_clean_text(seed_figures):
     for text, figs in seed_figures.values():
         for _, r in figs.iterrows():
             span = text[r.start:r.end]
-            assert re.search(r"[\d一二两三四五六七八九十]", span), span
+            assert re.search(r"[\d一二两三四五六七八九十百千]", span), span
             assert span in r.evidence
             assert text.find(r.evidence) >= 0
 

@@ -85,8 +85,8 @@ def test_chinese_numerals_with_units():
 
 
 @pytest.mark.parametrize("text", [
-    "两天的考察", "一个统领", "一座城", "亚洲第二大露天铁矿", "5A级景区", "十万火急", "百亿级产业集群",
-    "100亿级集群", "2021年", "一是", "十四五", "电话0351-7654321", "晋政发〔2021〕12号", "8月8日", "五六千年前",
+    "两天的考察", "一个统领", "一座城", "亚洲第二大露天铁矿", "5A级景区", "十万火急", "千万不要",
+    "2021年", "一是", "十四五", "电话0351-7654321", "晋政发〔2021〕12号", "8月8日", "五六千年前",
 ])
 def test_not_quantities(text):
     assert scan_quantities(text) == []
@@ -170,3 +170,29 @@ def test_data_files_are_consistent():
     hedges = pd.read_csv(data_file("hedges.csv"), dtype=str, keep_default_na=False)
     assert set(hedges["position"]) <= {"pre", "mid", "post"} and not hedges["hedge"].duplicated().any()
     assert vocabulary().regex.groups > 0
+
+
+@pytest.mark.parametrize("text, value, measure, normalized", [
+    ("打造百亿级产业集群", 100.0, "亿元", 1e10),
+    ("建成300亿级新材料集群", 300.0, "亿元", 3e10),
+    ("千亿级智能家电产业", 1000.0, "亿元", 1e11),
+])
+def test_scale_classes_are_quantities_of_their_own_kind(text, value, measure, normalized):
+    (q,) = scan_quantities(text)
+    assert q.scale_class and (q.value, q.measure, q.value_normalized) == (value, measure, normalized)
+    assert text[q.start:q.end].endswith("级")
+
+
+@pytest.mark.parametrize("text, value, measure, normalized", [
+    ("辖6 个镇", 6.0, "个", 6.0),                       # a space before the measure
+    ("面积2536 平方公里", 2536.0, "平方公里", 2536.0),
+    ("年接待游客千万人次", 1000.0, "万人次", 1e7),         # a leading 千 before 万
+    ("工业产值过千亿", 1000.0, "亿", 1e11),               # hedged round number, the measure comes from its noun
+    ("九成以上", 9.0, "成", 90.0),                         # 成 = tenths, normalised to %
+    ("床位6800张", 6800.0, "张", 6800.0),
+    ("粮食产量31.2亿斤", 31.2, "亿斤", 31.2e8 * 0.5),       # 斤 = half a kilogram
+])
+def test_loosely_written_measures(text, value, measure, normalized):
+    q = scan_quantities(text)[0]
+    assert (q.value, q.measure) == (value, measure)
+    assert q.value_normalized == pytest.approx(normalized)

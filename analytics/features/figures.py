@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
 
 from analytics.features.attribution import Mention, clause_subjects, own_unit, respective_units
-from analytics.features.quantities import Quantity, scan_quantities
+from analytics.features.indicators import indicator as catalogued
+from analytics.features.quantities import Quantity, scan_quantities, vocabulary
 from analytics.pipeline.lexicon import longest_first
 from analytics.pipeline.text import CJK, sentence_spans
 from analytics.registry import TABLES
@@ -438,7 +439,12 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
                              "start": p["start"] + a, "end": p["start"] + b})
             continue
         wide_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
-        named = _name(q, pre, post, lx, sentence[wide_start:rel])
+        if q.scale_class:
+            named = ("产业规模等级", "industry")
+        else:
+            named = _name(q, pre, post, lx, sentence[wide_start:rel])
+            if named is None and q.magnitude and not q.unit:
+                q, named = _bare_magnitude(q, pre, post, lx, sentence[wide_start:rel])
         if listed and listed[1] != rel and (i, listed[1]) in names_at:
             named = names_at[(i, listed[1])]  # 甲县、乙县GDP分别为……: the later values share the first's name
         if named is None:
@@ -452,6 +458,22 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
                      "category": category if category in CATEGORIES else "other",
                      "start": p["start"] + q.start, "end": p["start"] + q.end})
     return rows
+
+
+def _bare_magnitude(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str):
+    """人口32万, 游客650万, 产值过千亿: a bare 万/亿 after an indicator whose catalogue entry says what it
+    counts (bare_measure 人, 人次, 元) is that measure: (the quantity with its measure, its name) or (q, None)."""
+    named = _name(replace(q, needs_noun=False, measure_kind=""), pre, post, lx, pre_wide)
+    if named is None:
+        return q, None
+    entry = catalogued(canonical_indicator(named[0], "", lx)[0])
+    if entry is None or not entry.bare_measure:
+        return q, None
+    unit = vocabulary().units[entry.bare_measure]
+    return replace(q, unit=entry.bare_measure, measure=q.magnitude + entry.bare_measure,
+                   value_normalized=q.value_normalized * unit["multiplier"],
+                   measure_normalized=unit["measure_normalized"], measure_kind=unit["kind"],
+                   needs_noun=False), named
 
 
 def _document_year(date: str) -> int | None:

@@ -27,6 +27,7 @@ class Indicator:
     dimension: str
     category: str
     qualifiers: tuple[str, ...]
+    bare_measure: str
     definition: str
 
     @property
@@ -40,7 +41,7 @@ def catalogue() -> dict[str, Indicator]:
     for r in read_records("indicator_catalogue.csv"):
         qualifiers = tuple(q for q in r["qualifiers"].split("|") if q)
         out[r["id"]] = Indicator(r["id"], r["zh"], r["en"], r["dimension"], r["category"], qualifiers,
-                                 r["definition"])
+                                 r["bare_measure"], r["definition"])
     return out
 
 
@@ -57,7 +58,7 @@ def indicator(indicator_id: str) -> Indicator | None:
     if base is None or not indicator_id.endswith(GROWTH):
         return None
     return Indicator(indicator_id, base.zh + "增速", base.en + " growth", "percent", base.category,
-                     base.qualifiers, f"growth rate of {base.en.lower()}")
+                     base.qualifiers, "", f"growth rate of {base.en.lower()}")
 
 
 def is_known(indicator_id: str) -> bool:

@@ -36,13 +36,15 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
 _CN_ZERO = "零〇"
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_ROUND_LEADS = {"百": 100.0, "千": 1000.0}
 
 NUM_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # A Chinese numeral starts with a digit or 十 (百亩/千亩/万亩 alone are names of a class, not counts).
-NUM_CN = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:[万亿][零〇一二两三四五六七八九十百千]+)*"
+NUM_CN = (r"(?:[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:[万亿][零〇一二两三四五六七八九十百千]+)*"
+          r"|[百千](?=[万亿]))")  # 千亿, 百万: a leading 百/千 means one hundred / one thousand
 _NUM = f"(?:{NUM_AR}|{NUM_CN})"
 _RANGE_SEP = r"[-~～—–至到]"
-_RATIO_SEP = r"[:：]"
+_RATIO_SEP = r"[:：︰∶]"
 
 QUANTITY_COLUMNS = [
     "start", "end", "text", "value", "value_high", "hedge", "magnitude", "unit", "measure",
@@ -187,6 +189,7 @@ class Quantity:
     needs_noun: bool = False
     is_ratio: bool = False
     parts: tuple = field(default_factory=tuple)  # ratio: ((value, start, end), ...)
+    scale_class: bool = False  # 300亿级 / 千亿级: the class an industry is built to, in 元
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,7 @@ def vocabulary() -> _Vocabulary:
     unit = longest_first(units)
     # Every quantity starts with a digit, a Chinese digit, 百(分之) or a hedge: a lookahead on that one
     # character lets the engine skip all other positions cheaply (twice as fast on Chinese prose).
-    first = "".join(sorted(set("0123456789一二两三四五六七八九十百") | {h[0] for h in hedges_df["hedge"]}))
+    first = "".join(sorted(set("0123456789一二两三四五六七八九十百千") | {h[0] for h in hedges_df["hedge"]}))
     pattern = (
         rf"(?=[{re.escape(first)}])(?:"
         # A ratio is tried first at each position, so 8.4:64.9:26.7 is not read as 8.4.
@@ -221,7 +224,7 @@ def vocabulary() -> _Vocabulary:
         rf"|(?P<pre>{pre})?"
         rf"(?:百分之(?P<pnum>{_NUM})"
         rf"|(?P<num>{_NUM})(?:(?P<mag1>{mag})?{_RANGE_SEP}(?P<num2>{_NUM}))?"
-        rf"(?P<h1>{mid})?"
+        rf"(?P<h1>{mid})?(?P<space> )?"  # 3 个, 60 平方公里: a space may stand before the measure
         # Unit with or without magnitude first, bare magnitude last: 5千瓦 is 5 千瓦, not 5千 + 瓦.
         # The tail is required, so a bare number (a year, 一是, a phone number) never matches at all.
         rf"(?:(?P<big>大)|(?P<mag>{mag})?(?P<h2>{mid})?(?P<unit>{unit})|(?P<bare>{mag})(?P<h3>{mid})?))"
@@ -243,9 +246,12 @@ def _quantity(m: re.Match, text: str, voc: _Vocabulary) -> Quantity | None:
     # 第二 is an ordinal; 5A / G5 / 1.2.3 are codes, not quantities.
     if before == "第" or (before and (before.isascii() and (before.isalnum() or before == "."))):
         return None
-    if text[end:end + 1] in voc.followers:
+    follower = text[end:end + 1] in voc.followers
+    scale = follower and text[end] == "级" and not m.group("unit") and (m.group("bare") or "") in ("亿", "万亿")
+    if follower and not scale:
         return None
-    value = parse_number(num_text)
+    # a leading 百/千 before 万/亿 (千亿, 百万) is one hundred / one thousand; alone it is no number
+    value = _ROUND_LEADS[num_text] if num_text in _ROUND_LEADS else parse_number(num_text)
     if value is None:
         return None
     chinese = not num_text[0].isdigit()
@@ -259,6 +265,11 @@ def _quantity(m: re.Match, text: str, voc: _Vocabulary) -> Quantity | None:
     if not (mag or unit or big):
         return None
     needs_noun = big
+    if scale:
+        mult = voc.magnitudes[m.group("bare")]
+        return Quantity(start, end + 1, m.group() + "级", value, None, hedge, m.group("bare"), "元",
+                        m.group("bare") + "元", value * mult, "元", "currency", "chinese" if chinese else "arabic",
+                        scale_class=True)
     if chinese:
         if value == 1 and not mag:
             return None
@@ -267,8 +278,8 @@ def _quantity(m: re.Match, text: str, voc: _Vocabulary) -> Quantity | None:
             if ok == "no":
                 return None
             needs_noun = needs_noun or ok == "noun"
-        elif not big:
-            return None  # 十万火急, 百亿级: a Chinese numeral with a bare magnitude is idiom
+        elif not big and not hedge:
+            return None  # 十万火急, 千万不要: a Chinese numeral with a bare magnitude is idiom (过千亿 is not)
     multiplier = voc.magnitudes.get(mag, 1.0)
     value_high = parse_number(m.group("num2")) if m.group("num2") else None
     if m.group("num2") and value_high is None:
