@@ -26,7 +26,8 @@ Mention = tuple[int, int, str]
 # Where a clause starts: a Chinese clause mark, or an ASCII one not inside a number.
 _BOUNDARY = re.compile(r"[，；：。！？!?\n（）()“”\"]|(?<!\d)[,:;]|[,:;](?!\d)")
 _LIST_JOINERS = frozenset("、和与及 ")
-_RESPECTIVELY = re.compile(r"分别|依次")
+_RESPECTIVELY = re.compile(r"分别|依次|分列|分居")
+_LOOK_BACK_CLAUSES = 3  # how many clauses back a respectively list may stand (甲县、乙县……分列前三，分别为……)
 
 
 @lru_cache(maxsize=1)
@@ -72,19 +73,22 @@ def clause_subjects(sentence: str, mentions: list[Mention]) -> list[tuple[int, s
     return sorted(out)
 
 
-def _listed_before(sentence: str, cue: int, mentions: list[Mention]) -> list[str]:
-    """The places listed right before position `cue` in its clause (甲县、乙县和丙县), in order; [] when
-    fewer than two."""
-    clause_start = 0
-    for m in _BOUNDARY.finditer(sentence, 0, cue):
-        clause_start = m.end()
-    inside = [x for x in mentions if clause_start <= x[0] and x[1] <= cue]
-    run: list[Mention] = []
+def listed_before(sentence: str, cue: int, mentions: list[Mention]) -> list[str]:
+    """The places listed before position `cue` (甲县、乙县和丙县), in order: the last such list in the
+    cue's clause or one of the few clauses before it; [] when there is none of two or more."""
+    bounds = [0] + [m.end() for m in _BOUNDARY.finditer(sentence, 0, cue)]
+    clause_start = bounds[max(0, len(bounds) - 1 - _LOOK_BACK_CLAUSES)]
+    inside = [x for x in mentions if clause_start <= x[0] and x[1] <= cue and not _quoted(sentence, x[0])]
+    runs: list[list[Mention]] = [[]]
     for x in inside:
-        if run and not set(sentence[run[-1][1]:x[0]]) <= _LIST_JOINERS:
-            run = []
-        run.append(x)
-    return [unit for _, _, unit in run] if len(run) >= 2 else []
+        if runs[-1] and x[0] - runs[-1][-1][1] <= 0:
+            runs[-1][-1] = x  # 鄂尔多斯市准格尔旗: the name a chain ends with is the listed place
+            continue
+        if runs[-1] and not set(sentence[runs[-1][-1][1]:x[0]]) <= _LIST_JOINERS:
+            runs.append([])
+        runs[-1].append(x)
+    lists = [run for run in runs if len(run) >= 2]
+    return [unit for _, _, unit in lists[-1]] if lists else []
 
 
 def respective_units(sentence: str, positions: list[int], mentions: list[Mention]) -> dict[int, tuple[str, int]]:
@@ -94,7 +98,7 @@ def respective_units(sentence: str, positions: list[int], mentions: list[Mention
     cues = list(_RESPECTIVELY.finditer(sentence))
     listed: list[str] = []
     for i, cue in enumerate(cues):
-        listed = _listed_before(sentence, cue.start(), mentions) or listed
+        listed = listed_before(sentence, cue.start(), mentions) or listed
         if not listed:
             continue
         end = cues[i + 1].start() if i + 1 < len(cues) else len(sentence)

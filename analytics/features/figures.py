@@ -38,13 +38,13 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.features.attribution import Mention, clause_subjects, own_unit, respective_units
+from analytics.features.attribution import Mention, clause_subjects, listed_before, own_unit, respective_units
 from analytics.features.indicators import indicator as catalogued
-from analytics.features.quantities import Quantity, scan_quantities, vocabulary
+from analytics.features.quantities import Quantity, parse_number, scan_quantities, vocabulary
 from analytics.pipeline.lexicon import longest_first
 from analytics.pipeline.text import CJK, sentence_spans
 from analytics.registry import TABLES
-from analytics.resources import read_table, taxonomy_values
+from analytics.resources import read_column, read_table, taxonomy_values
 
 COLUMNS = TABLES["figures"]
 CATEGORIES = taxonomy_values("category")  # data/taxonomies.csv
@@ -84,6 +84,9 @@ class _Lexicons:
     units: dict
     canonical: dict  # indicator name -> (indicator_id, qualifier)
     head_ids: dict  # head or countable noun -> indicator_id
+    rank_re: re.Pattern  # 居全省第12位 / 位列第39位 / 分列前三
+    rank_hint: re.Pattern  # a cheap test that a sentence may hold a rank
+    set_noun_re: re.Pattern  # (的)? … 项目 / 县 / 企业: what a threshold selects
 
 
 @lru_cache(maxsize=1)
@@ -112,11 +115,20 @@ def lexicons() -> _Lexicons:
     canonical = {r["indicator"]: (r["indicator_id"], r["qualifier"]) for r in rows}
     head_ids = {**{r["head"]: r["indicator_id"] for r in head_rows},
                 **{r["noun"]: r["indicator_id"] for r in noun_rows}}
+    verbs = longest_first(read_column("rank_verbs.txt", "verb"))
+    cn = "[一二三四五六七八九十]+"
+    ordinal = rf"第(?:\d+|{cn})(?:位|名)?"
+    rank_re = re.compile(
+        rf"(?P<verb>{verbs})(?P<scope>[^，。；：！？、\d第首前]{{0,14}}?)"
+        rf"(?P<rank>(?P<n>{ordinal}(?:、{ordinal})*)(?![届次批季个期轮])"
+        rf"|(?P<first>首位|榜首|第一)|前(?P<top>\d+|{cn})(?:位|名)?)")
     return _Lexicons(
         rows, indicator_re, heads, re.compile(longest_first(heads)), nouns, re.compile(longest_first(nouns)),
         re.compile(longest_first(trim.loc[trim.role == "split", "word"])),
         re.compile("^(?:" + longest_first(trim.loc[trim.role == "lead", "word"]) + ")+"),
         status_cues, period_cues, periods, scope_re, scope_suffix, units, canonical, head_ids,
+        rank_re, re.compile(rf"{verbs}"),
+        re.compile(rf"的?[^，。；、\d]{{0,12}}?(?:{longest_first(read_column('set_nouns.txt', 'noun'))})"),
     )
 
 
@@ -359,20 +371,50 @@ def _base_measure(measure: str, lx: _Lexicons) -> str:
     return measure
 
 
-def _out_of_scope(sentence: str, rel: int, unit: str, lx: _Lexicons) -> bool:
-    """True when a clause between the sentence start and the figure opens with 全国/全省/我省 …"""
-    # Only the sentence's subject and the figure's own clause speak for it: 立足全国、全省… earlier
-    # in a sentence does not make a later 全县… figure national.
-    starts = {0, max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])}
-    for s in sorted(starts):
-        while s < rel and sentence[s] in " \u3000“”\"'":
-            s += 1
-        m = lx.scope_re.match(sentence, s)
-        if m:
-            suffix = lx.scope_suffix[m.lastgroup]
-            if not (suffix and unit.endswith(suffix)):
-                return True
+_SHARE_MARKERS = "占以"  # 占全市……的27.2%, 以全市约3%的土地: a share of the scope's total is the unit's own
+_RELATIVE_KINDS = ("multiple", "points")  # 是全省均值的3倍, 高出全国5个百分点: the unit's own comparison
+_THRESHOLD_HEDGES = ("以上", "以下", "超过", "超", "不低于", "不少于", "不足", "不到", "逾", "过")
+
+
+def _out_of_scope(sentence: str, rel: int, unit: str, kind: str, subjects, lx: _Lexicons) -> bool:
+    """True when the figure at `rel` is the nation's, the province's or another area's (全国森林覆盖率
+    24.02%, 远高于全国平均水平24.02%, 纳入全省40个重点县) rather than `unit`'s.
+
+    A scope word (data/scope_cues.csv) counts in the figure's own clause (for a figure in parentheses, the
+    clause the parenthesis stands in) unless 占/以 stands between it and the figure or the figure is a
+    multiple or a percentage-point gap; at the start of the sentence it counts unless a place or a
+    self-reference opens a later clause before the figure. 全市 is the unit's own when the unit is a 市."""
+    clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])
+    opening = sentence.rfind("（", 0, rel)
+    if opening >= 0 and sentence.rfind("）", 0, rel) < opening:
+        clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, opening)])
+    sentence_start = len(sentence) - len(sentence.lstrip(" \u3000“”\"'"))
+    last_subject = max([start for start, _ in subjects if start < rel], default=-1)
+    for m in lx.scope_re.finditer(sentence, 0, rel):
+        suffix = lx.scope_suffix[m.lastgroup]
+        if suffix and unit.endswith(suffix):
+            continue
+        if m.start() >= clause_start:
+            if any(c in sentence[clause_start:rel][:max(0, m.start() - clause_start) + 1] for c in _SHARE_MARKERS):
+                continue
+            if kind in _RELATIVE_KINDS:
+                continue
+            return True
+        if m.start() == sentence_start and last_subject < m.start():
+            return True
     return False
+
+
+def _set_or_threshold(q: Quantity, sentence: str, rel_end: int, clause_end: int, lx: _Lexicons) -> bool:
+    """True for a count of a set the unit belongs to (全国500个产粮大县之一) and for a threshold inside a
+    qualifier (1亿元以上项目20个, 超过80%的县有9个): neither is a figure of the unit."""
+    after = sentence[rel_end:clause_end]
+    if q.measure_kind in ("count", "people") and re.match(rf"[{CJK}A-Za-z0-9“”]{{1,16}}之一", after):
+        return True
+    if not any(h in q.hedge for h in _THRESHOLD_HEDGES):
+        return False
+    m = lx.set_noun_re.match(after)
+    return bool(m) and bool(re.search(r"[有达占共为\d一二两三四五六七八九十]", after[m.end():]))
 
 
 def _sentence_units(sentence: str, s0: int, quantities: list[Quantity], mentions: list[Mention]):
@@ -384,18 +426,81 @@ def _sentence_units(sentence: str, s0: int, quantities: list[Quantity], mentions
     return clause_subjects(sentence, inside), respective_units(sentence, positions, inside)
 
 
+def _base(p: dict, text: str, s0: int, sentence: str, rel: int, rel_end: int, unit: str, lx: _Lexicons,
+          document_year: int | None) -> dict:
+    """The columns a figure at sentence position rel..rel_end gets from its context: unit, status, year,
+    period, evidence (and the clause bounds, for naming)."""
+    clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])
+    nxt = _CLAUSE.search(sentence, rel_end)
+    clause_end = nxt.start() if nxt else len(sentence)
+    status, target_year = _status(sentence, rel, clause_start, clause_end, lx)
+    para_start = text.rfind("\n", 0, s0) + 1
+    para_first_clause = _CLAUSE.split(text[para_start:s0], 1)[0] if para_start < s0 else ""
+    year = target_year or _year_of(sentence, rel, para_first_clause, document_year)
+    return {"doc_id": p["doc_id"], "unit": unit, "year": year, "status": status,
+            "is_target": status == "target", "period": _period(sentence, rel, lx), "entity": "",
+            "evidence": sentence, "_clause": (clause_start, clause_end)}
+
+
+def _rank_value(m: re.Match) -> list[float]:
+    if m["first"]:
+        return [1.0]
+    if m["top"]:
+        return []
+    return [parse_number(n) for n in re.findall(r"\d+|[一二三四五六七八九十]+", m["n"])]
+
+
+def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[Mention], lx: _Lexicons,
+           document_year: int | None) -> list[dict]:
+    """居全省第12位, 位列第39位, 居全市首位; 甲县、乙县、丙县分列前三 (ranks 1..3 of the listed units);
+    甲县、乙县分别位列第11位、第13位: one figure per rank, indicator_id 'rank', measure 位次, the indicator
+    naming what is ranked and where (县域经济综合排名（全省）)."""
+    rows = []
+    passage_unit = p["unit"] if isinstance(p["unit"], str) else ""
+    for m in lx.rank_re.finditer(sentence):
+        values = _rank_value(m)
+        listed = listed_before(sentence, m.start(), mentions) if m["top"] or m["verb"] in ("分列", "分居") or \
+            "分别" in sentence[max(0, m.start() - 3):m.start()] else []
+        if m["top"]:
+            if not listed:
+                continue  # 进入全省前十: a set the unit belongs to, not its rank
+            values = [float(k) for k in range(1, int(parse_number(m["top"]) or 0) + 1)][:len(listed)]
+        clause_start = max([0] + [c.end() for c in _CLAUSE.finditer(sentence, 0, m.start())])
+        what = _LEADING_JUNK.sub("", sentence[clause_start:m.start()])
+        for a, b, _ in mentions:
+            if clause_start <= a and b <= m.start():
+                what = what.replace(sentence[a:b], "")
+        scope = m["scope"].strip("的")
+        indicator = (lx.lead_re.sub("", what)[-MAX_INDICATOR_CHARS:] or "") + "排名" + (f"（{scope}）" if scope else "")
+        for k, value in enumerate(values):
+            if value is None:
+                continue
+            unit = listed[k] if k < len(listed) else own_unit(sentence, m.start(), subjects, passage_unit)
+            row = _base(p, text, s0, sentence, m.start(), m.end(), unit, lx, document_year)
+            row.pop("_clause")
+            rows.append({**row, "indicator": indicator, "indicator_id": "rank", "qualifier": "",
+                         "value": value, "measure": "位次", "value_normalized": value,
+                         "measure_normalized": "位次", "category": "other",
+                         "start": p["start"] + s0 + m.start("rank"), "end": p["start"] + s0 + m.end("rank")})
+    return rows
+
+
 def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None,
                         mentions: list[Mention] | None = None) -> list[dict]:
     text = p["text"]
     quantities = scan_quantities(text)
-    if not quantities:
-        return []
     spans = sentence_spans(text)
     sent_starts = [a for a, _ in spans]
     passage_unit = p["unit"] if isinstance(p["unit"], str) else ""
     by_sentence: dict[int, tuple] = {}
     names_at: dict[tuple[int, int], tuple[str, str]] = {}
     rows = []
+    for i, (s0, s1) in enumerate(spans):
+        sentence = text[s0:s1]
+        if lx.rank_hint.search(sentence):
+            by_sentence[i] = _sentence_units(sentence, s0, quantities, mentions or [])
+            inside = [(a - s0, b - s0, u) for a, b, u in mentions or [] if s0 <= a and b <= s1]
+            rows.extend(_ranks(p, text, s0, sentence, by_sentence[i][0], inside, lx, document_year))
     for q in quantities:
         i = bisect.bisect_right(sent_starts, q.start) - 1
         if i < 0 or q.start >= spans[i][1]:
@@ -408,20 +513,14 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
         subjects, respective = by_sentence[i]
         listed = respective.get(rel)
         unit = listed[0] if listed else own_unit(sentence, rel, subjects, passage_unit)
-        clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])
-        nxt = _CLAUSE.search(sentence, rel_end)
-        clause_end = nxt.start() if nxt else len(sentence)
+        if _out_of_scope(sentence, rel, unit, q.measure_kind, subjects, lx):
+            continue
+        base = _base(p, text, s0, sentence, rel, rel_end, unit, lx, document_year)
+        clause_start, clause_end = base.pop("_clause")
+        if _set_or_threshold(q, sentence, rel_end, clause_end, lx):
+            continue
         pre = sentence[clause_start:rel]
         post = sentence[rel_end:min(clause_end, rel_end + POST_WINDOW)]
-        if _out_of_scope(sentence, rel, unit, lx):
-            continue
-        status, target_year = _status(sentence, rel, clause_start, clause_end, lx)
-        para_start = text.rfind("\n", 0, s0) + 1
-        para_first_clause = _CLAUSE.split(text[para_start:s0], 1)[0] if para_start < s0 else ""
-        year = target_year or _year_of(sentence, rel, para_first_clause, document_year)
-        base = {"doc_id": p["doc_id"], "unit": unit, "year": year, "status": status,
-                "is_target": status == "target", "period": _period(sentence, rel, lx), "entity": "",
-                "evidence": sentence}
         if q.is_ratio:
             m = _last(lx.indicator_re, pre)
             if m is None or _lexicon_row(m, lx)["kind"] != "ratio":

@@ -71,6 +71,8 @@ class _Matcher:
     colon_speaker: re.Pattern | None = None  # 清河县委书记 王立群：…… (a speech after a colon)
     host: re.Pattern | None = None  # 主持人：/ 记者： a line of the narrator's
     placing: re.Pattern | None = None  # 位于 / 地处: the places after it place the subject before it
+    formal_tail: re.Pattern | None = None  # a formal zone ending right after a name (宁乡|经济技术开发区)
+    name_follower: re.Pattern | None = None  # 芙蓉|镇, 徽州|古村落: a short name inside a longer proper name
 
 
 _MATCHERS: dict[str, _Matcher] = {}
@@ -164,6 +166,8 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
             rf"^\s*(?P<title>{not_clause}{{0,{_TITLE_MAX}}}?{alt(roles)})\s*(?P<name>[{CJK}]{{2,4}})\s*[：:]"),
         host=re.compile(rf"^\s*{alt(hosts)}\s*[：:]") if hosts else None,
         placing=re.compile(alt(placing)) if placing else None,
+        formal_tail=re.compile(alt(free)),
+        name_follower=re.compile(alt(sorted(read_lines("short_name_followers.txt", "word"), key=len, reverse=True))),
     )
     _MATCHERS[key] = matcher
     return matcher
@@ -199,12 +203,25 @@ def _place_mentions(text: str, m: _Matcher) -> list[_Mention]:
         for length in first.get(text[i], ()):
             word = text[i:i + length]
             if word in names:
+                if word not in m.name_set and _stronger_inside(text, i, length, m):
+                    continue
                 out.append(_Mention(i, i + length, word, names[word]))
                 i += length
                 break
         else:
             i += 1
     return out
+
+
+def _stronger_inside(text: str, i: int, length: int, m: _Matcher) -> bool:
+    """A short name at i (从江 in 从江阴高新技术产业开发区) that overlaps a name starting inside it which is
+    written in full or carries a formal zone ending (江阴|高新技术产业开发区) gives way to that name."""
+    for j in range(i + 1, i + length):
+        for other in m.first.get(text[j], ()):
+            word = text[j:j + other]
+            if word in m.names and (word in m.name_set or m.formal_tail.match(text, j + other)):
+                return True
+    return False
 
 
 def _zone_mentions(text: str, places: list[_Mention], m: _Matcher) -> list[_Mention]:
@@ -252,7 +269,13 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     # a heading line of its own (关于岚县……的思考), not a lead paragraph
     head = text.lstrip().split("\n", 1)
     title_end = len(text) - len(text.lstrip()) + len(head[0]) if len(head) == 2 and len(head[0]) <= 40 else 0
+    vouched = {x.surface for x in mentions if m.formal_tail.match(text, x.end)}
     for x in mentions:
+        if x.surface not in name_set and x.surface not in m.former and m.name_follower.match(text, x.end):
+            x.rows = []  # 芙蓉镇, 徽州古村落: a short name that begins a longer proper name names no division
+            continue
+        if x.surface in vouched:
+            continue  # 宁乡经济技术开发区: a formal zone ending vouches for the name, wherever it is written
         if len(x.surface) == 2 and x.surface in name_set and levels[x.rows[0]] == "county":
             x.rows = [r for r in x.rows if prefectures[r] in areas or x.start < title_end or counts[x.surface] >= 3]
             continue
@@ -670,10 +693,14 @@ def _placing_mentions(doc: _Doc) -> tuple[set[int], Counter]:
     return placing, bonus
 
 
-def _mention_scores(doc: _Doc, spans: list[tuple[int, int]]) -> Counter:
-    """Evidence per unit inside `spans`: each mention counts once, three times in the first line (the
-    title), not at all where it only places another place; the subject of 位于/地处 gets a bonus."""
+def _mention_scores(doc: _Doc, spans: list[tuple[int, int]], title_weight: int = 3,
+                    exclude_title: bool = False) -> Counter:
+    """Evidence per unit inside `spans`: each mention counts once, `title_weight` times in the first line
+    (the title; not at all with `exclude_title`), not at all where it only places another place; the
+    subject of 位于/地处 gets a bonus."""
     title_end = first_line_end(doc.text)
+    if exclude_title:
+        spans = [(max(a, title_end), b) for a, b in spans if b > title_end]
     placing, bonus = _placing_mentions(doc)
     score: Counter = Counter()
     for i, x in enumerate(doc.mentions):
@@ -681,7 +708,7 @@ def _mention_scores(doc: _Doc, spans: list[tuple[int, int]]) -> Counter:
             continue
         if any(a <= x.start < b for a, b in spans):
             key = doc.key(x)
-            score[key] += 0 if i in placing else 3 if x.start < title_end else 1
+            score[key] += 0 if i in placing else title_weight if x.start < title_end else 1
     for key, extra in bonus.items():
         if key in score:
             score[key] += extra
@@ -730,8 +757,14 @@ def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speak
     titled = [doc.key(x) for x in doc.mentions if x.start < title_end and (x.row is not None or x.zone)]
     titled = [k for k in titled if k in candidates and _SPECIFICITY[doc.kind(k)] <= 1]
     if titled:
-        # the county-level place or zone the title names first (关于柞水县融入西安……)
-        return titled[0]
+        # the county-level place or zone the title names first (关于柞水县融入西安……), unless the body
+        # names another county-level place or zone at least twice as often (a title's 徽州古村落 for a
+        # text about 黟县)
+        body = _mention_scores(doc, narrator, title_weight=1, exclude_title=True)
+        first = titled[0]
+        rivals = [k for k in candidates if _SPECIFICITY[doc.kind(k)] <= 1 and k != first
+                  and body[k] >= max(2, 2 * body[first])]
+        return max(rivals, key=lambda k: body[k]) if rivals else first
     if placed:
         return Counter(placed).most_common(1)[0][0]
     best = max(candidates, key=rank)
