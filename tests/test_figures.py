@@ -248,3 +248,78 @@ def test_indicator_lexicon_is_clean():
     assert set(cues["scope"]) <= {"before", "clause"}
     assert set(cues["status"]) <= {"actual", "estimate", "target", "plan"}
     lexicons()  # every file compiles
+
+
+# ---------------------------------------------------------------- status, period, year, canonical indicator
+
+@pytest.mark.parametrize("sentence, value, status", [
+    ("力争全县地区生产总值突破150亿元。", 150.0, "target"),
+    ("到2027年，全县森林覆盖率提高到68%。", 68.0, "target"),
+    ("预计全年地区生产总值完成132亿元。", 132.0, "estimate"),
+    ("初步统计，全年接待游客480万人次。", 480.0, "estimate"),
+    ("谋划储备项目36个。", 36.0, "plan"),
+    ("拟总投资12亿元建设冷链物流园。", 12.0, "plan"),
+    ("力争三年内建成3个产业园，目前已建成2个产业园。", 2.0, "actual"),  # the nearest cue decides
+    ("全县常住人口23.6万人。", 23.6, "actual"),
+])
+def test_status_from_the_nearest_cue(sentence, value, status):
+    r = _row(_figs(sentence), _figs(sentence).set_index("value").loc[value, "indicator"], value)
+    assert r.status == status and bool(r.is_target) is (status == "target")
+
+
+def test_status_year_period_and_canonical_indicator_of_each_figure():
+    text = ("发布时间：2024-03-12\n2023年，全县地区生产总值完成86.2亿元，增长6.1%。"
+            "上半年一般公共预算收入4.3亿元。\n今年，城镇、农村居民人均可支配收入力争分别达到41200元、19800元。"
+            "过去五年，年均增长7.5%。")
+    figs = extract_figures(_passages([("doc", "某县", 0, text)]), dates={"doc": "2024-03-12"}).set_index("value")
+    assert figs.loc[86.2, ["indicator_id", "year", "status"]].tolist() == ["gdp", 2023, "actual"]
+    assert figs.loc[6.1, ["indicator_id", "year"]].tolist() == ["gdp_growth", 2023]
+    assert figs.loc[4.3, ["indicator_id", "period", "year"]].tolist() == ["budget_revenue", "h1", 2023]
+    assert figs.loc[41200.0, ["indicator_id", "qualifier", "status", "year"]].tolist() == [
+        "disposable_income", "urban", "target", 2024]  # 今年 = the document's year
+    assert figs.loc[19800.0, ["indicator_id", "qualifier"]].tolist() == ["disposable_income", "rural"]
+    assert figs.loc[7.5, "period"] == "annual_avg"
+
+
+def test_bare_magnitude_after_a_counted_indicator_takes_its_measure():
+    figs = _figs("全县人口32万，年接待游客650万，产值过千亿。").set_index("value")
+    assert figs.loc[32.0, ["measure", "value_normalized", "indicator_id"]].tolist() == ["万人", 320000.0, "population"]
+    assert figs.loc[650.0, ["measure", "indicator_id"]].tolist() == ["万人次", "tourist_visits"]
+    assert figs.loc[1000.0, ["measure", "value_normalized"]].tolist() == ["亿元", 1e11]
+
+
+def test_scale_class_ratio_and_spaced_measures():
+    figs = _figs("全县辖6 个镇，三次产业比调整为9.6︰41.2︰49.2，打造300亿级新材料产业集群。").set_index("value")
+    assert figs.loc[6.0, "measure"] == "个"
+    assert figs.loc[[9.6, 41.2, 49.2], "qualifier"].tolist() == ["primary", "secondary", "tertiary"]
+    assert figs.loc[300.0, ["indicator_id", "measure", "status"]].tolist() == ["industry_scale_class", "亿元", "target"]
+
+
+@pytest.mark.parametrize("sentence, ranks", [
+    ("全县县域经济综合排名居全省第12位。", [12.0]),
+    ("旅游收入增速位列全市首位。", [1.0]),
+    ("经济总量跃居全省县域第一。", [1.0]),
+    ("西峡县第三季度重大项目集中开工。", []),        # an ordinal of a quarter, no rank
+    ("全市共有4个县进入全省前十。", []),              # a set the units belong to, not a rank
+])
+def test_ranks(sentence, ranks):
+    figs = _figs(sentence)
+    got = figs.loc[figs["indicator_id"] == "rank", "value"].tolist()
+    assert got == ranks
+    assert set(figs.loc[figs["indicator_id"] == "rank", "measure"]) <= {"位次"}
+
+
+@pytest.mark.parametrize("sentence, kept, dropped", [
+    ("新签约项目46个，其中10亿元以上项目9个。", [46.0, 9.0], [10.0]),
+    ("全县森林覆盖率超过80%的村有9个。", [9.0], [80.0]),
+    ("年销售额1000万元以上的企业占比超过四成。", [4.0], [1000.0]),
+    ("该县是全国500个产粮大县之一。", [], [500.0]),
+    ("全县被纳入全省40个重点县。", [], [40.0]),
+    ("全县森林覆盖率达72.5%，远高于全国平均水平24.02%。", [72.5], [24.02]),
+    ("森林覆盖率72.5%，约为全国平均水平（24.02%）的3倍。", [72.5, 3.0], [24.02]),
+    ("全县旅游收入占全市的27.2%。", [27.2], []),
+    ("培育科技型企业20家以上、高新技术企业3家以上。", [20.0, 3.0], []),
+])
+def test_thresholds_sets_and_other_places_figures_are_not_the_units(sentence, kept, dropped):
+    values = set(_figs(sentence)["value"])
+    assert set(kept) <= values and not (set(dropped) & values), values

@@ -86,6 +86,7 @@ class _Lexicons:
     head_ids: dict  # head or countable noun -> indicator_id
     rank_re: re.Pattern  # 居全省第12位 / 位列第39位 / 分列前三
     rank_hint: re.Pattern  # a cheap test that a sentence may hold a rank
+    bare_growth: frozenset  # the names of a growth figure that names no subject (增速, 提高)
     set_noun_re: re.Pattern  # (的)? … 项目 / 县 / 企业: what a threshold selects
 
 
@@ -127,7 +128,7 @@ def lexicons() -> _Lexicons:
         re.compile(longest_first(trim.loc[trim.role == "split", "word"])),
         re.compile("^(?:" + longest_first(trim.loc[trim.role == "lead", "word"]) + ")+"),
         status_cues, period_cues, periods, scope_re, scope_suffix, units, canonical, head_ids,
-        rank_re, re.compile(rf"{verbs}"),
+        rank_re, re.compile(rf"{verbs}"), frozenset(r["indicator"] for r in rows if r["kind"] == "growth"),
         re.compile(rf"的?[^，。；、\d]{{0,12}}?(?:{longest_first(read_column('set_nouns.txt', 'noun'))})"),
     )
 
@@ -417,6 +418,58 @@ def _set_or_threshold(q: Quantity, sentence: str, rel_end: int, clause_end: int,
     return bool(m) and bool(re.search(r"[有达占共为\d一二两三四五六七八九十]", after[m.end():]))
 
 
+_RESPECTIVE_CUE = re.compile(r"分别|依次")
+_DIMENSION_OF_KIND = {"percent": "percent", "currency": "money", "people": "people", "visits": "visits",
+                      "area": "area", "count": "count"}
+
+
+def _growth_suffix(indicator: str, lx: _Lexicons) -> str:
+    return next((g for g in lx.bare_growth if indicator.endswith(g)), "")
+
+
+def _measure_default(q: Quantity, lx: _Lexicons) -> str:
+    return lx.units.get(q.unit, {}).get("default_indicator", "") or "数值"
+
+
+def _sentence_term(sentence: str, clause_start: int, q: Quantity, lx: _Lexicons) -> str:
+    """The last lexicon indicator in the sentence's earlier clauses whose dimension fits the figure's
+    measure: the name a figure that names nothing in its own clause takes from its sentence."""
+    dimension = _DIMENSION_OF_KIND.get(q.measure_kind)
+    m = _last(lx.indicator_re, sentence[:clause_start])
+    if m is None or dimension is None or _lexicon_row(m, lx)["kind"] != "measure":
+        return ""
+    row = _lexicon_row(m, lx)
+    entry = catalogued(row["indicator_id"])
+    return row["indicator"] if entry is not None and entry.dimension == dimension else ""
+
+
+def _respective_names(sentence: str, positions: list[int], lx: _Lexicons) -> dict[int, str]:
+    """Figure position -> indicator for "A、B分别为x、y" lists of indicators: 城镇、农村居民人均可支配收入
+    分别达到41200元、19800元 -> 城镇居民人均可支配收入, 农村居民人均可支配收入 (a short first item borrows
+    the last item's tail); a later 分别 in the sentence (分别增长8.1%、8.7%) reuses the list."""
+    out: dict[int, str] = {}
+    cues = list(_RESPECTIVE_CUE.finditer(sentence))
+    names: list[str] = []
+    for k, cue in enumerate(cues):
+        clause_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, cue.start())])
+        parts = sentence[clause_start:cue.start()].split("、")
+        if len(parts) >= 2:
+            last_term = _last(lx.indicator_re, parts[-1])
+            if last_term is not None and _lexicon_row(last_term, lx)["kind"] == "measure":
+                last = _YEAR_PREFIX.sub("", parts[-1][:last_term.end()])
+                last = lx.lead_re.sub("", _LEADING_JUNK.sub("", last))
+                items = [lx.lead_re.sub("", _LEADING_JUNK.sub("", _YEAR_PREFIX.sub("", p))) for p in parts[:-1]]
+                names = [item if _lexicon_name(item, lx) or len(item) >= len(last) else item + last[len(item):]
+                         for item in items] + [last]
+        if not names:
+            continue
+        end = cues[k + 1].start() if k + 1 < len(cues) else len(sentence)
+        after = [p for p in positions if cue.end() <= p < end][:len(names)]
+        if len(after) == len(names):
+            out.update(zip(after, names))
+    return out
+
+
 def _sentence_units(sentence: str, s0: int, quantities: list[Quantity], mentions: list[Mention]):
     """(clause subjects, respectively map) of one sentence starting at s0 of its passage."""
     inside = [(a - s0, b - s0, u) for a, b, u in mentions if s0 <= a and b <= s0 + len(sentence)]
@@ -494,6 +547,25 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
     passage_unit = p["unit"] if isinstance(p["unit"], str) else ""
     by_sentence: dict[int, tuple] = {}
     names_at: dict[tuple[int, int], tuple[str, str]] = {}
+    levels_named: dict[int, list[str]] = {}  # sentence -> the level (not rate) indicators named so far
+    respective_names: dict[int, dict[int, str]] = {}
+    level_groups: dict[int, dict[int, str]] = {}
+
+    def respective_levels(i: int) -> dict[int, str]:
+        """分别增长x%、y% after figures of their own: the k-th rate is the growth of the k-th level before."""
+        if i not in level_groups:
+            s0, s1 = spans[i]
+            sentence = text[s0:s1]
+            rates = [x.start - s0 for x in quantities if s0 <= x.start < s1 and x.measure_kind == "percent"]
+            level_groups[i] = {}
+            for cue in _RESPECTIVE_CUE.finditer(sentence):
+                after = [r for r in rates if r > cue.end()]
+                names = levels_named.get(i, [])
+                n = len([r for r in after if not _CLAUSE_NO_LIST.search(sentence, cue.end(), r)])
+                if 2 <= n <= len(names):
+                    level_groups[i].update(zip(after[:n], names[-n:]))
+        return level_groups[i]
+
     rows = []
     for i, (s0, s1) in enumerate(spans):
         sentence = text[s0:s1]
@@ -550,7 +622,24 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
             continue
         names_at[(i, rel)] = named
         indicator, category = named
+        if i not in respective_names:
+            positions = [x.start - s0 for x in quantities if s0 <= x.start < s1]
+            respective_names[i] = _respective_names(sentence, positions, lx)
+        own = respective_names[i].get(rel)
+        growth = _growth_suffix(indicator, lx)
+        if own is None and growth and rel in respective_levels(i):
+            own = respective_levels(i)[rel]  # 游客85万人次、收入6.2亿元，分别增长12%、15%
+        if own and not listed:
+            indicator = own + growth
+        elif indicator in lx.bare_growth and levels_named.get(i):
+            indicator = levels_named[i][-1] + indicator  # 地区生产总值完成86.2亿元，增长6.1%: the growth of that
+        elif indicator == _measure_default(q, lx):
+            indicator = _sentence_term(sentence, clause_start, q, lx) or indicator  # 崇义县……森林覆盖率……，分别为88.4%
+        if not growth and q.measure_kind not in ("percent", "points"):
+            levels_named.setdefault(i, []).append(indicator)
         ident, qualifier = canonical_indicator(indicator, q.measure, lx)
+        if q.scale_class:
+            ident, qualifier = "industry_scale_class", ""
         rows.append({**base, "indicator": indicator, "indicator_id": ident, "qualifier": qualifier,
                      "value": q.value, "measure": q.measure,
                      "value_normalized": q.value_normalized, "measure_normalized": q.measure_normalized,
