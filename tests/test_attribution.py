@@ -57,3 +57,25 @@ def test_extract_figures_credits_list_figures_to_their_units():
     assert figs.loc[88.4, "unit"] == "崇义县" and figs.loc[84.7, "unit"] == "安远县"
     assert figs.loc[84.7, "indicator"] == "森林覆盖率"  # the later value shares the first one's indicator
     assert figs.loc[1.2, "unit"] == "全南县"
+
+
+def _entity(sentence: str, figure: str, counted: bool = False) -> str:
+    from analytics.features.attribution import entity_of, entity_spans
+
+    at = sentence.index(figure)
+    return entity_of(sentence, at, at + len(figure), entity_spans(sentence), [], counted)
+
+
+def test_a_figure_of_a_named_project_company_or_park_keeps_its_entity():
+    s = "主会场的蘑菇深加工项目总投资7.2亿元，建成后预计年产值15亿元；全县当年完成投资88亿元。"
+    assert _entity(s, "7.2亿元") == "蘑菇深加工项目"
+    assert _entity(s, "15亿元") == "蘑菇深加工项目"     # the next clause of the same item
+    assert _entity(s, "88亿元") == ""                   # after ；, the county again
+    assert _entity("依托总面积2.6万公顷的青峰山国家森林公园发展康养。", "2.6万公顷") == "青峰山国家森林公园"
+    assert _entity("星河集团是全国乳业龙头，去年实现产值31亿元。", "31亿元") == "星河集团"
+
+
+def test_classes_and_counts_are_no_entity():
+    assert _entity("此次集中开工项目共18个，总投资64亿元。", "64亿元") == ""   # 开工项目 is a class
+    assert _entity("全县共谋划重点项目120个，年度计划投资150亿元。", "150亿元") == ""
+    assert _entity("其中亿元以上项目9个。", "9个", counted=True) == ""

@@ -35,6 +35,8 @@ HEADERS = {
     "boilerplate.tsv": ("kind", "scope", "pattern"),
     "char_fixes.tsv": ("traditional", "simplified", "note"),
     "clause_leads.txt": ("lead",),
+    "entity_generic.txt": ("word",),
+    "entity_suffixes.txt": ("suffix",),
     "count_nouns.csv": ("noun", "category", "keep", "indicator_id"),
     "gbt4754_sections.csv": ("letter", "name_zh", "name_en"),
     "hedges.csv": ("hedge", "position", "meaning"),

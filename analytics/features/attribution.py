@@ -118,3 +118,64 @@ def own_unit(sentence: str, position: int, subjects: list[tuple[int, str | None]
             break
         unit = subject or passage_unit
     return unit
+
+
+# ---------------------------------------------------------------- entities inside a unit
+
+_NAME_STOPS = frozenset("的与和及在是为将等对把从向由以了，。；：、！？（）()“”\"\n 　")
+_NAME_MAX = 16
+_NAME_MIN = 2  # characters a name keeps once its generic words are gone
+
+
+@lru_cache(maxsize=1)
+def _entity_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    suffixes = re.compile(longest_first(read_column("entity_suffixes.txt", "suffix")))
+    generic = re.compile(longest_first(read_column("entity_generic.txt", "word")))
+    # the verbs and time words an indicator name is cut after (data/indicator_trim.csv) end a name's
+    # left context too: 此次集中开工|项目, 洪雅县累计签约|文旅项目
+    trim = read_table("indicator_trim.csv")
+    words = list(trim.loc[trim["role"] == "split", "word"]) + list(read_column("entity_generic.txt", "word"))
+    cut = re.compile(longest_first(w for w in words if len(w) >= 2) + "|" + _self_references().pattern)
+    return suffixes, generic, cut
+
+
+def entity_spans(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every named entity in `sentence` (香菇食品精深加工项目, 秦乳集团, 瓦屋山国家森林
+    公园): a phrase ending with a suffix of data/entity_suffixes.txt, back to a particle or a mark, whose
+    name is more than the generic words of data/entity_generic.txt (重点项目 and 开工项目 are classes)."""
+    suffixes, generic, cut = _entity_patterns()
+    found: list[tuple[int, int, str]] = []
+    for m in suffixes.finditer(sentence):
+        start = m.start()
+        while start > 0 and sentence[start - 1] not in _NAME_STOPS and m.start() - start < _NAME_MAX:
+            start -= 1
+        for word in cut.finditer(sentence, start, m.start()):
+            start = word.end()
+        name = sentence[start:m.start()]
+        if re.search(r"[\d亿万元]", name) or len(generic.sub("", name)) < _NAME_MIN:
+            continue
+        if found and found[-1][1] >= start and found[-1][0] <= start:
+            found[-1] = (found[-1][0], m.end(), sentence[found[-1][0]:m.end()])  # 物流园|项目: one name
+            continue
+        found.append((start, m.end(), sentence[start:m.end()]))
+    return found
+
+
+def entity_of(sentence: str, position: int, end: int, entities: list[tuple[int, int, str]],
+              subjects: list[tuple[int, str | None]], counted: bool) -> str:
+    """The entity the figure at position..end is about: the nearest entity before it in its sentence with no
+    ；, no unit subject and no self-reference between them, or the entity its own 的 introduces
+    (总面积1.4万公顷的瓦屋山国家森林公园); '' when the figure is the unit's own. A count right after an
+    entity's suffix counts such entities (储备项目60个) and has none."""
+    after = [e for e in entities if e[0] == end + 1 and sentence[end:end + 1] == "的"]
+    if after:
+        return after[0][2]
+    before = [e for e in entities if e[1] <= position]
+    if not before:
+        return ""
+    if counted:
+        return ""  # a count (储备项目60个, 民宿260家) counts things of the unit, not one entity's
+    start, stop, name = before[-1]
+    if "；" in sentence[stop:position] or any(stop <= s < position for s, _ in subjects):
+        return ""
+    return name

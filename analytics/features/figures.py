@@ -38,7 +38,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.features.attribution import Mention, clause_subjects, listed_before, own_unit, respective_units
+from analytics.features.attribution import (Mention, clause_subjects, entity_of, entity_spans, listed_before,
+                                            own_unit, respective_units)
 from analytics.features.indicators import indicator as catalogued
 from analytics.features.quantities import Quantity, parse_number, scan_quantities, vocabulary
 from analytics.pipeline.lexicon import longest_first
@@ -549,6 +550,7 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
     names_at: dict[tuple[int, int], tuple[str, str]] = {}
     levels_named: dict[int, list[str]] = {}  # sentence -> the level (not rate) indicators named so far
     respective_names: dict[int, dict[int, str]] = {}
+    entities_of: dict[int, list] = {}
     level_groups: dict[int, dict[int, str]] = {}
 
     def respective_levels(i: int) -> dict[int, str]:
@@ -640,6 +642,10 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
         ident, qualifier = canonical_indicator(indicator, q.measure, lx)
         if q.scale_class:
             ident, qualifier = "industry_scale_class", ""
+        if i not in entities_of:
+            entities_of[i] = entity_spans(sentence)
+        base["entity"] = entity_of(sentence, rel, rel_end, entities_of[i], subjects,
+                                   q.needs_noun or q.measure_kind == "count")
         rows.append({**base, "indicator": indicator, "indicator_id": ident, "qualifier": qualifier,
                      "value": q.value, "measure": q.measure,
                      "value_normalized": q.value_normalized, "measure_normalized": q.measure_normalized,
