@@ -323,3 +323,15 @@ def test_ranks(sentence, ranks):
 def test_thresholds_sets_and_other_places_figures_are_not_the_units(sentence, kept, dropped):
     values = set(_figs(sentence)["value"])
     assert set(kept) <= values and not (set(dropped) & values), values
+
+
+def test_status_carries_over_a_semicolon_list_and_past_target_years_are_actuals():
+    text = "预计全年地区生产总值完成118亿元，增长6%；一般公共预算收入9.2亿元。全县常住人口28万人。"
+    figs = extract_figures(_passages([("doc", "某县", 0, text)])).set_index("value")
+    assert figs.loc[[118.0, 6.0, 9.2], "status"].tolist() == ["estimate"] * 3
+    assert figs.loc[28.0, "status"] == "actual"
+    past = "地区生产总值由2016年的60亿元增加到2021年的96亿元。"
+    dated = extract_figures(_passages([("doc", "某县", 0, past)]), dates={"doc": "2022-01-10"}).set_index("value")
+    assert dated.loc[96.0, "status"] == "actual"
+    undated = extract_figures(_passages([("doc", "某县", 0, "到2030年地区生产总值达到200亿元。")]))
+    assert undated["status"].tolist() == ["target"] and undated["year"].tolist() == [2030]

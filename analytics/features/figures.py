@@ -487,7 +487,19 @@ def _base(p: dict, text: str, s0: int, sentence: str, rel: int, rel_end: int, un
     clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])
     nxt = _CLAUSE.search(sentence, rel_end)
     clause_end = nxt.start() if nxt else len(sentence)
-    status, target_year = _status(sentence, rel, clause_start, clause_end, lx)
+    # status cues read a clause across a 、 list (打造精细化工、装备制造两个500亿级产业集群)
+    list_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
+    list_next = _CLAUSE_NO_LIST.search(sentence, rel_end)
+    status, target_year = _status(sentence, rel, list_start, list_next.start() if list_next else len(sentence), lx)
+    if status == "actual" and target_year is None:
+        # 预计全年地区生产总值……；一般公共预算收入……: the cue of an earlier ；-part of the sentence
+        lead = text[max(text.rfind(c, 0, s0) for c in "。！？\n") + 1:s0]
+        if lead.strip():
+            carried, carried_year = _status(lead, len(lead), len(lead), len(lead), lx)
+            if carried in ("estimate", "target"):
+                status, target_year = carried, carried_year
+    if status == "target" and target_year and document_year and target_year < document_year:
+        status, target_year = "actual", None  # 由2016年的98.5亿元增加到2021年的156.2亿元 in a 2022 text
     para_start = text.rfind("\n", 0, s0) + 1
     para_first_clause = _CLAUSE.split(text[para_start:s0], 1)[0] if para_start < s0 else ""
     year = target_year or _year_of(sentence, rel, para_first_clause, document_year)
