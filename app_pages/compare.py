@@ -41,10 +41,11 @@ if cards_tab.open:
                 card = card.iloc[0]
                 number, source = column.container(border=True).columns([3, 1], vertical_alignment="bottom")
                 number.metric(shared.card_label(card),
-                              shared.format_value(card.value, card.measure) + ("*" if card.is_target else ""))
+                              shared.format_value(card.value, card.measure)
+                              + shared.key_figure_mark(card.is_target, card.comparable))
                 with source.popover(t("button.evidence_short", lang), help=t("button.evidence", lang)):
                     common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
-        st.caption(t("compare.target_mark", lang))
+        st.caption(view.table_note or t("compare.target_mark", lang))
         st.subheader(t("compare.targets", lang))
         st.dataframe(view.parts["targets"].drop(columns=[label("col", "is_target", lang)]), hide_index=True)
         common.table_downloads(view.table, "key_figures", lang)

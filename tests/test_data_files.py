@@ -49,7 +49,7 @@ HEADERS = {
                        "group_en"),
     "industry_blockers.csv": ("form", "reason"),
     "industry_status_cues.csv": ("status", "cue", "note"),
-    "key_figures.csv": ("slot", "slot_zh", "slot_en", "indicators"),
+    "key_figures.csv": ("slot", "slot_zh", "slot_en", "indicator_id", "qualifiers"),
     "magnitudes.csv": ("prefix", "multiplier"),
     "measure_units.csv": ("measure", "measure_normalized", "multiplier", "kind", "chinese_ok",
                           "default_indicator", "indicator_en", "category", "indicator_id"),
@@ -103,9 +103,8 @@ NUMBERS = {
     ("domain_dict.txt", "freq"): int,
 }
 # References that need a transform before they can be looked up (the manifest notes them in parentheses).
-TRANSFORMS = {("industries.csv", "gbt_section"): lambda cell: cell.split(" ", 1)[0]}
-# The last resort of analytics.features.figures._name: a figure no word names.
-FALLBACK_INDICATOR = "数值"
+TRANSFORMS = {("industries.csv", "gbt_section"): lambda cell: cell.split(" ", 1)[0],
+              ("key_figures.csv", "indicator_id"): lambda cell: cell.removesuffix("_growth")}
 
 
 def _enums() -> dict[tuple[str, str], set[str]]:
@@ -457,28 +456,14 @@ def test_no_keyword_is_listed_twice_in_the_theme_file():
     assert sorted(k for k, n in counts.items() if n > 1) == []
 
 
-def _producible_indicators() -> set[str]:
-    """The fixed indicator names analytics.features.figures gives a figure: a lexicon indicator or ratio
-    part, a unit's default indicator or the fallback, optionally + 占比 (a share) and/or + a growth name
-    (地区生产总值增速). Names in a sentence's own words vary from text to text and cannot fill a card."""
-    from analytics.features.figures import lexicons
+def test_every_key_figure_qualifier_is_one_of_its_indicator():
+    from analytics.features.indicators import catalogue
 
-    lx = lexicons()
-    growth = {r["indicator"] for r in lx.indicators if r["kind"] == "growth"}
-    base = {r["indicator"] for r in lx.indicators if r["kind"] != "growth"}
-    base |= {p for r in lx.indicators for p in _parts(r["parts"])}
-    base |= {u["default_indicator"] for u in lx.units.values() if u["default_indicator"]} | {FALLBACK_INDICATOR}
-    base |= {n + "占比" for n in base if not re.search(r"(率|比|比重|占比)$", n)}
-    return base | growth | {n + g for n in base for g in growth}
-
-
-def test_every_key_figure_indicator_is_one_the_extraction_produces():
-    producible = _producible_indicators()
     for row in resources.read_records("key_figures.csv"):
-        indicators = _parts(row["indicators"])
-        assert indicators, f"key figure {row['slot']} lists no indicator"
-        assert [i for i in indicators if i not in producible] == [], f"key figure {row['slot']}"
-        assert len(indicators) == len(set(indicators)), f"key figure {row['slot']} lists one twice"
+        entry = catalogue()[row["indicator_id"].removesuffix("_growth")]
+        qualifiers = _parts(row["qualifiers"])
+        assert set(qualifiers) <= set(entry.qualifiers), f"key figure {row['slot']}"
+        assert len(qualifiers) == len(set(qualifiers)), f"key figure {row['slot']} lists one twice"
 
 
 def test_every_industry_blocker_holds_an_industry_form_and_is_none():

@@ -115,6 +115,7 @@ def test_key_figures_are_an_editable_table_with_the_seed_numbers(deck):
     assert table.loc["岚县", "人口"] == "18.7万人"
     assert table.loc["沁源县", "人口"] == "16万人"
     assert table.loc["柞水县", "森林覆盖率"] == "76%"
+    assert table.loc["岚县", "森林覆盖率"] == "43.62%†"  # 林草覆盖率: not comparable with 森林覆盖率
     assert table.loc["岚县", "面积"] == "1,512平方公里"
 
 

@@ -1,44 +1,75 @@
 """Figures -> key figures: the headline figure of a unit for each reviewed key-figure slot.
 
-The slots and the indicators that fill them, best first, are data (`data/key_figures.csv`); the rule
-for choosing among a unit's figures lives here, so the Compare cards, the Overview's headline table,
-the deck and the HTML report pick the same figure.
+The slots — one canonical indicator each (data/indicator_catalogue.csv) with its qualifiers best first —
+are data (`data/key_figures.csv`); the rule for choosing among a unit's figures lives here, so the Compare
+table, the Overview's headline table, the deck and the HTML report pick the same figure:
+
+- only the unit's own figures of the slot's indicator: never an entity's (a project's 总投资, a park's
+  面积) and never another place's (the figures stage credits those to their own unit);
+- best first: status actual, then estimate, target, plan; no period before a period (上半年, 年均); the
+  slot's qualifiers in their order (常住人口 before 户籍人口); the most recent year; the first in the text.
+
+Each chosen figure is then checked against its column with analytics.features.indicators.comparable: the
+reference is the most common (qualifier, status, period) of the column, and a figure that differs from it is
+kept but marked (`comparable` False, `why` naming the first difference: qualifier, status, period).
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from analytics.features.indicators import STATUSES, comparable, qualifier_or_default
 from analytics.resources import read_table
 
-KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "value", "measure",
-                      "value_normalized", "measure_normalized", "year", "is_target", "evidence", "doc_id",
-                      "start", "end"]
+KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "indicator_id", "qualifier", "value",
+                      "measure", "value_normalized", "measure_normalized", "year", "status", "period", "is_target",
+                      "comparable", "why", "evidence", "doc_id", "start", "end"]
+_STATUS_RANK = {status: i for i, status in enumerate(STATUSES)}
 
 
 def key_figure_slots() -> pd.DataFrame:
-    """data/key_figures.csv: slot, slot_zh, slot_en, indicators ('|'-joined), in card order."""
+    """data/key_figures.csv: slot, slot_zh, slot_en, indicator_id, qualifiers (a list, best first), in order."""
     slots = read_table("key_figures.csv")
-    return slots.assign(indicators=slots["indicators"].str.split("|"))
+    return slots.assign(qualifiers=slots["qualifiers"].map(lambda cell: [q for q in cell.split("|") if q]))
+
+
+def _mark_comparability(chosen: pd.DataFrame) -> pd.DataFrame:
+    """comparable / why of each figure of one slot against the column's most common kind of figure (on a
+    tie, the kind the slot prefers: its first qualifier, an actual, no period)."""
+    keys = list(zip(chosen["qualifier"], chosen["status"], chosen["period"]))
+    preference = dict(zip(keys, zip(chosen["_qualifier"], chosen["_status"], chosen["_period"])))
+    reference_key = max(set(keys), key=lambda k: (keys.count(k), tuple(-x for x in preference[k])))
+    reference = {"indicator_id": chosen["indicator_id"].iloc[0], "qualifier": reference_key[0],
+                 "status": reference_key[1], "period": reference_key[2], "entity": ""}
+    verdicts = [comparable(reference, {**reference, "qualifier": q, "status": s, "period": p})
+                for q, s, p in keys]
+    return chosen.assign(comparable=[ok for ok, _ in verdicts], why=[why for _, why in verdicts])
 
 
 def key_figures(figures: pd.DataFrame, units: list[str]) -> pd.DataFrame:
-    """The headline figure per unit and card slot (population, area, GDP, coverage, investment …).
+    """The headline figure per unit and slot (population, area, GDP, income, coverage, investment …).
 
-    Per slot the first listed indicator the unit has wins; an actual figure wins over a target,
-    a recent year over an older one. Output: KEY_FIGURE_COLUMNS, one row per unit × filled slot.
+    Output: KEY_FIGURE_COLUMNS, one row per unit × filled slot, in slot order then unit order.
     """
     rows = []
-    selected = figures[figures["unit"].isin(units)]
+    own = figures[figures["unit"].isin(units) & (figures["entity"].fillna("") == "")]
+    order = {u: i for i, u in enumerate(units)}
     for slot in key_figure_slots().itertuples():
-        rank = {name: i for i, name in enumerate(slot.indicators)}
-        candidates = selected[selected["indicator"].isin(rank)].assign(
-            _rank=lambda f: f["indicator"].map(rank), _year=lambda f: f["year"].fillna(0))
+        candidates = own[own["indicator_id"] == slot.indicator_id]
         if candidates.empty:
             continue
-        best = candidates.sort_values(["unit", "_rank", "is_target", "_year", "start"],
-                                      ascending=[True, True, True, False, True]).drop_duplicates("unit")
-        for row in best.itertuples():
-            rows.append({"unit": row.unit, "slot": slot.slot, "slot_zh": slot.slot_zh, "slot_en": slot.slot_en,
-                         **{c: getattr(row, c) for c in KEY_FIGURE_COLUMNS if c not in
-                            ("unit", "slot", "slot_zh", "slot_en")}})
+        qualifier_rank = {q: i for i, q in enumerate(slot.qualifiers)}
+        qualifiers = [qualifier_or_default(slot.indicator_id, q) for q in candidates["qualifier"].fillna("")]
+        candidates = candidates.assign(
+            qualifier=qualifiers,
+            _status=candidates["status"].map(_STATUS_RANK).fillna(len(_STATUS_RANK)),
+            _period=(candidates["period"].fillna("") != "").astype(int),
+            _qualifier=[qualifier_rank.get(q, len(qualifier_rank)) for q in qualifiers],
+            _year=candidates["year"].fillna(0), _unit=candidates["unit"].map(order))
+        best = (candidates.sort_values(["_unit", "_status", "_period", "_qualifier", "_year", "start"],
+                                       ascending=[True, True, True, True, False, True])
+                .drop_duplicates("unit"))
+        best = _mark_comparability(best)
+        for row in best.to_dict("records"):
+            rows.append({**{c: row.get(c) for c in KEY_FIGURE_COLUMNS},
+                         "slot": slot.slot, "slot_zh": slot.slot_zh, "slot_en": slot.slot_en})
     return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)

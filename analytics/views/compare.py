@@ -147,7 +147,8 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
     def make_evidence():
         evidence = []
         for card in cards.itertuples():
-            shown = shared.format_value(card.value, card.measure) + ("*" if card.is_target else "")
+            shown = shared.format_value(card.value, card.measure) + shared.key_figure_mark(card.is_target,
+                                                                                             card.comparable)
             item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
                              card.doc_id, card.start, card.end)
             item.row = card.unit
@@ -160,7 +161,19 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
                 parts={"slots": key_figures.key_figure_slots(),
                        "targets": shared.figures_display(shared.figures_view(corpus["figures"], units,
                                                                                    target="target"), lang)},
-                table_note=t("report.target_note", lang) if cards["is_target"].any() else "")
+                table_note=_key_figure_note(cards, lang))
+
+
+def _key_figure_note(cards: pd.DataFrame, lang: str) -> str:
+    """What the marks of the key-figure table mean, and why each † figure is not comparable."""
+    notes = [t("report.target_note", lang)] if cards["is_target"].any() else []
+    slot_name = "slot_zh" if lang == "zh" else "slot_en"
+    odd = cards[~cards["comparable"].astype(bool)]
+    if len(odd):
+        reasons = "; ".join(f"{r.unit} · {getattr(r, slot_name)}: {t('comparable.' + r.why, lang)}"
+                            for r in odd.itertuples())
+        notes.append(t("report.incomparable_note", lang).format(reasons=reasons))
+    return " ".join(notes)
 
 
 def industry_section_table(industries: pd.DataFrame, units: list[str], lang: str) -> pd.DataFrame:

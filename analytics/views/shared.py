@@ -128,6 +128,11 @@ def flagged_spans(documents: pd.DataFrame, width: int = 15) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "title", "start", "end", "n_chars", "context"])
 
 
+def key_figure_mark(is_target: bool, is_comparable: bool) -> str:
+    """'*' after a target, '†' after a figure not comparable with the rest of its column."""
+    return ("*" if is_target else "") + ("" if is_comparable else "†")
+
+
 def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh",
                      cards: pd.DataFrame | None = None) -> pd.DataFrame:
     """Units × key-figure slots as formatted text (e.g. 18.7万人), for the overview and exports
@@ -135,8 +140,9 @@ def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh",
     cards = key_figures(figures, units) if cards is None else cards
     if cards.empty:
         return pd.DataFrame(columns=[label("col", "unit", lang)])
-    cards = cards.assign(text=[format_value(v, u) + ("*" if target else "")
-                               for v, u, target in zip(cards["value"], cards["measure"], cards["is_target"])])
+    cards = cards.assign(text=[format_value(v, u) + key_figure_mark(target, ok)
+                               for v, u, target, ok in zip(cards["value"], cards["measure"], cards["is_target"],
+                                                           cards["comparable"])])
     slot_name = "slot_zh" if lang == "zh" else "slot_en"
     order = [s for s in key_figure_slots()[slot_name] if s in set(cards[slot_name])]
     wide = cards.pivot_table(index="unit", columns=slot_name, values="text", aggfunc="first")
