@@ -289,3 +289,15 @@ def test_a_simplified_document_keeps_its_simplified_characters():
     result = clean_document("柞水县做好“引乾济石”调水保障服务，發展旅游。")
     assert "引乾济石" in result.text and "发展" in result.text
     assert result.script == "simplified"
+
+
+def test_page_furniture_is_boilerplate_and_counted():
+    page = ("首页 > 新闻中心 > 县域动态\n某县召开林业工作会议\n发布时间：2024-05-08 09:30　来源：某县融媒体中心\n"
+            "全县森林覆盖率达到65.2%。\n图为林区一角。（县林业局供图）\n责任编辑：李明\n【打印本页】【关闭窗口】\n"
+            "上一篇：某县举办招聘会\n下一篇：某县开展植树活动\n浏览次数：1203\n"
+            "某县人民政府主办　联系电话：0123-4567890　晋ICP备12345678号")
+    result = clean_document(page)
+    assert result.text.splitlines() == ["某县召开林业工作会议", "全县森林覆盖率达到65.2%。"]
+    for piece in ("首页 > 新闻中心", "打印本页", "上一篇", "浏览次数", "ICP备", "图为林区一角", "发布时间"):
+        assert piece in result.boilerplate, piece
+    assert result.report["boilerplate_lines"] >= 8

@@ -316,3 +316,49 @@ def test_unit_shares_order_documents_and_largest_first():
     assert shares[["doc_id", "unit", "n_chars"]].values.tolist() == [["d1", "乙县", 30], ["d1", "甲县", 20],
                                                                      ["d2", "丙县", 5]]
     assert shares["share"].tolist() == [0.6, 0.4, 1.0]
+
+
+# ---------------------------------------------------------------- the document's own unit, from the whole text
+
+def own_unit(gz, text: str) -> str:
+    from analytics.pipeline.units import unit_shares
+
+    _, passages = run(gz, text)
+    return unit_shares(passages).iloc[0]["unit"]
+
+
+def test_a_county_beats_the_prefecture_and_province_that_only_place_it(gz):
+    # the prefecture and province are named more often than in most texts, but only to place the county
+    text = ("吕梁市：岚县发展马铃薯产业\n岚县位于山西省吕梁市东北部，地处吕梁山北段。山西省吕梁市岚县共有耕地"
+            "96万亩，全县马铃薯种植面积稳定在20万亩。")
+    assert own_unit(gz, text) == "岚县"
+
+
+def test_a_prefecture_speaking_for_itself_stays_the_unit(gz):
+    text = "吕梁市林业工作综述\n全市完成造林30万亩，全市森林覆盖率达到35%。其中岚县完成造林4万亩。我市将继续推进。"
+    assert own_unit(gz, text) == "吕梁市"
+
+
+def test_former_county_names_resolve_to_their_successor(gz):
+    # 长垣县 became 长垣市 (撤县设市); the gazetteer knows only the city
+    units, _ = run(gz, "长垣县政府工作报告\n全县地区生产总值增长8%，长垣县起重装备产业持续壮大。")
+    row = units.set_index("unit").loc["长垣市"]
+    assert row["kind"] == "county_city" and "长垣县" in row["aliases"].split("|")
+
+
+def test_colon_speakers_and_a_moderator(gz):
+    text = ("县域产业圆桌谈\n主持人：请各位谈谈去年的成绩。\n清河县委书记 王立群：我县羊绒产业产值达到200亿元。\n"
+            "主持人：平乡呢？\n平乡县县长 赵海：平乡童车企业超过2000家。")
+    _, passages = run(gz, text)
+    by_speaker = dict(zip(passages["speaker"], passages["unit"]))
+    assert by_speaker["清河县委书记 王立群"] == "清河县" and by_speaker["平乡县县长 赵海"] == "平乡县"
+    host = passages[passages["text"].str.contains("平乡呢")]
+    assert host["speaker"].tolist() == [""]  # the moderator's line is the narrator's, not 清河县's
+    assert_partition(text, passages)
+
+
+def test_short_names_inside_longer_names_name_no_division(gz):
+    m = find_mentions("芙蓉镇景区接待游客。湘西州凤凰县古城。", gz)
+    assert "芙蓉区" not in set(m["name"])                 # 芙蓉|镇 is a town, not 长沙's 芙蓉区
+    zone = find_mentions("记者从江阴高新技术产业开发区获悉，江阴高新区工业总产值增长。", gz)
+    assert set(zone["name"]) == {"江阴高新区"} and "从江县" not in set(zone["name"])  # 从|江阴, not 从江

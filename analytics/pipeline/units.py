@@ -68,6 +68,9 @@ class _Matcher:
     display: list[str]
     name_set: frozenset = frozenset()  # the gazetteer's full names, for membership tests
     former: dict = field(default_factory=dict)  # former name (长垣县) -> row of its successor (长垣市)
+
+    def former_of(self, row: int) -> list[str]:
+        return [form for form, r in self.former.items() if r == row]
     colon_speaker: re.Pattern | None = None  # 清河县委书记 王立群：…… (a speech after a colon)
     host: re.Pattern | None = None  # 主持人：/ 记者： a line of the narrator's
     placing: re.Pattern | None = None  # 位于 / 地处: the places after it place the subject before it
@@ -863,7 +866,8 @@ def _describe(doc: _Doc, key: Key, own: Key) -> dict:
         prefecture = name if g["level"][r] == "prefecture" else g["prefecture"][r]
         return {"unit": m.display[r], "kind": g["kind"][r], "adcode": g["adcode"][r],
                 "province": g["province"][r], "prefecture": prefecture, "host": "",
-                "aliases": "|".join(dict.fromkeys([name, short, *sorted(doc.damaged_forms.get(key, ()))])),
+                "aliases": "|".join(dict.fromkeys([name, short, *m.former_of(r),
+                                                   *sorted(doc.damaged_forms.get(key, ()))])),
                 "longitude": float(g["longitude"][r]), "latitude": float(g["latitude"][r])}
     name = key[1]
     host = doc.zone_hosts.get(name)
