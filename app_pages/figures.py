@@ -32,7 +32,8 @@ common.evidence_picker(view.figures.assign(label=view.figures["indicator"]), "la
 
 st.subheader(t("figures.compare_indicator", lang))
 if view.indicators:
-    indicator = st.selectbox(t("widget.indicator", lang), view.indicators, key="w_indicator")
+    indicator = st.selectbox(t("widget.indicator", lang), view.indicators, key="w_indicator",
+                             format_func=lambda ident: shared.indicator_name(ident, lang))
     chart, footer = indicator_chart(data, units, indicator, lang)
     common.show_chart(chart, "figure_compare", lang, footer)
 

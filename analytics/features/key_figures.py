@@ -37,7 +37,8 @@ def _mark_comparability(chosen: pd.DataFrame) -> pd.DataFrame:
     tie, the kind the slot prefers: its first qualifier, an actual, no period)."""
     keys = list(zip(chosen["qualifier"], chosen["status"], chosen["period"]))
     preference = dict(zip(keys, zip(chosen["_qualifier"], chosen["_status"], chosen["_period"])))
-    reference_key = max(set(keys), key=lambda k: (keys.count(k), tuple(-x for x in preference[k])))
+    reference_key = max(dict.fromkeys(keys),
+                        key=lambda k: (keys.count(k), tuple(-x for x in preference[k]), -keys.index(k)))
     reference = {"indicator_id": chosen["indicator_id"].iloc[0], "qualifier": reference_key[0],
                  "status": reference_key[1], "period": reference_key[2], "entity": ""}
     verdicts = [comparable(reference, {**reference, "qualifier": q, "status": s, "period": p})

@@ -19,7 +19,7 @@ class FiguresView:
     figures: pd.DataFrame        # the filtered figures (tidy: what the evidence picker reads)
     shown: pd.DataFrame          # the same as the table shows and the download holds
     total: int                   # figures in the corpus (every document)
-    indicators: list[str]        # indicators to compare across units, most units first
+    indicators: list[str]        # canonical indicator ids to compare across units, most units first
 
 
 def figures_view(corpus: Corpus, units: list[str], categories: list[str], target: str, search: str,
@@ -36,11 +36,14 @@ def figure_categories(corpus: Corpus) -> list[str]:
     return sorted(corpus.evidence["figures"]["category"].unique())
 
 
-def indicator_chart(corpus: Corpus, units: list[str], indicator: str, lang: str = "zh") -> tuple[alt.TopLevelMixin, str]:
-    """One indicator across the units (the counted figures: a reprint is not a second bar), and its footer."""
+def indicator_chart(corpus: Corpus, units: list[str], indicator_id: str, lang: str = "zh") -> tuple[alt.TopLevelMixin, str]:
+    """One canonical indicator across the units (the counted figures: a reprint is not a second bar; only
+    the units' own figures that measure the same thing: shared.comparable_figures), and its footer."""
     figures = corpus["figures"]
     chosen = units or corpus.unit_options()
-    chart = charts.figures_bar_chart(figures[figures["unit"].isin(chosen)], indicator, lang)
+    rows, _ = shared.comparable_figures(figures[figures["unit"].isin(chosen)], indicator_id)
+    name = shared.indicator_name(indicator_id, lang)
+    chart = charts.figures_bar_chart(rows.assign(indicator=name), name, lang)
     return chart, export_footer(shared.sources_for(corpus.tables, chosen), t("method.figures", lang),
                                 date.today(), lang)
 

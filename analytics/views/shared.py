@@ -14,6 +14,8 @@ import pandas as pd
 
 from analytics.export.i18n import label, t
 from analytics.features.industries import unit_industries
+from analytics.features.indicators import comparable, qualifier_or_default
+from analytics.features.indicators import names as indicator_names
 from analytics.features.key_figures import key_figure_slots, key_figures
 from analytics.pipeline.text import UNRECOVERABLE
 from analytics.registry import ALL_TABLES
@@ -234,12 +236,43 @@ def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str],
     return localize(table, lang)
 
 
+# Catch-all ids (a count of anything, an amount of anything …) compare nothing across units.
+_GENERIC_INDICATORS = {"other", "count", "amount", "share", "area", "people", "growth", "rank", "multiple"}
+
+
 def comparable_indicators(figures: pd.DataFrame) -> list[str]:
-    """Indicators stated for the most units (ties: most figures), for the compare-one-indicator chart."""
-    if figures.empty:
+    """Canonical indicators (ids) the units' own figures state, most units first (ties: most figures), for the
+    compare-one-indicator chart; catch-all ids are left out."""
+    own = figures[(figures["entity"].fillna("") == "") & ~figures["indicator_id"].isin(_GENERIC_INDICATORS)]
+    if own.empty:
         return []
-    stats = figures.groupby("indicator").agg(units=("unit", "nunique"), n=("unit", "size"))
+    stats = own.groupby("indicator_id").agg(units=("unit", "nunique"), n=("unit", "size"))
     return stats.sort_values(["units", "n"], ascending=False).index.tolist()
+
+
+def indicator_name(indicator_id: str, lang: str = "zh") -> str:
+    zh, en = indicator_names(indicator_id)
+    return zh if lang == "zh" else en
+
+
+def comparable_figures(figures: pd.DataFrame, indicator_id: str) -> tuple[pd.DataFrame, int]:
+    """The units' own figures of one canonical indicator that measure the same thing as the most common of
+    them (qualifier and period; status is kept, the chart shows targets beside actuals), and how many
+    figures of that indicator were left out as not comparable."""
+    rows = figures[(figures["indicator_id"] == indicator_id) & (figures["entity"].fillna("") == "")]
+    if rows.empty:
+        return rows, 0
+    keys = list(zip(rows["qualifier"].fillna("").map(lambda q: qualifier_or_default(indicator_id, q)),
+                    rows["period"].fillna("")))
+    default = qualifier_or_default(indicator_id, "")
+    # most common first; on a tie the catalogue's default qualifier, no period, then the first written
+    reference_qualifier, reference_period = max(
+        dict.fromkeys(keys), key=lambda k: (keys.count(k), k[0] == default, k[1] == "", -keys.index(k)))
+    reference = {"indicator_id": indicator_id, "qualifier": reference_qualifier, "period": reference_period,
+                 "entity": ""}
+    keep = [comparable(reference, {"indicator_id": indicator_id, "qualifier": q, "period": p, "entity": ""})[0]
+            for q, p in keys]
+    return rows[keep], len(rows) - sum(keep)
 
 
 # Every corpus table but the token strings, figures first (what analysts download most).
