@@ -53,17 +53,22 @@ def _progress_bar(done: int, total: int, file_name: str, width: int = 30) -> Non
 
 def _files_to_add(arguments: list[Path]) -> tuple[list[tuple[str, bytes]], list[str]]:
     """(name, bytes) of each file argument (a folder gives its documents); unreadable paths as messages."""
-    from analytics.pipeline.ingest import document_paths
+    from analytics.pipeline.ingest import IngestError, document_paths, read_file
 
     files, unreadable = [], []
     for path in arguments:
         try:
             targets = document_paths(path) if path.is_dir() else [path]
-            for target in targets:
-                # The name as given: the store reduces it to a safe base name, like an upload's.
-                files.append((str(target), target.read_bytes()))
         except OSError as error:
             unreadable.append(f"rejected {path.name or path}: cannot read: {error.strerror} (无法读取)")
+            continue
+        for target in targets:
+            try:
+                # size and kind checked before reading; the name as given (the store reduces it to a
+                # safe base name, like an upload's)
+                files.append((str(target), read_file(target)))
+            except IngestError as error:
+                unreadable.append(f"rejected {error}")
     return files, unreadable
 
 

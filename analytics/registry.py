@@ -31,7 +31,8 @@ class Table:
 
 
 _CLEANING_REPORT = {"pinyin_removed": INT, "chars_converted": INT, "garbled_repaired": INT,
-                    "garbled_flagged": INT, "boilerplate_lines": INT, "punct_normalized": INT}
+                    "garbled_flagged": INT, "boilerplate_lines": INT, "punct_normalized": INT,
+                    "compat_mapped": INT}
 
 REGISTRY: dict[str, Table] = {t.name: t for t in [
     Table("documents", "one analysed document", "document", {

@@ -57,6 +57,17 @@ def check_added(case: Case, store, doc_id: str) -> None:
         for markup in ("<script", "<b", "<img", "onerror", "onclick", "document.cookie"):
             assert markup not in text
         assert PLAIN_TEXT in text
+    elif case.name in ("utf32.txt", "utf16_nobom.txt"):
+        assert document["encoding"] in ("utf-32", "utf-16-le") and PLAIN_TEXT in text and "\x00" not in text
+    elif case.name == "kangxi.txt":
+        # Kangxi radicals mapped before parsing: the figures are read, and the mapping is counted
+        assert "总人口18.7万人" in text and document["compat_mapped"] == 4
+        figures = tables["figures"][tables["figures"]["doc_id"] == doc_id]
+        assert {18.7, 30.0} <= set(figures["value"])
+    elif case.name == "repeated_lines.txt":
+        # 2,000 copies of one line are one line of text (the copies are boilerplate) and one figure
+        assert text.count("坚持生态立县") == 1 and document["boilerplate_lines"] == 1999
+        assert (tables["figures"]["doc_id"] == doc_id).sum() == 1
     elif case.name == "no_place.txt":
         assert document["place"] == "未知"
         assert set(tables["passages"].loc[tables["passages"]["doc_id"] == doc_id, "unit"]) == {"未知"}

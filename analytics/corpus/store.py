@@ -268,7 +268,8 @@ def _check_schema_version(conn: sqlite3.Connection, path: Path) -> None:
         for name in FEATURE_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {_q(name)}")
         conn.execute("DELETE FROM corpus_cache")
-        _ensure_columns(conn, "documents", ["analysed_by", "catalog"])
+        # columns the registry added since (compat_mapped …): the re-analysis fills them
+        _ensure_columns(conn, "documents", ["analysed_by", "catalog", *TABLES["documents"]])
         conn.execute("UPDATE documents SET analysed_by = NULL")
         _set_meta(conn, "schema_version", SCHEMA_VERSION)
         conn.execute("DELETE FROM meta WHERE key = 'dtypes'")

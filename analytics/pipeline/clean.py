@@ -19,6 +19,7 @@ import bisect
 import functools
 import importlib.resources
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,8 +30,25 @@ from analytics.resources import read_records
 
 REPORT_KEYS = (
     "pinyin_removed", "chars_converted", "garbled_repaired", "garbled_flagged",
-    "boilerplate_lines", "punct_normalized",
+    "boilerplate_lines", "punct_normalized", "compat_mapped",
 )
+# Kangxi radicals, CJK radicals and compatibility ideographs (⽣⼈⼝⼗ from PDFs printed by Chromium) look like
+# the ideographs they stand for but are other code points: no lexicon, numeral or name matches them.
+_COMPAT_RE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
+
+
+def map_compatibility(text: str) -> tuple[str, int]:
+    """NFKC for radicals and compatibility ideographs only (⽣ -> 生, ⼗ -> 十); returns (text, characters
+    mapped). The rest of the text is left as written: full NFKC would also fold full-width punctuation."""
+    count = 0
+
+    def fold(m: re.Match) -> str:
+        nonlocal count
+        mapped = unicodedata.normalize("NFKC", m.group())
+        count += mapped != m.group()
+        return mapped
+
+    return _COMPAT_RE.sub(fold, text), count
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ _BOILER_LINE, _BOILER_TAIL, _BOILER_BLOCK = _scope_re("line"), _scope_re("tail")
 # so that no span reaches across a line break.
 _BOILER_SPANS = [re.compile(r["pattern"], re.M) for r in _BOILERPLATE_ROWS if r["scope"] == "span"]
 _TAIL_LINES = 5      # credits (reporter name lists) sit in the last few lines
+_REPEAT_MIN_CHARS = 4  # a repeated line shorter than this (一、, 二是) is a marker, not a copy
 _BLOCK_MAX_AFTER = 15  # a "related articles" header starts a trailing list of at most this many lines
 
 
@@ -564,6 +583,16 @@ def split_boilerplate(text: str) -> tuple[str, str, int]:
         return {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text)}
 
     whole = hits(_BOILER_LINE) | {i for i in hits(_BOILER_TAIL) if n - i <= _TAIL_LINES}
+    # A line repeated word for word (a navigation bar on every page of a saved site, 100,000 pasted copies)
+    # is kept once: its copies are boilerplate, so they are neither counted twice nor analysed twice.
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        key = line.strip()
+        if len(key) < _REPEAT_MIN_CHARS:
+            continue
+        if key in seen:
+            whole.add(i)
+        seen.add(key)
     block = min((i for i in hits(_BOILER_BLOCK) if n - i - 1 <= _BLOCK_MAX_AFTER), default=n)
     body: list[str] = []
     for i, line in enumerate(lines):
@@ -587,7 +616,8 @@ def clean_document(raw: str) -> CleanResult:
     >>> r.script, r.boilerplate
     ('traditional', '责任编辑： 吉政')
     """
-    text, pinyin = strip_pinyin(raw)
+    text, compat = map_compatibility(raw)
+    text, pinyin = strip_pinyin(text)
     text, repaired, flagged = repair_garbled_counts(text)
     # Script judged on the raw characters (annotations and garbage aside), reusing the one conversion.
     before = text
@@ -602,5 +632,6 @@ def clean_document(raw: str) -> CleanResult:
     report = {
         "pinyin_removed": pinyin, "chars_converted": converted, "garbled_repaired": repaired,
         "garbled_flagged": flagged, "boilerplate_lines": n_boiler, "punct_normalized": punct,
+        "compat_mapped": compat,
     }
     return CleanResult(text=text, boilerplate=boilerplate, script=script, report=report)

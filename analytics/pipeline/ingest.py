@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ from analytics.pipeline.text import has_cjk
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a county strategy is rarely over 1 MB; 20 MB leaves room for PDFs
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # .docx is a zip: refuse bombs before inflating them
+MAX_DOCX_XML_BYTES = 30 * 1024 * 1024  # the text part of a .docx: parsing 95 MB of XML took 3.4 GB of RAM
+MAX_TEXT_CHARS = 2_000_000  # extracted characters: a county work report is ~30,000, a five-year plan ~150,000
+MAX_PDF_PAGES = 1000
 MAX_NAME_CHARS = 120
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
            ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
@@ -76,16 +80,44 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),  # UTF-32 first: its LE BOM
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))                    # starts like UTF-16's
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the bytes look like UTF-16 without a BOM: the NULs of its ASCII
+    characters (newlines, digits) stand at odd (LE) or even (BE) positions only."""
+    head = data[:8192]
+    if len(head) < 4 or len(data) % 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= 2 and even == 0:
+        return "utf-16-le"
+    if even >= 2 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes, file_name: str = "<bytes>") -> tuple[str, str]:
-    """Decode text bytes: UTF-8 (with or without BOM) first, then GB18030 or Big5 as detected.
+    """Decode text bytes: a BOM (UTF-32, UTF-16), UTF-16 without a BOM, then UTF-8 (with or without BOM),
+    then GB18030 or Big5 as detected.
 
     Returns (text, encoding). Raises IngestError for binary or undecodable bytes.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM (Windows "Unicode" text)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise IngestError(file_name, f"undecodable {encoding.upper()} text (无法识别的编码)") from None
+    bomless = _bomless_utf16(data)
+    if bomless:
         try:
-            return data.decode("utf-16"), "utf-16"
+            text = data.decode(bomless)
         except UnicodeDecodeError:
-            raise IngestError(file_name, "undecodable UTF-16 text (无法识别的编码)") from None
+            text = ""
+        if text and _common_char_score(text) > 0.9:
+            return text, bomless
     if _looks_binary(data):
         raise IngestError(file_name, "binary content, not text (二进制内容，不是文本)")
     try:
@@ -157,6 +189,10 @@ def docx_to_text(data: bytes, file_name: str) -> str:
                                              f"{MAX_UNZIPPED_BYTES // 2**20} MB limit (疑似压缩炸弹)")
             if "word/document.xml" not in archive.namelist():
                 raise IngestError(file_name, "corrupt .docx: no word/document.xml (文件损坏)")
+            body = archive.getinfo("word/document.xml").file_size
+            if body > MAX_DOCX_XML_BYTES:
+                raise IngestError(file_name, f"docx text part is {body // 2**20} MB of XML, over the "
+                                             f"{MAX_DOCX_XML_BYTES // 2**20} MB limit (文件过大)")
     except zipfile.BadZipFile:
         raise IngestError(file_name, "corrupt .docx: not a zip archive (文件损坏)") from None
 
@@ -176,8 +212,20 @@ def pdf_to_text(data: bytes, file_name: str) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        text = "\n".join((page.extract_text() or "") for page in reader.pages)
+        if reader.is_encrypted:
+            raise IngestError(file_name, "encrypted PDF: remove its password and upload it again (PDF 已加密)")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise IngestError(file_name, f"{len(reader.pages)} pages, over the {MAX_PDF_PAGES}-page limit (文件过大)")
+        parts, size = [], 0
+        for page in reader.pages:
+            parts.append(page.extract_text() or "")
+            size += len(parts[-1])
+            if size > MAX_TEXT_CHARS:
+                raise IngestError(file_name, _too_long(size))
+        text = "\n".join(parts)
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        if isinstance(error, IngestError):
+            raise
         raise IngestError(file_name, f"corrupt PDF: {error} (PDF 损坏)") from None
     if not text.strip():
         raise IngestError(file_name, "PDF has no text layer (scanned image?) (PDF 无文字层)")
@@ -194,6 +242,35 @@ def detect_format(file_name: str, data: bytes) -> str:
     if fmt == "pdf" and not data.startswith(b"%PDF"):
         raise IngestError(file_name, "not a PDF: the content does not start with %PDF (文件损坏)")
     return fmt
+
+
+def _too_long(n_chars: int) -> str:
+    return (f"{n_chars:,} characters of text, over the {MAX_TEXT_CHARS:,}-character limit: split the document "
+            "(文字过多，请拆分文件)")
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a document file, its size checked before reading: a FIFO, a device or a directory is
+    refused (reading /dev/zero never ends), and so is a file over MAX_FILE_BYTES (a sparse 3 GB file once
+    took 3.3 GB of RAM before its refusal). Raises IngestError."""
+    path = Path(path)
+    name = safe_file_name(path.name)
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise IngestError(name, f"cannot read: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise IngestError(name, "not a regular file (a directory, FIFO or device) (不是普通文件)")
+    if info.st_size > MAX_FILE_BYTES:
+        raise IngestError(name, f"{info.st_size / 2**20:.1f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit (文件过大)")
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # a file that grows while read is still bounded
+    except OSError as error:
+        raise IngestError(name, f"cannot read: {error.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(name, f"over the {MAX_FILE_BYTES // 2**20} MB limit (文件过大)")
+    return data
 
 
 def read_document(file_name: str, data: bytes, source: str = "upload") -> dict:
@@ -216,6 +293,8 @@ def read_document(file_name: str, data: bytes, source: str = "upload") -> dict:
             text = html_to_text(text)
         elif fmt == "md":
             text = markdown_to_text(text)
+    if len(text) > MAX_TEXT_CHARS:
+        raise IngestError(file_name, _too_long(len(text)))
     if not text.strip():
         raise IngestError(file_name, "no text in the file (没有文字)")
     if not has_cjk(text):
@@ -229,13 +308,9 @@ def load_documents(paths: list[Path], source: str = "seed") -> tuple[pd.DataFram
     rows, rejections, seen = [], [], set()
     for path in sorted(paths):
         try:
-            data = Path(path).read_bytes()
-            row = read_document(Path(path).name, data, source)
+            row = read_document(Path(path).name, read_file(Path(path)), source)
         except IngestError as error:
             rejections.append(Rejection(error.file_name, error.reason))
-            continue
-        except OSError as error:
-            rejections.append(Rejection(Path(path).name, f"cannot read: {error.strerror}"))
             continue
         if row["doc_id"] in seen:
             rejections.append(Rejection(row["file_name"], "exact duplicate of a document already loaded (重复文件)"))

@@ -115,7 +115,7 @@ def units_view(units: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def cleaning_view(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     view = documents[["title", "pinyin_removed", "chars_converted", "garbled_repaired", "garbled_flagged",
-                      "boilerplate_lines", "punct_normalized"]]
+                      "boilerplate_lines", "punct_normalized", "compat_mapped"]]
     return localize(view, lang)
 
 

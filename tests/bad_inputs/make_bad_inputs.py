@@ -53,6 +53,39 @@ def docx_bomb(inflated_mb: int = 110) -> bytes:
     return buffer.getvalue()
 
 
+def encrypted_pdf() -> bytes:
+    """A PDF locked with a password (pypdf writes it)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def docx_with_huge_text(xml_mb: int = 40) -> bytes:
+    """A .docx whose word/document.xml is over MAX_DOCX_XML_BYTES but packs small (under the bomb limit)."""
+    buffer = io.BytesIO()
+    paragraph = f"<w:p><w:r><w:t>{PLAIN_TEXT}</w:t></w:r></w:p>".encode()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(b"<w:document><w:body>")
+            for _ in range(xml_mb * 2**20 // len(paragraph) + 1):
+                member.write(paragraph)
+            member.write(b"</w:body></w:document>")
+    return buffer.getvalue()
+
+
+def too_many_characters() -> bytes:
+    """Plain text under MAX_FILE_BYTES whose characters are over MAX_TEXT_CHARS (ASCII digits: one byte each)."""
+    from analytics.pipeline.ingest import MAX_TEXT_CHARS
+
+    return (PLAIN_TEXT + "\n").encode() + b"1" * (MAX_TEXT_CHARS + 10)
+
+
 def oversized() -> bytes:
     """A text file one byte over analytics.pipeline.ingest.MAX_FILE_BYTES (kept in memory, never committed)."""
     from analytics.pipeline.ingest import MAX_FILE_BYTES
@@ -85,6 +118,15 @@ def cases() -> list[Case]:
         Case("english.txt", b"County development strategy, in English only.\n", "reject",
              ("no Chinese", "没有中文"), "english.txt"),
         Case("no_place.txt", text("无地名"), "add", (), "no_place.txt"),
+        Case("utf32.txt", f"{PLAIN_TEXT}（UTF-32）\n".encode("utf-32"), "add", (), "utf32.txt"),
+        Case("utf16_nobom.txt", f"{PLAIN_TEXT}（UTF-16 无BOM）\n第2行\n".encode("utf-16-le"), "add", (),
+             "utf16_nobom.txt"),
+        Case("locked.pdf", encrypted_pdf(), "reject", ("encrypted", "加密"), "locked.pdf"),
+        Case("huge_text.docx", docx_with_huge_text(), "reject", ("XML", "文件过大"), "huge_text.docx"),
+        Case("long_text.txt", too_many_characters(), "reject", ("characters", "文字过多"), "long_text.txt"),
+        Case("kangxi.txt", "全县总⼈⼝18.7万⼈，森林覆盖率百分之三⼗。坚持生态立县。".encode(), "add", (), "kangxi.txt"),
+        Case("repeated_lines.txt", ("坚持生态立县，全县地区生产总值增长百分之六。\n" * 2000).encode(), "add", (),
+             "repeated_lines.txt"),
     ]
 
 
