@@ -5,7 +5,8 @@
 Argument parsing only; the work is done by functions in analytics/ that the dashboard calls too
 (analytics.corpus.engine.build, analytics.corpus.store.add_files / remove_document / list_documents).
 Exit codes: 0 done, 1 some files were skipped or rejected (the rest was built or stored) or the
-removal was refused, 2 usage error, 3 a store that cannot be opened.
+removal was refused, 2 usage error (an unknown unit; an output that is the store, exists without --force,
+or cannot be written), 3 a store that cannot be opened (missing without --create, damaged, newer).
 """
 from __future__ import annotations
 
@@ -18,12 +19,31 @@ from analytics import paths
 # Each command imports what it runs (the engine and the store cost 1.2-1.4 s to import, the report more):
 # `list` and `--help` answer in a fraction of that.
 EXIT_SKIPPED = 1
+EXIT_USAGE = 2
+
+
+def _store_path(args: argparse.Namespace) -> Path | None:
+    """The --store path, refused (StoreError) when it does not exist and --create was not given: a mistyped
+    path must not become a new store silently filled with the seeds. The default store is created."""
+    from analytics.corpus.errors import StoreError
+
+    path = args.store
+    if path is not None and not Path(path).exists() and not args.create:
+        raise StoreError(f"{path}: no store there; check the path, or add --create to make a new store")
+    return path
+
+
+def _open(args: argparse.Namespace, **options):
+    from analytics.corpus.store import open_store
+
+    return open_store(_store_path(args), **options)
 
 
 def _build(args: argparse.Namespace) -> int:
     from analytics.corpus.export import build
 
-    result = build(args.docs or [paths.SEEDS_DIR], args.out, csv=args.csv, force=args.force, store_path=args.store)
+    result = build(args.docs or [paths.SEEDS_DIR], args.out, csv=args.csv, force=args.force,
+                   store_path=_store_path(args))
     for rejection in result.rejections:
         print(f"skipped {rejection}", file=sys.stderr)
     rows = ", ".join(f"{name} {len(table)}" for name, table in result.tables.items())
@@ -35,9 +55,8 @@ def _build(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from analytics.corpus.corpus import load_corpus
     from analytics.corpus.export import export_tables
-    from analytics.corpus.store import open_store
 
-    corpus = load_corpus(open_store(args.store, seed=False, progress=_progress_bar))
+    corpus = load_corpus(_open(args, seed=False, progress=_progress_bar))
     rows = export_tables(corpus, args.out, csv=args.csv)
     print(f"exported -> {args.out}: " + ", ".join(f"{name} {n}" for name, n in rows.items()))
     return 0
@@ -73,9 +92,9 @@ def _files_to_add(arguments: list[Path]) -> tuple[list[tuple[str, bytes]], list[
 
 
 def _add(args: argparse.Namespace) -> int:
-    from analytics.corpus.store import add_files, open_store
+    from analytics.corpus.store import add_files
 
-    store = open_store(args.store, progress=_progress_bar)
+    store = _open(args, progress=_progress_bar)
     files, unreadable = _files_to_add(args.files)
     result = add_files(store, files, progress=_progress_bar if files else None)
     for doc_id in result.added:
@@ -93,9 +112,9 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from analytics.corpus.store import StoreError, open_store, remove_document
+    from analytics.corpus.store import StoreError, remove_document
 
-    store = open_store(args.store)
+    store = _open(args)
     try:
         removed = remove_document(store, args.doc_id, force=args.force)
     except StoreError as error:
@@ -108,9 +127,9 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from analytics.corpus.store import list_documents, open_store
+    from analytics.corpus.store import list_documents
 
-    documents = list_documents(open_store(args.store))
+    documents = list_documents(_open(args))
     for doc in documents.itertuples():
         flag = f"  near-duplicate of {doc.near_duplicate_of}" if doc.near_duplicate_of else ""
         print(f"{doc.doc_id}  {doc.source:<6}  {doc.n_chars:>7}  {doc.place or '-'}  {doc.file_name}{flag}")
@@ -120,18 +139,20 @@ def _list(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from analytics.corpus.corpus import load_corpus
-    from analytics.corpus.store import open_store
+    from analytics.export.outputs import check_output, store_files
     from analytics.report import write_report
 
     def progress(fraction: float, message: str) -> None:
         print(f"\r[{'#' * int(fraction * 30):<30}] {message}", end="", file=sys.stderr, flush=True)
 
+    protected = store_files(args.store or paths.default_store())
     try:
-        corpus = load_corpus(open_store(args.store, progress=_progress_bar))
-        out = write_report(args.units, args.format, args.out, args.lang, progress, corpus)
-    except ValueError as error:
+        check_output(args.out, args.force, protected)  # before the corpus is loaded and the deck is built
+        corpus = load_corpus(_open(args, progress=_progress_bar))
+        out = write_report(args.units, args.format, args.out, args.lang, progress, corpus, args.force, protected)
+    except ValueError as error:  # OutputError too: an unknown unit, a store as --out, an existing file
         print(f"\nreport: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     print(f"\nwrote {out}")
     return 0
 
@@ -148,30 +169,37 @@ def parser() -> argparse.ArgumentParser:
                        help="keep the corpus in this store (default: a temporary one)")
     build.add_argument("--csv", action="store_true", help="also write every table as CSV")
     build.add_argument("--force", action="store_true", help="rebuild even if the input is unchanged")
+    build.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     build.set_defaults(run=_build)
     export = commands.add_parser("export", help="write the tables of an existing store")
     export.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    export.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder for the tables")
     export.add_argument("--csv", action="store_true", help="also write every table as CSV")
     export.set_defaults(run=_export)
     add = commands.add_parser("add", help="add document files (or folders of them) to the store")
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    add.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     add.set_defaults(run=_add)
     remove = commands.add_parser("remove", help="remove one document (by doc_id) from the store")
     remove.add_argument("doc_id", metavar="ID")
     remove.add_argument("--force", action="store_true", help="also remove a seed document")
     remove.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    remove.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     remove.set_defaults(run=_remove)
     listing = commands.add_parser("list", help="list the documents in the store")
     listing.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    listing.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     listing.set_defaults(run=_list)
     report = commands.add_parser("report", help="write the comparison of some units as a deck or an HTML report")
     report.add_argument("--units", required=True, metavar="A,B,C", help="units to compare, comma-separated")
     report.add_argument("--format", choices=["pptx", "html"], default="pptx")
     report.add_argument("--out", type=Path, required=True, metavar="FILE")
     report.add_argument("--lang", choices=["zh", "en"], default="zh")
+    report.add_argument("--force", action="store_true", help="replace --out if it exists")
     report.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    report.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     report.set_defaults(run=_report)
     return top
 
