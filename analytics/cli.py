@@ -1,6 +1,7 @@
 """Command line: `python -m analytics build [--docs DIR]... [--out DIR] [--csv] [--force]`, and the store's
-`add FILE|DIR... [--store PATH]`, `remove ID [--force] [--store PATH]`, `list [--store PATH]`, and
-`report --units A,B,C --format pptx|html --out FILE [--lang zh|en]`.
+`add FILE|DIR... [--store PATH]`, `remove ID [--force] [--store PATH]`, `list [--store PATH]`,
+`report --units A,B,C --format pptx|html --out FILE [--lang zh|en]`, and for a store that may be damaged
+`check`, `backup --out FILE` and `recover --out FILE`.
 
 Argument parsing only; the work is done by functions in analytics/ that the dashboard calls too
 (analytics.corpus.engine.build, analytics.corpus.store.add_files / remove_document / list_documents).
@@ -157,6 +158,45 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from analytics.corpus.store import check_file
+
+    path = args.store or paths.default_store()
+    problems = check_file(path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{path}: " + ("sound" if not problems else f"{len(problems)} problem(s)"))
+    return EXIT_STORE if problems else 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from analytics.corpus.store import backup_store
+    from analytics.export.outputs import OutputError
+
+    try:
+        out = backup_store(args.store or paths.default_store(), args.out, args.force)
+    except OutputError as error:
+        print(f"backup: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"backed up -> {out}")
+    return 0
+
+
+def _recover(args: argparse.Namespace) -> int:
+    from analytics.corpus.store import recover_store
+    from analytics.export.outputs import OutputError
+
+    try:
+        result, problems = recover_store(args.store or paths.default_store(), args.out, args.force)
+    except OutputError as error:
+        print(f"recover: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"recovered {len(result.added)} documents ({len(result.rejected)} no longer readable) -> {args.out}")
+    return EXIT_SKIPPED if problems or result.rejected else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m analytics", description="CountyLens 县域战略对比")
     commands = top.add_subparsers(dest="command", required=True)
@@ -201,6 +241,21 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
     report.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     report.set_defaults(run=_report)
+    check = commands.add_parser("check", help="check the store's integrity (SQLite's full check and the "
+                                              "store's own rules)")
+    check.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    check.set_defaults(run=_check)
+    backup = commands.add_parser("backup", help="copy the store consistently (safe while the app runs)")
+    backup.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE", help="the copy")
+    backup.add_argument("--force", action="store_true", help="replace --out if it exists")
+    backup.set_defaults(run=_backup)
+    recover = commands.add_parser("recover", help="save the readable documents of a damaged store into a "
+                                                  "new one (re-analysed from their bytes)")
+    recover.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    recover.add_argument("--out", type=Path, required=True, metavar="FILE", help="the new store")
+    recover.add_argument("--force", action="store_true", help="replace --out if it exists")
+    recover.set_defaults(run=_recover)
     return top
 
 

@@ -114,7 +114,7 @@ def _reanalysis_lock() -> threading.Lock:
 
 def reanalyse_with_progress(lang: str) -> None:
     """Re-analyse stale documents from their stored bytes, showing progress; one session does it at a time."""
-    if not stale_documents(store()):
+    if store().read_only or not stale_documents(store()):
         return
     with _reanalysis_lock():
         total = len(stale_documents(store()))  # another session may have done it meanwhile

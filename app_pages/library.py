@@ -11,8 +11,16 @@ lang = common.lang()
 st.title(t("page.library", lang))
 st.caption(t("library.intro", lang, mb=MAX_FILE_BYTES // 2**20))
 
+try:
+    store = common.store()
+except StoreError as error:  # a damaged or unreadable store: say so and what to run; nothing is written
+    st.error(t("library.store_unusable", lang, error=shared.plain(str(error))))
+    st.stop()
+if store.read_only:
+    st.warning(t("library.read_only", lang, reason=shared.plain(store.read_only), path=shared.plain(str(store.path))))
+
 generation = st.session_state.setdefault("upload_generation", 0)
-uploads = st.file_uploader(t("widget.upload", lang), type=sorted({s.lstrip(".") for s in FORMATS}),
+uploads = None if store.read_only else st.file_uploader(t("widget.upload", lang), type=sorted({s.lstrip(".") for s in FORMATS}),
                            accept_multiple_files=True, key=f"w_upload_{generation}")
 if uploads and st.button(t("button.add_documents", lang, n=len(uploads)), type="primary"):
     bar = st.progress(0.0, text=t("library.adding", lang))
@@ -32,7 +40,9 @@ st.subheader(t("library.documents", lang))
 documents = list_documents(common.store())
 st.dataframe(shared.library_view(documents, lang), hide_index=True)
 removable = documents[documents["source"] != "seed"]
-if removable.empty:
+if store.read_only:
+    pass  # nothing can be removed from a read-only store; the warning above says why
+elif removable.empty:
     st.caption(t("library.seeds_kept", lang))
 else:
     left, right = st.columns([4, 1])

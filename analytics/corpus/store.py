@@ -93,6 +93,7 @@ class Store:
     """An open store: its file, and the near-duplicate index cached for the generation it was built at."""
 
     path: Path
+    read_only: str = ""  # why the store is served read-only ('' = writable): a read-only file or folder
     _index_generation: int | None = field(default=None, repr=False)
     _index: object = field(default=None, repr=False)
     _signatures: dict = field(default_factory=dict, repr=False)
@@ -136,14 +137,49 @@ class AddResult:
 # ---------------------------------------------------------------- connection and schema
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+_RECOVER_HINT = ("run `python -m analytics check --store {path}` for the details, and "
+                 "`python -m analytics recover --store {path} --out NEW.sqlite` to save its documents")
+
+
+def _sqlite_reason(error: sqlite3.Error) -> str:
+    text = str(error)
+    return "the disk is full" if "disk is full" in text else text
+
+
+def _store_error(path: Path, error: sqlite3.Error) -> StoreError:
+    """A real SQLite error as one line naming the store: a full disk says so."""
+    text = str(error)
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError(f"{path}: the disk is full; nothing was written — free some space and try again")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: the store is read-only ({text}); nothing was written")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(f"{path}: the store is damaged ({text}); " + _RECOVER_HINT.format(path=path))
+    return StoreError(f"{path}: {text}")
+
+
 @contextmanager
 def _connect(store: Store) -> Iterator[sqlite3.Connection]:
-    """A short-lived connection: one per operation keeps the Store usable from Streamlit's threads."""
-    conn = sqlite3.connect(store.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    """A short-lived connection: one per operation keeps the Store usable from Streamlit's threads. A
+    read-only store is opened read-only (immutable when its folder is not writable: WAL needs a -shm
+    file). SQLite errors come out as StoreError naming the store."""
+    try:
+        if store.read_only:
+            immutable = "&immutable=1" if not os.access(store.path.parent, os.W_OK) else ""
+            conn = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro{immutable}", uri=True,
+                                   timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        else:
+            conn = sqlite3.connect(store.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as error:
+        raise _store_error(store.path, error) from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if not store.read_only:
+            conn.execute("PRAGMA synchronous = NORMAL")
         yield conn
+    except sqlite3.Error as error:
+        raise _store_error(store.path, error) from None
     finally:
         conn.close()
 
@@ -155,9 +191,15 @@ def _write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (a full disk): keep its error
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _refuse_if_read_only(store: Store) -> None:
+    if store.read_only:
+        raise StoreError(f"{store.path}: the store is read-only ({store.read_only}); nothing was changed")
 
 
 def _q(name: str) -> str:
@@ -236,9 +278,22 @@ def open_store(path: str | Path | None = None, seed: bool = True,
     it with a progress bar: `stale_documents`, `reanalyse_stale`). Output: a Store for the functions below.
     """
     path = Path(path or paths.default_store())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store(path)
+    store = Store(path, read_only=_check_file(path))
+    if store.read_only:
+        with _connect(store) as conn:
+            _check_sound(conn, path)
+            version = _meta(conn, "schema_version", "")
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"{path}: a read-only store of schema {version or '?'}; this CountyLens needs schema "
+                             f"{SCHEMA_VERSION} and cannot migrate a store it may not write")
+        return store
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the store's folder: {error.strerror}") from None
     with _connect(store) as conn:
+        if path.stat().st_size:
+            _check_sound(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")  # persistent: recorded in the file itself
         _check_schema_version(conn, path)
         _create_schema(conn)
@@ -248,6 +303,40 @@ def open_store(path: str | Path | None = None, seed: bool = True,
     if seed and not seeded:
         add_seeds(store)
     return store
+
+
+def _check_file(path: Path) -> str:
+    """Before SQLite touches it: '' for a writable store (or none yet), the reason it must be served
+    read-only, or StoreError for a file that is no store (empty, another kind of file)."""
+    if not path.exists():
+        if path.parent.exists() and not os.access(path.parent, os.W_OK):
+            raise StoreError(f"{path}: no store there, and its folder is not writable")
+        return ""
+    if not path.is_file():
+        raise StoreError(f"{path}: not a file; --store takes the store's file (…/countylens.sqlite)")
+    with path.open("rb") as f:
+        header = f.read(len(SQLITE_HEADER))
+    if not header:
+        # never re-created silently: an empty file may be a store that a failed copy truncated
+        raise StoreError(f"{path}: an empty file, not a store; remove it to start a new store, "
+                         "or restore the store from its backup")
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path}: not a CountyLens store (no SQLite header: damaged, or another file); "
+                         + _RECOVER_HINT.format(path=path))
+    if not os.access(path, os.W_OK):
+        return "the store file is not writable"
+    if not os.access(path.parent, os.W_OK):
+        return "the store's folder is not writable"
+    return ""
+
+
+def _check_sound(conn: sqlite3.Connection, path: Path) -> None:
+    """PRAGMA quick_check on open: a damaged store is refused before anything reads or writes it."""
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        lines = [line.strip() for p in problems for line in p.splitlines()]
+        found = "; ".join(line for line in lines if line and not line.startswith("***"))[:300]
+        raise StoreError(f"{path}: the store is damaged ({found}); " + _RECOVER_HINT.format(path=path))
 
 
 def _check_schema_version(conn: sqlite3.Connection, path: Path) -> None:
@@ -286,7 +375,10 @@ def stale_documents(store: Store) -> list[str]:
 
 def reanalyse_stale(store: Store, progress: Callable[[int, int, str], None] | None = None) -> list[str]:
     """Re-analyse every stale document from its stored bytes (each in its own transaction). Returns the
-    doc_ids re-analysed; a document that no longer analyses keeps its old rows and is reported on stderr."""
+    doc_ids re-analysed; a document that no longer analyses keeps its old rows and is reported on stderr.
+    A read-only store is served as it is (nothing re-analysed)."""
+    if store.read_only:
+        return []
     stale = stale_documents(store)
     if not stale:
         return []
@@ -498,8 +590,9 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
     `near_duplicate_of` set. `progress(done, total, file_name)` is called once per file, in order of
     completion. `catalog` (indexed by file_name) supplies title/place/outlet/date, as for the seeds.
     Output: AddResult(added doc_ids, rejected [Rejection], duplicates, near_duplicates). Never raises
-    for a bad file: every file ends in exactly one of the four lists.
+    for a bad file: every file ends in exactly one of the four lists; a read-only store raises StoreError.
     """
+    _refuse_if_read_only(store)
     result, total, done = AddResult(), len(files), 0
 
     def tick(name: str) -> None:
@@ -543,7 +636,7 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
                 outcome = _store_document(store, conn, document, raw, prepared, nth)
             except sqlite3.Error as error:  # disk full, lock timeout: this file is not stored, say why
                 store._index_generation = None
-                result.rejected.append(Rejection(name, f"could not be stored: {error} (存储失败)"))
+                result.rejected.append(Rejection(name, f"could not be stored: {_sqlite_reason(error)} (存储失败)"))
                 tick(name)
                 continue
             except Exception as error:  # an odd document breaking a describe step must not stop the batch
@@ -582,6 +675,7 @@ def remove_document(store: Store, doc_id: str, force: bool = False) -> dict:
     first of them that matches none becomes an original itself. Output: {'doc_id', 'file_name',
     'reflagged': {doc_id: new original or None}}.
     """
+    _refuse_if_read_only(store)
     with _connect(store) as conn, _write(conn):
         row = conn.execute("SELECT file_name, source FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
@@ -825,3 +919,148 @@ def check_store(store: Store) -> list[str]:
                                       "ON p.doc_id = d.doc_id GROUP BY d.doc_id HAVING COUNT(p.doc_id) = 0"):
             problems.append(f"{doc_id}: no passages")
     return problems
+
+
+# ---------------------------------------------------------------- check, backup, recover (a store that may be damaged)
+
+def check_file(path: str | Path) -> list[str]:
+    """Every problem of the store file at `path` ([] when sound), without opening it for writing: the file
+    itself (empty, no SQLite header), SQLite's full integrity_check, then check_store's own rules."""
+    path = Path(path)
+    try:
+        read_only = _check_file(path)
+    except StoreError as error:
+        return [str(error)]
+    if not path.exists():
+        return [f"{path}: no store there"]
+    store = Store(path, read_only=read_only or "checked")
+    try:
+        with _connect(store) as conn:
+            status = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+        if status != ["ok"]:
+            return [f"integrity_check: {s}" for s in status]
+        return check_store(store)
+    except StoreError as error:
+        return [str(error)]
+
+
+def backup_store(path: str | Path, out: str | Path, force: bool = False) -> Path:
+    """A consistent copy of the store (SQLite's online backup: safe while the app serves it), written to a
+    temporary file and renamed to `out`. Refuses an `out` that is the store or exists without `force`."""
+    from analytics.export.outputs import check_output, store_files
+
+    source = Path(path)
+    target = check_output(Path(out), force, store_files(source))
+    tmp = target.with_name(f".{target.name}.tmp")
+    store = Store(source, read_only="backup")
+    with _connect(store) as conn:
+        copy = sqlite3.connect(tmp)
+        try:
+            conn.backup(copy)
+        except sqlite3.Error as error:
+            copy.close()
+            tmp.unlink(missing_ok=True)
+            raise _store_error(source, error) from None
+        copy.close()
+    tmp.replace(target)
+    return target
+
+
+_PROBE_ROWIDS = 1_000_000
+_PROBE_GAP = 5_000  # rowids in a row with no document: the table has ended
+
+
+def _has_documents(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def _salvage_rows(path: Path) -> tuple[list[tuple], list[str]]:
+    """(file_name, source, raw, catalog) of every document whose row can still be read, and the problems met.
+
+    SQLite's own `.recover` (the sqlite3 shell) rebuilds what it can into a fresh database first; the rows
+    are then read one by one, so one unreadable row costs only itself."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    problems: list[str] = []
+    readable = path
+    scratch = Path(tempfile.mkdtemp(prefix="countylens-recover-"))
+    shell = shutil.which("sqlite3")
+    if shell:
+        rebuilt = scratch / "rebuilt.sqlite"
+        dump = subprocess.run([shell, str(path), ".recover"], capture_output=True, timeout=600)
+        load = subprocess.run([shell, str(rebuilt)], input=dump.stdout, capture_output=True, timeout=600)
+        if load.returncode == 0 and _has_documents(rebuilt):
+            readable = rebuilt
+        else:  # some builds of the shell lack .recover's extension ("SQL logic error")
+            problems.append("SQLite's .recover could not rebuild the file; its rows are read one by one")
+    rows: list[tuple] = []
+    try:
+        conn = sqlite3.connect(f"{readable.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return [], [f"the file cannot be opened at all: {error}"]
+    try:
+        ids = [r[0] for r in conn.execute("SELECT rowid FROM documents")]
+    except sqlite3.Error as error:
+        # the table's index pages are damaged: look every plausible rowid up on its own
+        problems.append(f"the documents could not be listed ({error}); each row is looked up on its own")
+        ids = range(1, _PROBE_ROWIDS + 1)
+    missed = 0
+    for rowid in ids:
+        try:
+            row = conn.execute("SELECT file_name, source, raw, catalog FROM documents WHERE rowid = ?",
+                               (rowid,)).fetchone()
+        except sqlite3.Error as error:
+            problems.append(f"document row {rowid}: {error}")
+            continue
+        if row and row[2] is not None:
+            rows.append((row[0], row[1], bytes(row[2]), row[3]))
+            missed = 0
+        elif isinstance(ids, range):
+            missed += 1
+            if missed > _PROBE_GAP:
+                break
+    conn.close()
+    shutil.rmtree(scratch, ignore_errors=True)
+    return rows, problems
+
+
+def recover_store(path: str | Path, out: str | Path, force: bool = False) -> tuple[AddResult, list[str]]:
+    """A new store at `out` holding every document of the damaged store at `path` that can still be read,
+    each re-analysed from its stored bytes (so no feature row of the damaged file is trusted). The damaged
+    file is never written. Returns (what was added, the problems met)."""
+    from analytics.export.outputs import check_output, store_files
+
+    source = Path(path)
+    target = check_output(Path(out), force, store_files(source))
+    rows, problems = _salvage_rows(source)
+    tmp = target.with_name(f".{target.name}.recovering")
+    for side in STORE_SIDE_SUFFIXES:
+        Path(str(tmp) + side).unlink(missing_ok=True)
+    new = open_store(tmp, seed=False)
+    result = AddResult()
+    catalogs = {name: json.loads(catalog) for name, _, _, catalog in rows if catalog}
+    catalog = _catalog_frame(catalogs) if catalogs else None
+    for source_name in dict.fromkeys(r[1] for r in rows):
+        chosen = [(name, raw) for name, src, raw, _ in rows if src == source_name]
+        part = add_files(new, chosen, source=source_name, catalog=catalog)
+        for field_name in ("added", "rejected", "duplicates", "near_duplicates"):
+            getattr(result, field_name).extend(getattr(part, field_name))
+    with _connect(new) as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'seeded'")  # never re-seed a recovered store
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for side in STORE_SIDE_SUFFIXES[1:]:
+        Path(str(tmp) + side).unlink(missing_ok=True)
+    tmp.replace(target)
+    return result, problems
+
+
+STORE_SIDE_SUFFIXES = ("", "-wal", "-shm")

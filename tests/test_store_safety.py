@@ -1,0 +1,135 @@
+"""Damaged, empty, read-only and full stores, and outputs that must never land on the store: one message
+naming the store and what to run, nothing written into a damaged store, nothing silently re-created."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from analytics.cli import main
+from analytics.corpus import store as store_module
+from analytics.corpus.store import (StoreError, add_files, check_file, list_documents, open_store, recover_store,
+                                    remove_document)
+
+UPLOAD = ("上传.txt", "岚县坚持生态立县，全县森林覆盖率达到百分之三十八。".encode())
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def checkpointed(store) -> Path:
+    """The store's file with its WAL folded in, so the bytes on disk are the whole store."""
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return store.path
+
+
+def damage(path: Path, at: int = 40960) -> None:
+    with path.open("r+b") as f:
+        f.seek(at)
+        f.write(b"garbage!" * 512)
+
+
+def test_a_damaged_store_is_refused_untouched_and_recoverable(store, tmp_path):
+    path = checkpointed(store)
+    damage(path)
+    before = digest(path)
+    with pytest.raises(StoreError) as refused:
+        open_store(path)
+    message = str(refused.value)
+    assert str(path) in message and "damaged" in message and "recover" in message and "\n" not in message
+    assert digest(path) == before  # nothing was written into it
+    assert check_file(path) != []
+    result, _ = recover_store(path, tmp_path / "recovered.sqlite")
+    recovered = open_store(tmp_path / "recovered.sqlite", seed=False)
+    assert len(result.added) == 5 and len(list_documents(recovered)) == 5
+    assert check_file(tmp_path / "recovered.sqlite") == []
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "empty file"),                                     # a truncated copy: never re-created with the seeds
+    (b"PK\x03\x04 not a database at all" * 100, "no SQLite header"),
+])
+def test_a_file_that_is_no_store_is_refused_and_kept(tmp_path, content, words):
+    path = tmp_path / "countylens.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=words):
+        open_store(path)
+    assert path.read_bytes() == content
+
+
+def test_a_truncated_store_is_refused(store):
+    path = checkpointed(store)
+    data = path.read_bytes()
+    path.write_bytes(data[:3 * 4096])
+    with pytest.raises(StoreError, match="damaged"):
+        open_store(path)
+
+
+def test_a_read_only_store_is_served_read_only(store, monkeypatch):
+    path = checkpointed(store)
+    monkeypatch.setattr(store_module.os, "access", lambda p, mode: mode != store_module.os.W_OK)
+    read_only = open_store(path)
+    assert read_only.read_only and len(list_documents(read_only)) == 5
+    with pytest.raises(StoreError, match="read-only"):
+        add_files(read_only, [UPLOAD])
+    with pytest.raises(StoreError, match="read-only"):
+        remove_document(read_only, list_documents(read_only)["doc_id"].iloc[0], force=True)
+
+
+def test_a_full_disk_says_so_and_stores_nothing(store, monkeypatch):
+    before = len(list_documents(store))
+    real_connect = store_module.sqlite3.connect
+
+    def tiny(*args, **kwargs):  # a database that may not grow: SQLite reports it as a full disk
+        conn = real_connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", tiny)
+    result = add_files(store, [("big.txt", ("岚县" + "生态产业发展" * 20000).encode())])
+    monkeypatch.undo()
+    (rejection,) = result.rejected  # one line naming the file and the real reason (not "cannot rollback")
+    assert rejection.file_name == "big.txt" and "the disk is full" in rejection.reason and not result.added
+    assert len(list_documents(open_store(store.path))) == before
+
+
+def test_outputs_never_overwrite_the_store_or_an_existing_file(store, tmp_path, capsys):
+    path = checkpointed(store)
+    before = digest(path)
+    assert main(["report", "--units", "岚县,沁源县", "--format", "html", "--out", str(path),
+                 "--store", str(path)]) == 2
+    assert "corpus store" in capsys.readouterr().err and digest(path) == before
+    existing = tmp_path / "old.html"
+    existing.write_text("keep me")
+    assert main(["report", "--units", "岚县,沁源县", "--format", "html", "--out", str(existing),
+                 "--store", str(path)]) == 2
+    assert existing.read_text() == "keep me" and "--force" in capsys.readouterr().err
+    assert main(["report", "--units", "岚县,沁源县", "--format", "html", "--out", str(existing), "--force",
+                 "--store", str(path)]) == 0
+    assert existing.read_text(encoding="utf-8").lower().startswith("<!doctype html>")
+    assert main(["report", "--units", "岚县,沁源县", "--format", "html", "--out", str(tmp_path),
+                 "--store", str(path)]) == 2  # a folder
+
+
+def test_a_mistyped_store_is_not_created(tmp_path, capsys):
+    missing = tmp_path / "typo.sqlite"
+    assert main(["list", "--store", str(missing)]) == 3
+    assert "--create" in capsys.readouterr().err and not missing.exists()
+    assert main(["list", "--store", str(missing), "--create"]) == 0 and missing.exists()
+
+
+def test_check_and_backup_commands(store, tmp_path, capsys):
+    path = checkpointed(store)
+    assert main(["check", "--store", str(path)]) == 0
+    copy = tmp_path / "copy.sqlite"
+    assert main(["backup", "--store", str(path), "--out", str(copy)]) == 0
+    assert check_file(copy) == [] and len(list_documents(open_store(copy))) == 5
+    assert main(["backup", "--store", str(path), "--out", str(copy)]) == 2  # exists: --force needed
+    damage(path)
+    assert main(["check", "--store", str(path)]) == 3
