@@ -30,8 +30,11 @@ h1 {font-size: 2.6rem !important;} h2 {font-size: 2.0rem !important;} h3 {font-s
 
 # ---- URL state: every widget that shapes a view is mirrored in st.query_params -------------------
 
+MAX_URL_TEXT = 200  # characters of a free-text URL value (?term=, ?q=): a search, not a document
+
+
 def url_value(name: str, default: str = "") -> str:
-    return st.query_params.get(name, default)
+    return st.query_params.get(name, default)[:MAX_URL_TEXT]
 
 
 def url_list(name: str) -> list[str]:
@@ -148,7 +151,7 @@ def load_corpus_or_stop(lang: str) -> corpus_tables.Corpus:
         with st.spinner(t("message.loading", lang)):
             return corpus()
     except Exception as error:  # noqa: BLE001 - any failure must become a message, not a crash
-        st.error(t("message.load_failed", lang, error=str(error)))
+        st.error(t("message.load_failed", lang, error=shared.plain(str(error))))
         st.stop()
 
 

@@ -40,7 +40,7 @@ if cards_tab.open:
                     continue
                 card = card.iloc[0]
                 number, source = column.container(border=True).columns([3, 1], vertical_alignment="bottom")
-                number.metric(shared.card_label(card),
+                number.metric(shared.plain(shared.card_label(card)),
                               shared.format_value(card.value, card.measure)
                               + shared.key_figure_mark(card.is_target, card.comparable))
                 with source.popover(t("button.evidence_short", lang), help=t("button.evidence", lang)):

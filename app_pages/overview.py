@@ -2,6 +2,7 @@
 import streamlit as st
 
 from analytics.export.i18n import t
+from analytics.views import shared
 from analytics.views.overview import overview_view
 from app_pages import common
 
@@ -41,4 +42,4 @@ if len(view.reprints):
     st.caption(t("overview.reprints", lang, n=len(view.reprints)))
     st.dataframe(view.reprints, hide_index=True)
 if data.rejections:
-    st.error("\n\n".join(str(r) for r in data.rejections))
+    st.error("\n\n".join(shared.plain(str(r)) for r in data.rejections))

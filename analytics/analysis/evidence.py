@@ -30,9 +30,14 @@ def evidence_parts(text: str, start: int, end: int) -> tuple[str, str, str]:
     return text[a:start], text[start:end], text[end:b]
 
 
+def _text(s: str) -> str:
+    # HTML-escaped, and $ as an entity: a $…$ pair must not become a KaTeX formula
+    return html.escape(s).replace("$", "&#36;")
+
+
 def highlight_html(before: str, match: str, after: str) -> str:
     """The sentence as HTML with the match marked; all document text is escaped, never markup."""
-    return f"{html.escape(before)}<mark>{html.escape(match)}</mark>{html.escape(after)}"
+    return f"{_text(before)}<mark>{_text(match)}</mark>{_text(after)}"
 
 
 def unit_at(passages: pd.DataFrame, doc_id: str, offset: int) -> str:

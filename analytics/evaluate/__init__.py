@@ -27,6 +27,9 @@ import pandas as pd
 from analytics.paths import ROOT
 
 CORPUS_DIR = ROOT / "tests" / "evaluation" / "corpus"
+# Texts written after the rules were tuned on CORPUS_DIR, by someone who had not seen them: the first
+# measure of how the rules hold on unseen texts (`--corpus tests/evaluation/heldout`).
+HELDOUT_DIR = ROOT / "tests" / "evaluation" / "heldout"
 STYLES = ("profile", "work_report", "news", "web_page", "roundtable", "ranking", "zone", "plan", "traditional")
 PHENOMENA = tuple("""
 self_reference prefecture_context breadcrumb outlet caption multi_unit_list ranking entity national_comparison

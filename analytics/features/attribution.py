@@ -26,6 +26,7 @@ Mention = tuple[int, int, str]
 # Where a clause starts: a Chinese clause mark, or an ASCII one not inside a number.
 _BOUNDARY = re.compile(r"[，；：。！？!?\n（）()“”\"]|(?<!\d)[,:;]|[,:;](?!\d)")
 _LIST_JOINERS = frozenset("、和与及 ")
+_GAP_MARKS = re.compile(r"[\s—–\-·•●▲■◆★☆→]+")  # list dashes and bullets (——甲县……) open a clause too
 _RESPECTIVELY = re.compile(r"分别|依次|分列|分居")
 _LOOK_BACK_CLAUSES = 3  # how many clauses back a respectively list may stand (甲县、乙县……分列前三，分别为……)
 
@@ -45,7 +46,7 @@ def _opens_clause(sentence: str, start: int) -> bool:
     clause_start = 0
     for m in _BOUNDARY.finditer(sentence, 0, start):
         clause_start = m.end()
-    gap = sentence[clause_start:start].strip()
+    gap = _GAP_MARKS.sub("", sentence[clause_start:start])
     return gap == "" or bool(_leads().fullmatch(gap))
 
 
@@ -54,13 +55,18 @@ def _quoted(sentence: str, position: int) -> bool:
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
-def clause_subjects(sentence: str, mentions: list[Mention]) -> list[tuple[int, str | None]]:
+def clause_subjects(sentence: str, mentions: list[Mention],
+                    entities: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str | None]]:
     """(position, unit) where a clause of `sentence` opens with a place (unit) or a self-reference (None:
-    the passage's own unit again), in order."""
+    the passage's own unit again), in order. A place inside an entity's name (福建|银都菌业有限公司) opens
+    nothing: the company is in the unit, not the province."""
     out: list[tuple[int, str | None]] = []
+    inside_entity = [(a, b) for a, b, _ in entities or []]
     for i, (start, _, unit) in enumerate(mentions):
         if _quoted(sentence, start):
             continue  # a slogan (“西安研发、柞水转化”) has no subject
+        if any(a <= start < b for a, b in inside_entity):
+            continue
         if _opens_clause(sentence, start):
             # 山西省吕梁市岚县: the place a chain of adjacent names ends with is the subject
             j = i

@@ -118,7 +118,7 @@ def lexicons() -> _Lexicons:
     head_ids = {**{r["head"]: r["indicator_id"] for r in head_rows},
                 **{r["noun"]: r["indicator_id"] for r in noun_rows}}
     verbs = longest_first(read_column("rank_verbs.txt", "verb"))
-    cn = "[一二三四五六七八九十]+"
+    cn = "[一二两三四五六七八九十]+"
     ordinal = rf"第(?:\d+|{cn})(?:位|名)?"
     rank_re = re.compile(
         rf"(?P<verb>{verbs})(?P<scope>[^，。；：！？、\d第首前]{{0,14}}?)"
@@ -375,6 +375,8 @@ def _base_measure(measure: str, lx: _Lexicons) -> str:
 
 _SHARE_MARKERS = "占以"  # 占全市……的27.2%, 以全市约3%的土地: a share of the scope's total is the unit's own
 _RELATIVE_KINDS = ("multiple", "points")  # 是全省均值的3倍, 高出全国5个百分点: the unit's own comparison
+# 存栏1000只以上的规模养殖场有86家: "的" + what is selected, then its count or share
+_SELECTED = re.compile(rf"的[{CJK}A-Za-z“”]{{1,12}}?(?=[有达占共为])")
 _THRESHOLD_HEDGES = ("以上", "以下", "超过", "超", "不低于", "不少于", "不足", "不到", "逾", "过")
 
 
@@ -410,12 +412,14 @@ def _out_of_scope(sentence: str, rel: int, unit: str, kind: str, subjects, lx: _
 def _set_or_threshold(q: Quantity, sentence: str, rel_end: int, clause_end: int, lx: _Lexicons) -> bool:
     """True for a count of a set the unit belongs to (全国500个产粮大县之一) and for a threshold inside a
     qualifier (1亿元以上项目20个, 超过80%的县有9个): neither is a figure of the unit."""
-    after = sentence[rel_end:clause_end]
-    if q.measure_kind in ("count", "people") and re.match(rf"[{CJK}A-Za-z0-9“”]{{1,16}}之一", after):
+    # to the end of the clause, parentheses included: 县（市、区）有3个, 边境县（市）之一
+    stop = re.search(r"[，。；！？,;!?\n]", sentence[rel_end:])
+    after = sentence[rel_end:rel_end + stop.start()] if stop else sentence[rel_end:]
+    if q.measure_kind in ("count", "people") and re.match(rf"[{CJK}A-Za-z0-9“”（）()、]{{1,20}}之一", after):
         return True
     if not any(h in q.hedge for h in _THRESHOLD_HEDGES):
         return False
-    m = lx.set_noun_re.match(after)
+    m = lx.set_noun_re.match(after) or _SELECTED.match(after)
     return bool(m) and bool(re.search(r"[有达占共为\d一二两三四五六七八九十]", after[m.end():]))
 
 
@@ -477,7 +481,7 @@ def _sentence_units(sentence: str, s0: int, quantities: list[Quantity], mentions
     if not inside:
         return [], {}
     positions = [q.start - s0 for q in quantities if s0 <= q.start < s0 + len(sentence)]
-    return clause_subjects(sentence, inside), respective_units(sentence, positions, inside)
+    return clause_subjects(sentence, inside, entity_spans(sentence)), respective_units(sentence, positions, inside)
 
 
 def _base(p: dict, text: str, s0: int, sentence: str, rel: int, rel_end: int, unit: str, lx: _Lexicons,
@@ -513,7 +517,7 @@ def _rank_value(m: re.Match) -> list[float]:
         return [1.0]
     if m["top"]:
         return []
-    return [parse_number(n) for n in re.findall(r"\d+|[一二三四五六七八九十]+", m["n"])]
+    return [parse_number(n) for n in re.findall(r"\d+|[一二两三四五六七八九十]+", m["n"])]
 
 
 def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[Mention], lx: _Lexicons,

@@ -37,6 +37,7 @@ _CN_ZERO = "零〇"
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _ROUND_LEADS = {"百": 100.0, "千": 1000.0}
+_MILESTONES = ("大关", "台阶", "目标")  # 冲刺地区生产总值千亿大关: a round figure named as a milestone
 
 NUM_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # A Chinese numeral starts with a digit or 十 (百亩/千亩/万亩 alone are names of a class, not counts).
@@ -278,8 +279,9 @@ def _quantity(m: re.Match, text: str, voc: _Vocabulary) -> Quantity | None:
             if ok == "no":
                 return None
             needs_noun = needs_noun or ok == "noun"
-        elif not big and not hedge:
-            return None  # 十万火急, 千万不要: a Chinese numeral with a bare magnitude is idiom (过千亿 is not)
+        elif not big and not hedge and not (num_text in _ROUND_LEADS and text.startswith(_MILESTONES, end)):
+            # 十万火急, 千万不要: a Chinese numeral with a bare magnitude is idiom; 过千亿 and 千亿大关 are not
+            return None
     multiplier = voc.magnitudes.get(mag, 1.0)
     value_high = parse_number(m.group("num2")) if m.group("num2") else None
     if m.group("num2") and value_high is None:

@@ -273,6 +273,10 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     head = text.lstrip().split("\n", 1)
     title_end = len(text) - len(text.lstrip()) + len(head[0]) if len(head) == 2 and len(head[0]) <= 40 else 0
     vouched = {x.surface for x in mentions if m.formal_tail.match(text, x.end)}
+    # 炎陵黄桃……全县: a short name in the title (or named twice) of a text that calls itself 全县 / 我市 is the
+    # division of that level it names
+    hint = _level_hint(text, [(0, len(text))], m)
+    kinds = g["kind"]
     for x in mentions:
         if x.surface not in name_set and x.surface not in m.former and m.name_follower.match(text, x.end):
             x.rows = []  # 芙蓉镇, 徽州古村落: a short name that begins a longer proper name names no division
@@ -282,9 +286,11 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
         if len(x.surface) == 2 and x.surface in name_set and levels[x.rows[0]] == "county":
             x.rows = [r for r in x.rows if prefectures[r] in areas or x.start < title_end or counts[x.surface] >= 3]
             continue
+        named_enough = x.start < title_end or counts[x.surface] >= 2
         x.rows = [r for r in x.rows
                   if x.surface == names[r] or x.surface in m.former or names[r] in full or levels[r] == "province"
-                  or prefectures[r] in areas or provinces[r] in areas]
+                  or prefectures[r] in areas or provinces[r] in areas
+                  or (hint is not None and named_enough and _matches_level(kinds[r], hint))]
 
 
 def _resolve(mentions: list[_Mention], m: _Matcher) -> str:

@@ -289,7 +289,7 @@ def table_for_download(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFra
 # ---- the library page ---------------------------------------------------------------------------
 
 
-_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$"})
+_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()<>#+-.!|~$:&=^"})
 
 
 def valid_selection(wanted: list[str], options: list[str], limit: int) -> tuple[list[str], list[str], int]:
@@ -303,8 +303,10 @@ def valid_selection(wanted: list[str], options: list[str], limit: int) -> tuple[
 
 
 def plain(text: str) -> str:
-    """User-supplied text (file names, reasons) escaped so Streamlit's markdown shows it verbatim."""
-    return str(text).translate(_MARKDOWN_SPECIALS)
+    """Text a user or a document controls (titles, file names, terms, unit names, reasons) escaped so that
+    Streamlit's markdown shows it verbatim: no image, link, HTML, KaTeX formula ($…$) or colour directive
+    (:red[…]) results, and no line break starts a heading or a list."""
+    return " ".join(str(text).split("\n")).translate(_MARKDOWN_SPECIALS)
 
 
 def add_messages(result, lang: str = "zh") -> list[tuple[str, str]]:
