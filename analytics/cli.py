@@ -93,11 +93,13 @@ def _files_to_add(arguments: list[Path]) -> tuple[list[tuple[str, bytes]], list[
 
 
 def _add(args: argparse.Namespace) -> int:
+    from analytics.corpus.isolation import Limits
     from analytics.corpus.store import add_files
 
     store = _open(args, progress=_progress_bar)
     files, unreadable = _files_to_add(args.files)
-    result = add_files(store, files, progress=_progress_bar if files else None)
+    limits = Limits(seconds_per_file=args.timeout) if args.timeout else None  # --timeout 0: in this process
+    result = add_files(store, files, progress=_progress_bar if files else None, limits=limits)
     for doc_id in result.added:
         near = next((n for n in result.near_duplicates if n.doc_id == doc_id), None)
         print(f"added {doc_id}" + (f" (near-duplicate of {near.original_doc_id})" if near else ""))
@@ -220,6 +222,8 @@ def parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="add document files (or folders of them) to the store")
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
+    add.add_argument("--timeout", type=float, default=120.0, metavar="S",
+                     help="seconds one file may take to analyse in the worker process (0: no worker, no limit)")
     add.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     add.set_defaults(run=_add)
     remove = commands.add_parser("remove", help="remove one document (by doc_id) from the store")

@@ -5,6 +5,7 @@ Pages import from here so that each stays a short script; all computing lives in
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from html import escape
 
 import streamlit as st
@@ -278,3 +279,15 @@ def report_button(units: list[str], fmt: str, lang: str) -> None:
         st.download_button(t(download_label, lang), st.session_state[key],
                            file_name=f"CountyLens_{'_'.join(units)}.{fmt}", mime=REPORT_MIME[fmt],
                            key=f"download_{fmt}", type="primary")
+
+
+def session_ended() -> Callable[[], bool]:
+    """A test that this browser session has gone (its tab closed): an upload's worker then stops at once."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: False
+    session_id = ctx.session_id
+    return lambda: not Runtime.instance().is_active_session(session_id)

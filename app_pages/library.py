@@ -1,6 +1,7 @@
 """文档库 Library: add your own documents (several at once), see what was rejected and why, remove."""
 import streamlit as st
 
+from analytics.corpus.isolation import Limits
 from analytics.corpus.store import StoreError, add_files, list_documents, remove_document
 from analytics.export.i18n import t
 from analytics.pipeline.ingest import FORMATS, MAX_FILE_BYTES
@@ -28,7 +29,9 @@ if uploads and st.button(t("button.add_documents", lang, n=len(uploads)), type="
     def progress(done: int, total: int, name: str) -> None:
         bar.progress(done / max(total, 1), text=t("library.added_n", lang, done=done, total=total, name=name))
 
-    result = add_files(common.store(), [(f.name, f.getvalue()) for f in uploads], progress=progress)
+    # read and analysed in a worker process with a time and memory limit: the server keeps serving
+    result = add_files(common.store(), [(f.name, f.getvalue()) for f in uploads], progress=progress,
+                       limits=Limits(), cancelled=common.session_ended())
     st.session_state["last_add"] = shared.add_messages(result, lang)
     st.session_state["upload_generation"] = generation + 1
     st.rerun()

@@ -133,3 +133,24 @@ def test_check_and_backup_commands(store, tmp_path, capsys):
     assert main(["backup", "--store", str(path), "--out", str(copy)]) == 2  # exists: --force needed
     damage(path)
     assert main(["check", "--store", str(path)]) == 3
+
+
+def test_uploads_are_analysed_in_a_worker_with_a_time_limit(store):
+    from analytics.corpus.isolation import Limits
+
+    endless = ("岚县生态产业创新建设森林旅游投资" * 60000).encode()  # one unpunctuated line of 960,000 characters
+    files = [("好.txt", UPLOAD[1]), ("同一份.txt", UPLOAD[1]), ("长.txt", endless),
+             ("另一份.txt", "沁源县森林覆盖率达到百分之五十九。".encode())]
+    result = add_files(store, files, limits=Limits(seconds_per_file=1.0))
+    assert len(result.added) == 2 and [d.file_name for d in result.duplicates] == ["同一份.txt"]
+    (slow,) = result.rejected
+    assert slow.file_name == "长.txt" and "longer than 1 s" in slow.reason
+    assert check_file(store.path) == []
+
+
+def test_a_cancelled_upload_stops_and_stores_nothing(store):
+    from analytics.corpus.isolation import Limits
+
+    before = len(list_documents(store))
+    result = add_files(store, [UPLOAD], limits=Limits(), cancelled=lambda: True)
+    assert not result.added and len(list_documents(store)) == before

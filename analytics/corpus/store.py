@@ -72,7 +72,8 @@ from analytics.corpus import engine
 from analytics.corpus.errors import StoreError
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import read_catalog
-from analytics.pipeline.ingest import IngestError, Rejection, document_paths, read_document, safe_file_name
+from analytics.pipeline.ingest import (IngestError, Rejection, document_id, document_paths, read_document,
+                                       safe_file_name)
 from analytics.registry import FEATURE_TABLES, TABLES, typed
 
 # 2: measure columns renamed, industries/assets per document, documents record analysed_by and catalog.
@@ -580,8 +581,49 @@ def _analysed(pending: list[tuple[dict, bytes]], catalog: pd.DataFrame | None) -
     yield from engine.analyse_many(documents, catalog, finish=prepare)
 
 
+def _read_here(files, source, catalog, duplicate, result, tick) -> Iterator:
+    """Trusted input (seeds, a recovery, a benchmark): read in this process, analysed by the engine's pool."""
+    pending: list[tuple[dict, bytes]] = []
+    for name, data in files:
+        try:
+            document = read_document(str(name), bytes(data), source)
+        except IngestError as error:
+            result.rejected.append(Rejection(error.file_name, error.reason))
+            tick(error.file_name)
+            continue
+        except Exception as error:  # parsers (pypdf, python-docx, lexbor) raise many kinds on hostile bytes
+            safe = safe_file_name(str(name))
+            result.rejected.append(Rejection(safe, f"could not be read: {type(error).__name__} (无法读取)"))
+            tick(safe)
+            continue
+        if not duplicate(document["doc_id"], document["file_name"]):
+            pending.append((document, bytes(data)))
+    yield from zip(pending, _analysed(pending, catalog))
+
+
+def _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled) -> Iterator:
+    """Uploads: exact duplicates found from the bytes here, everything else read and analysed in a worker
+    process with `limits` (analytics.corpus.isolation)."""
+    from analytics.corpus.isolation import analyse_isolated
+
+    items, raws = [], {}
+    for index, (name, data) in enumerate(files):
+        data = bytes(data)
+        if data and duplicate(document_id(data), safe_file_name(str(name))):
+            continue
+        items.append((index, str(name), data, source))
+        raws[index] = data
+    for outcome in analyse_isolated(items, catalog, limits, cancelled or (lambda: False)):
+        if outcome.prepared is None:
+            result.rejected.append(Rejection(outcome.file_name, outcome.reason))
+            tick(outcome.file_name)
+            continue
+        yield (outcome.document, raws[outcome.index]), outcome.prepared
+
+
 def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[int, int, str], None] | None = None,
-              source: str = "upload", catalog: pd.DataFrame | None = None) -> AddResult:
+              source: str = "upload", catalog: pd.DataFrame | None = None, limits=None,
+              cancelled: Callable[[], bool] | None = None) -> AddResult:
     """Add files (name, bytes) to the store; each is stored with all its features, or not at all.
 
     Each file is read by `analytics.pipeline.ingest.read_document` (names reduced to a safe base name), exact
@@ -591,6 +633,8 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
     completion. `catalog` (indexed by file_name) supplies title/place/outlet/date, as for the seeds.
     Output: AddResult(added doc_ids, rejected [Rejection], duplicates, near_duplicates). Never raises
     for a bad file: every file ends in exactly one of the four lists; a read-only store raises StoreError.
+    `limits` (analytics.corpus.isolation.Limits): read and analyse in a worker process with a time and a
+    memory limit per file, stopped when `cancelled()` turns true — for uploads, which may be hostile.
     """
     _refuse_if_read_only(store)
     result, total, done = AddResult(), len(files), 0
@@ -601,31 +645,23 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
         if progress:
             progress(done, total, name)
 
-    pending: list[tuple[dict, bytes]] = []
     seen: dict[str, str] = {}
     with _connect(store) as conn:
-        for name, data in files:
-            try:
-                document = read_document(str(name), bytes(data), source)
-            except IngestError as error:
-                result.rejected.append(Rejection(error.file_name, error.reason))
-                tick(error.file_name)
-                continue
-            except Exception as error:  # parsers (pypdf, python-docx, lexbor) raise many kinds on hostile bytes
-                safe = safe_file_name(str(name))
-                result.rejected.append(Rejection(safe, f"could not be read: {type(error).__name__} (无法读取)"))
-                tick(safe)
-                continue
-            doc_id = document["doc_id"]
+
+        def duplicate(doc_id: str, file_name: str) -> bool:
             stored = conn.execute("SELECT file_name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
             if stored or doc_id in seen:
-                result.duplicates.append(Duplicate(document["file_name"], doc_id, stored[0] if stored else seen[doc_id]))
-                tick(document["file_name"])
-                continue
-            seen[doc_id] = document["file_name"]
-            pending.append((document, bytes(data)))
+                result.duplicates.append(Duplicate(file_name, doc_id, stored[0] if stored else seen[doc_id]))
+                tick(file_name)
+                return True
+            seen[doc_id] = file_name
+            return False
 
-        for nth, ((document, raw), prepared) in enumerate(zip(pending, _analysed(pending, catalog)), start=1):
+        if limits is None:
+            analysed = _read_here(files, source, catalog, duplicate, result, tick)
+        else:
+            analysed = _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled)
+        for nth, ((document, raw), prepared) in enumerate(analysed, start=1):
             name = document["file_name"]
             if isinstance(prepared, str):
                 result.rejected.append(Rejection(name, prepared))

@@ -1,0 +1,144 @@
+"""Uploads read and analysed in a worker process with a time and a memory limit, cancellable.
+
+Python's `re` and the parsers (lexbor, python-docx, pypdf) hold the interpreter lock while they work: one
+hostile upload analysed on the server's own thread stops every session. Here the server's thread only waits
+on a pipe (no lock held) while a child process reads and analyses the files one after another and sends each
+result back. A file that takes longer than `Limits.seconds_per_file` or makes the child run out of
+`Limits.memory_mb` gets one message naming it and the reason; the child is replaced and the remaining files
+go on. `cancelled()` (the upload's browser session has ended) stops the child at once.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.pipeline.ingest import IngestError, safe_file_name
+
+_POLL_S = 0.25  # how often the waiting thread looks at the deadline and at cancel()
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds_per_file: float = 120.0  # a county work report takes well under a second
+    memory_mb: int = 1536            # heap of the worker; the seeds need about 300 MB
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file: `prepared` (analysed, store.Prepared) or `reason` (rejected)."""
+
+    index: int
+    file_name: str
+    document: dict | None = None
+    prepared: object = None
+    reason: str = ""
+
+
+def _data_bytes() -> int:
+    """The process's data segment now (VmData): a forked worker starts with its parent's."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _limit_memory(memory_mb: int) -> None:
+    # RLIMIT_DATA bounds the heap (malloc and anonymous mappings), not the shared libraries' address space;
+    # the worker may grow by memory_mb beyond what it inherited.
+    limit = _data_bytes() + memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame | None, memory_mb: int) -> None:
+    """The worker: read and analyse each (index, name, bytes, source), sending one Outcome per file."""
+    from analytics.corpus import engine
+    from analytics.corpus.store import prepare
+    from analytics.pipeline.ingest import read_document
+
+    _limit_memory(memory_mb)
+    columns = ["doc_id", "file_name", "source", "format", "encoding", "raw_text"]
+    for index, name, data, source in items:
+        safe = safe_file_name(name)
+        conn.send(("start", index))
+        try:
+            document = read_document(name, data, source)
+            frame = pd.DataFrame([{c: document[c] for c in columns}], columns=columns)
+            prepared = next(engine.analyse_many(frame, catalog, workers=1, finish=prepare))
+            if isinstance(prepared, str):
+                conn.send(Outcome(index, document["file_name"], reason=prepared))
+            else:
+                conn.send(Outcome(index, document["file_name"], document, prepared))
+        except IngestError as error:
+            conn.send(Outcome(index, error.file_name, reason=error.reason))
+        except MemoryError:
+            conn.send(Outcome(index, safe, reason=f"needs more than {memory_mb} MB to analyse (内存不足)"))
+        except Exception as error:  # parsers raise many kinds on hostile bytes  # noqa: BLE001
+            conn.send(Outcome(index, safe, reason=f"could not be read: {type(error).__name__} (无法读取)"))
+    conn.send(("done", None))
+    conn.close()
+
+
+def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame | None, limits: Limits,
+                     cancelled: Callable[[], bool] = lambda: False) -> Iterator[Outcome]:
+    """One Outcome per item (index, name, bytes, source), in order; a cancelled run yields no more."""
+    remaining = list(items)
+    # fork: the worker starts with the engine imported and its caches warm (spawn would re-run the server's
+    # __main__); the worker only reads, parses and analyses, and a worker that hangs is stopped by the limit
+    context = multiprocessing.get_context("fork")
+    while remaining:
+        parent, child = context.Pipe(duplex=False)
+        worker = context.Process(target=_child, args=(child, remaining, catalog, limits.memory_mb), daemon=True)
+        worker.start()
+        child.close()
+        current, deadline = None, None
+        failed: Outcome | None = None
+        try:
+            while True:
+                if cancelled():
+                    worker.terminate()
+                    return
+                if parent.poll(_POLL_S):
+                    try:
+                        message = parent.recv()
+                    except EOFError:  # the worker died (killed by the kernel, a crash in a C library)
+                        failed = _lost(current, remaining, "stopped while analysing it: it needs more memory or "
+                                                           "time than an upload may take (分析中断)")
+                        break
+                    if isinstance(message, Outcome):
+                        remaining = [item for item in remaining if item[0] != message.index]
+                        current, deadline = None, None
+                        yield message
+                    elif message[0] == "start":
+                        current, deadline = message[1], time.monotonic() + limits.seconds_per_file
+                    elif message[0] == "done":
+                        return
+                elif not worker.is_alive() and not parent.poll(0):
+                    failed = _lost(current, remaining, "stopped while analysing it (分析中断)")
+                    break
+                if deadline is not None and time.monotonic() > deadline:
+                    failed = _lost(current, remaining, f"took longer than {limits.seconds_per_file:.0f} s to "
+                                                       "analyse (分析超时)")
+                    break
+        finally:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join(5)
+            parent.close()
+        if failed is None:
+            return
+        remaining = [item for item in remaining if item[0] != failed.index]
+        yield failed
+
+
+def _lost(current: int | None, remaining: list[tuple[int, str, bytes, str]], reason: str) -> Outcome:
+    """The file the worker was on when it was stopped (the first remaining one if it had not started)."""
+    index, name, _, _ = next((item for item in remaining if item[0] == current), remaining[0])
+    return Outcome(index, safe_file_name(name), reason=reason)
