@@ -8,13 +8,13 @@ import re
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest  # noqa: F401 (the element tree's type, in shown_texts)
 
 from analytics.corpus.store import add_files, open_store
 from analytics.paths import STORE_ENV
 from analytics.pipeline.ingest import document_id
 from tests.conftest import ROOT
-from tests.test_app import chart_values
+from tests.test_app import chart_values, open_page
 
 BEACON = "//127.0.0.1:8999/beacon.png"
 PAYLOADS = [f"![图]({BEACON})", "[会话已过期，请点此重新登录](http://evil.example/login)",
@@ -63,14 +63,7 @@ def shown_texts(at: AppTest) -> list[str]:
 @pytest.mark.slow  # six pages through AppTest on their own store
 @pytest.mark.parametrize("page", list(PAGES))
 def test_no_payload_renders(payload_store, page):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in {"lang": PAYLOAD, **PAGES[page]}.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(page, **{"lang": PAYLOAD, **PAGES[page]})  # asserts that no exception was raised
     texts = shown_texts(at)
     rendered = [(p.pattern, text[:160]) for text in texts for p in RENDERED if p.search(text)]
     assert rendered == [], rendered

@@ -154,3 +154,38 @@ def test_a_cancelled_upload_stops_and_stores_nothing(store):
     before = len(list_documents(store))
     result = add_files(store, [UPLOAD], limits=Limits(), cancelled=lambda: True)
     assert not result.added and len(list_documents(store)) == before
+
+
+@pytest.mark.slow  # a pathological upload analysed for several seconds
+def test_other_sessions_keep_being_served_while_an_upload_is_analysed(store):
+    """A hostile upload (one unpunctuated line, a regex-heavy parse) is analysed in the worker; meanwhile
+    this thread — another session — keeps computing comparisons: they all finish before the upload does,
+    instead of waiting behind it for the interpreter lock."""
+    import threading
+    import time
+
+    from analytics.corpus.corpus import Corpus
+    from analytics.corpus.isolation import Limits
+    from analytics.corpus.store import load_tables
+    from analytics.views.compare import compare_view
+
+    corpus = Corpus(load_tables(store))
+    hostile = [("一行.txt", ("岚县生态产业创新建设森林旅游投资" * 60000).encode()),
+               ("嵌套.html", ("<div>" * 50000 + "岚县坚持生态立县" + "</div>" * 50000).encode())]
+    finished: dict[str, float] = {}
+
+    def upload():
+        add_files(store, hostile, limits=Limits(seconds_per_file=6))
+        finished["upload"] = time.monotonic()
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    time.sleep(0.5)  # the worker process is reading the first file
+    served = []
+    for n in range(10):
+        units = [["岚县", "沁源县"], ["柞水县", "岚县", "沁源县"]][n % 2]
+        corpus._memo.clear()  # each comparison computed afresh, as for a new selection
+        compare_view(corpus, units).view("key_figures")
+        served.append(time.monotonic())
+    worker.join(60)
+    assert "upload" in finished and served[-1] < finished["upload"], (served[-1], finished)

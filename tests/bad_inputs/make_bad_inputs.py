@@ -124,6 +124,8 @@ def cases() -> list[Case]:
         Case("locked.pdf", encrypted_pdf(), "reject", ("encrypted", "加密"), "locked.pdf"),
         Case("huge_text.docx", docx_with_huge_text(), "reject", ("XML", "文件过大"), "huge_text.docx"),
         Case("long_text.txt", too_many_characters(), "reject", ("characters", "文字过多"), "long_text.txt"),
+        Case("nested.html", ("<html><body>" + "<div>" * 1500 + PLAIN_TEXT + "</div>" * 1500 + "</body></html>").encode(),
+             "reject", ("nested", "网页结构异常"), "nested.html"),
         Case("kangxi.txt", "全县总⼈⼝18.7万⼈，森林覆盖率百分之三⼗。坚持生态立县。".encode(), "add", (), "kangxi.txt"),
         Case("repeated_lines.txt", ("坚持生态立县，全县地区生产总值增长百分之六。\n" * 2000).encode(), "add", (),
              "repeated_lines.txt"),
