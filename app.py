@@ -10,15 +10,24 @@ st.set_page_config(page_title="CountyLens 县域战略对比", page_icon=":mater
 lang = common.language()
 presenting = common.presentation_mode(lang)
 
+home = st.Page("app_pages/overview.py", title=t("page.overview", lang), icon=":material/library_books:",
+               url_path="home", default=True)
 pages = [
-    st.Page("app_pages/overview.py", title=t("page.overview", lang), icon=":material/library_books:", url_path="overview", default=True),
     st.Page("app_pages/compare.py", title=t("page.compare", lang), icon=":material/compare:", url_path="compare"),
     st.Page("app_pages/similarity.py", title=t("page.similarity", lang), icon=":material/hub:", url_path="similarity"),
     st.Page("app_pages/themes.py", title=t("page.themes", lang), icon=":material/category:", url_path="themes"),
     st.Page("app_pages/figures.py", title=t("page.figures", lang), icon=":material/table_chart:", url_path="figures"),
     st.Page("app_pages/library.py", title=t("page.library", lang), icon=":material/upload_file:", url_path="library"),
 ]
+# /overview (a link an analyst may share or type) is the home page too: the same script at a second path,
+# left out of the sidebar, which lists the pages itself.
+overview = st.Page("app_pages/overview.py", title=t("page.overview", lang), url_path="overview")
 common.load_corpus_or_stop(lang)
-st.navigation(pages, position="hidden" if presenting else "sidebar").run()
+navigation = st.navigation([home, *pages, overview], position="hidden")
+if not presenting:
+    with st.sidebar:
+        for page in [home, *pages]:
+            st.page_link(page)
+navigation.run()
 if presenting:
     common.exit_presentation_button(lang)

@@ -19,9 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"
 # page -> vega charts rendered on first load (Compare's charts sit in its later tabs)
 PAGES = {"overview": 1, "compare": 0, "similarity": 1, "themes": 2, "figures": 1, "library": 0}
-# The sidebar links the default page (Overview) at "/": Streamlit ignores url_path for default=True,
-# so "/overview" shows a "Page not found" dialog and then runs the default page.
-URLS = {"overview": ""}
+# The home page is served at "/" and, as a second path of the same script, at "/overview" (app.py).
+URLS = {"home": ""}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -185,6 +184,12 @@ def test_every_page_renders_with_its_charts(page, server, path):
     open_page(page, server, path, charts, present=1)
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     page.screenshot(path=ARTIFACTS / f"{path}_present.png")
+
+
+def test_root_and_overview_are_the_home_page(page, server):
+    for path in ("home", "overview"):
+        open_page(page, server, path, PAGES["overview"])  # asserts no "Page not found" dialog
+        assert page.locator("h1").first.inner_text().strip() == t("app.title", "zh")
 
 
 def full_length_screenshot(page, path) -> None:
