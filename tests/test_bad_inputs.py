@@ -189,3 +189,18 @@ def test_add_files_never_crashes(name, data):
         assert rejection.file_name and rejection.reason
         assert snapshot(store.path) == before
     assert check_store(store) == []
+
+
+def test_the_bad_input_corpus_counts_its_classes(capsys):
+    """Every class the corpus holds, counted: what is refused (with the words its message must hold) and
+    what must be read right; each case is distinct bytes, so no case passes as another's duplicate."""
+    refused = [c for c in CASES if c.expect == "reject"]
+    read = [c for c in CASES if c.expect == "add"]
+    assert len(CASES) == len(refused) + len(read) and all(c.reason for c in refused)
+    assert len({c.data for c in CASES}) == len(CASES)
+    # the oversized file, and the FIFO / device / sparse file / missing path of the CLI's stat() check,
+    # come on top (tests below and tests/test_store_safety.py)
+    with capsys.disabled():
+        print(f"\nbad-input corpus: {len(CASES)} classes tried, {len(refused)} refused with a reason, "
+              f"{len(read)} read right")
+    assert len(refused) >= 11 and len(read) >= 13  # the classes held today: a case removed fails here

@@ -189,3 +189,19 @@ def test_other_sessions_keep_being_served_while_an_upload_is_analysed(store):
         served.append(time.monotonic())
     worker.join(60)
     assert "upload" in finished and served[-1] < finished["upload"], (served[-1], finished)
+
+
+def test_paths_that_are_no_regular_file_are_refused_before_reading(tmp_path):
+    import os
+
+    from analytics.pipeline.ingest import IngestError, MAX_FILE_BYTES, read_file
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # reading it would block for ever
+    sparse = tmp_path / "sparse.txt"
+    with sparse.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES * 100)  # 2 GB that take no disk and must take no memory
+    for path, words in ((fifo, "not a regular file"), (Path("/dev/zero"), "not a regular file"),
+                        (tmp_path, "not a regular file"), (sparse, "limit"), (tmp_path / "missing.txt", "cannot read")):
+        with pytest.raises(IngestError, match=words):
+            read_file(path)
