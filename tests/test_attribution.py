@@ -1,5 +1,7 @@
 """A figure's own unit (analytics.features.attribution) and its use in the figures stage."""
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.features.attribution import clause_subjects, own_unit, respective_units
 from analytics.features.figures import extract_figures
@@ -79,3 +81,33 @@ def test_classes_and_counts_are_no_entity():
     assert _entity("此次集中开工项目共18个，总投资64亿元。", "64亿元") == ""   # 开工项目 is a class
     assert _entity("全县共谋划重点项目120个，年度计划投资150亿元。", "150亿元") == ""
     assert _entity("其中亿元以上项目9个。", "9个", counted=True) == ""
+
+
+def test_a_place_whose_name_starts_like_a_self_reference_is_a_place():
+    s = "全州县森林覆盖率达到71%，全县完成造林2万亩。"  # 全州县 (a county) begins like 全州 (a prefecture's own voice)
+    m = _mentions(s, "全州县")
+    subjects = clause_subjects(s, m)
+    assert subjects == [(0, "全州县"), (s.index("全县"), None)]
+    assert own_unit(s, s.index("71%"), subjects, "桂林市") == "全州县"
+
+
+FRAGMENTS = ["全州县", "全县", "全市", "岚县", "吕梁市", "山西省", "长治经开区", "分别为", "分列", "居全省", "第3位", "首位",
+             "前三", "、", "，", "。", "；", "“", "”", "（", "）", "12个", "3.5亿元", "76%", "以上的", "的", "项目", "公司",
+             "集团", "之一", "全国", "增长", "力争", "预计", "到2025年", "去年", "森林覆盖率", "总人口", "万", "\n"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=60))
+def test_any_arrangement_of_places_cues_and_numbers_analyses(parts):
+    """Places, self-references, lists, ranks, thresholds and cues in any order: the engine never raises,
+    and every figure names a unit the document has and points into its clean text."""
+    from analytics.corpus.engine import analyse_documents
+
+    text = "".join(parts)
+    documents = pd.DataFrame([{"doc_id": "d", "file_name": "d.txt", "source": "test", "format": "txt",
+                               "encoding": "utf-8", "raw_text": text}])
+    tables = analyse_documents(documents)
+    clean = tables["documents"]["clean_text"].iloc[0]
+    assert set(tables["figures"]["unit"]) <= set(tables["units"]["unit"])
+    for row in tables["figures"].itertuples():
+        assert 0 <= row.start < row.end <= len(clean)

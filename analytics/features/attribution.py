@@ -74,9 +74,12 @@ def clause_subjects(sentence: str, mentions: list[Mention],
                 j += 1
             out.append((start, mentions[j][2]))
     for m in _self_references().finditer(sentence):
+        if any(a <= m.start() < b for a, b, _ in mentions):
+            continue  # 全州县 is a county's name, not 全州 speaking of itself
         if _opens_clause(sentence, m.start()) and not _quoted(sentence, m.start()):
             out.append((m.start(), None))
-    return sorted(out)
+    # by position only: a place and a self-reference may start at one position (their units do not compare)
+    return sorted(out, key=lambda subject: subject[0])
 
 
 def listed_before(sentence: str, cue: int, mentions: list[Mention]) -> list[str]:
