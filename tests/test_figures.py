@@ -335,3 +335,8 @@ def test_status_carries_over_a_semicolon_list_and_past_target_years_are_actuals(
     assert dated.loc[96.0, "status"] == "actual"
     undated = extract_figures(_passages([("doc", "某县", 0, "到2030年地区生产总值达到200亿元。")]))
     assert undated["status"].tolist() == ["target"] and undated["year"].tolist() == [2030]
+
+
+def test_a_percentage_point_change_names_the_rate_before_it():
+    figs = _figs("全县常住人口城镇化率达到52.3%，提高1.2个百分点。").set_index("value")
+    assert figs.loc[1.2, ["indicator_id", "measure"]].tolist() == ["urbanization_rate_growth", "个百分点"]

@@ -54,6 +54,10 @@ def test_growth_ids_are_derived_from_their_base():
     ("高新技术企业", "家", ("enterprises", "")),
     ("数值", "亿元", ("amount", "")),
     ("数值", "万人次", ("tourist_visits", "")),
+    ("旅游总收入", "亿元", ("tourism_revenue", "")),
+    ("实际利用外资", "亿美元", ("attracted_investment", "")),
+    ("平遥县总面积", "平方公里", ("land_area", "")),
+    ("农牧民人均可支配收入", "元", ("disposable_income", "all")),
 ])
 def test_canonical_indicator(name, measure, expected):
     assert canonical_indicator(name, measure) == expected

@@ -565,6 +565,7 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
     by_sentence: dict[int, tuple] = {}
     names_at: dict[tuple[int, int], tuple[str, str]] = {}
     levels_named: dict[int, list[str]] = {}  # sentence -> the level (not rate) indicators named so far
+    rates_named: dict[int, list[str]] = {}   # sentence -> the rates (%) named so far
     respective_names: dict[int, dict[int, str]] = {}
     entities_of: dict[int, list] = {}
     level_groups: dict[int, dict[int, str]] = {}
@@ -649,12 +650,16 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
             own = respective_levels(i)[rel]  # 游客85万人次、收入6.2亿元，分别增长12%、15%
         if own and not listed:
             indicator = own + growth
+        elif indicator in lx.bare_growth and q.measure_kind == "points" and rates_named.get(i):
+            indicator = rates_named[i][-1] + indicator  # 城镇化率达到52.3%，提高1.2个百分点
         elif indicator in lx.bare_growth and levels_named.get(i):
             indicator = levels_named[i][-1] + indicator  # 地区生产总值完成86.2亿元，增长6.1%: the growth of that
         elif indicator == _measure_default(q, lx):
             indicator = _sentence_term(sentence, clause_start, q, lx) or indicator  # 崇义县……森林覆盖率……，分别为88.4%
         if not growth and q.measure_kind not in ("percent", "points"):
             levels_named.setdefault(i, []).append(indicator)
+        elif not growth and q.measure_kind == "percent":
+            rates_named.setdefault(i, []).append(indicator)
         ident, qualifier = canonical_indicator(indicator, q.measure, lx)
         if q.scale_class:
             ident, qualifier = "industry_scale_class", ""
