@@ -40,7 +40,8 @@ HEADERS = {
     "count_nouns.csv": ("noun", "category", "keep", "indicator_id"),
     "gbt4754_sections.csv": ("letter", "name_zh", "name_en"),
     "hedges.csv": ("hedge", "position", "meaning"),
-    "indicator_catalogue.csv": ("id", "zh", "en", "dimension", "category", "qualifiers", "bare_measure", "definition"),
+    "indicator_catalogue.csv": ("id", "zh", "en", "dimension", "category", "qualifiers", "bare_measure",
+                                "catch_all", "definition"),
     "indicator_heads.csv": ("head", "category", "indicator_id"),
     "indicator_trim.csv": ("word", "role"),
     "indicators.csv": ("pattern", "indicator", "indicator_en", "category", "kind", "parts", "indicator_id",
@@ -140,6 +141,7 @@ def _enums() -> dict[tuple[str, str], set[str]]:
         ("period_cues.csv", "period"): set(PERIODS) - {""},
         ("indicator_catalogue.csv", "dimension"): DIMENSIONS,
         ("indicator_catalogue.csv", "category"): set(CATEGORIES),
+        ("indicator_catalogue.csv", "catch_all"): {"yes", ""},
         ("taxonomies.csv", "taxonomy"): {"category", "kind", "status", "domain", "figure_status", "period"},
         ("taxonomies.csv", "comparable"): {"yes", ""},
         ("zone_patterns.csv", "free"): {"yes", "no"},
@@ -493,7 +495,6 @@ def test_regex_column_compiles(name, column):
 def test_taxonomies_define_every_value_the_code_produces():
     from analytics.features.figures import CATEGORIES
     from analytics.pipeline.gazetteer import load_gazetteer
-    from analytics.features.indicators import DIMENSIONS, PERIODS, STATUSES
     from analytics.pipeline.lexicon import HAS, TARGETS
     from analytics.resources import taxonomy, taxonomy_values
 
@@ -502,7 +503,7 @@ def test_taxonomies_define_every_value_the_code_produces():
     kinds = set(taxonomy_values("kind"))
     assert set(load_gazetteer()["kind"]) | {"zone", "unknown"} <= kinds  # units.py adds zones and unknowns
     assert set(taxonomy_values("kind", comparable="yes")) < kinds
-    for name in ("category", "kind", "status", "domain"):
+    for name in ("category", "kind", "status", "domain", "figure_status", "period"):
         for row in taxonomy(name):
             assert row["zh"] and row["en"] and row["zh"] != row["en"], row
     assert set(taxonomy_values("domain")) <= set(taxonomy_values("category"))  # domains are figure categories too

@@ -32,6 +32,14 @@ def test_every_mapped_id_is_catalogued():
             assert r["qualifier"] in catalogue()[r["indicator_id"]].qualifiers, r
 
 
+def test_catch_all_ids_are_the_last_resorts():
+    from analytics.features.indicators import catch_all_ids
+
+    assert {"count", "amount", "share", "growth", "other"} <= catch_all_ids()
+    assert not catch_all_ids() & {"gdp", "population", "land_area", "forest_coverage"}
+    assert canonical_indicator("数值增速", "%") == ("growth", "")  # a catch-all's growth is plain growth
+
+
 def test_growth_ids_are_derived_from_their_base():
     gdp_growth = indicator("gdp_growth")
     assert gdp_growth is not None and gdp_growth.zh == "地区生产总值增速" and gdp_growth.dimension == "percent"

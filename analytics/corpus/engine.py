@@ -125,10 +125,9 @@ def document_units(units: pd.DataFrame, passages: pd.DataFrame, doc_ids: list[st
             described = mentions.drop(columns=["start", "end"]).drop_duplicates(["doc_id", "unit"])
             extra = wanted.merge(described, on=["doc_id", "unit"], how="inner").assign(n_passages=0, n_chars=0)
             table = pd.concat([table, extra[table.columns]], ignore_index=True)
-            known = list(units["unit"]) + [u for u in extra["unit"] if u not in set(units["unit"])]
-            units = pd.DataFrame({"unit": list(dict.fromkeys(known))})
+    order = list(dict.fromkeys([*units["unit"], *table["unit"]]))  # units found by figures only come last
     table["_doc"] = table["doc_id"].map({d: i for i, d in enumerate(doc_ids)})
-    table["_unit"] = table["unit"].map({u: i for i, u in enumerate(units["unit"])})
+    table["_unit"] = table["unit"].map({u: i for i, u in enumerate(order)})
     table = table.sort_values(["_doc", "_unit"], kind="stable")
     return typed(table[[*TABLES["units"], "doc_id"]].reset_index(drop=True), "units")
 

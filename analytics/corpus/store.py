@@ -969,7 +969,7 @@ def check_file(path: str | Path) -> list[str]:
         return [str(error)]
     if not path.exists():
         return [f"{path}: no store there"]
-    store = Store(path, read_only=read_only or "checked")
+    store = Store(path, read_only=read_only or "opened for checking only")
     try:
         with _connect(store) as conn:
             status = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
@@ -990,14 +990,15 @@ def backup_store(path: str | Path, out: str | Path, force: bool = False) -> Path
     tmp = target.with_name(f".{target.name}.tmp")
     store = Store(source, read_only="backup")
     with _connect(store) as conn:
-        copy = sqlite3.connect(tmp)
         try:
-            conn.backup(copy)
-        except sqlite3.Error as error:
-            copy.close()
+            copy = sqlite3.connect(tmp)
+            try:
+                conn.backup(copy)
+            finally:
+                copy.close()
+        except sqlite3.Error as error:  # the target's folder not writable, the disk full
             tmp.unlink(missing_ok=True)
             raise _store_error(source, error) from None
-        copy.close()
     tmp.replace(target)
     return target
 
@@ -1073,13 +1074,13 @@ def recover_store(path: str | Path, out: str | Path, force: bool = False) -> tup
     """A new store at `out` holding every document of the damaged store at `path` that can still be read,
     each re-analysed from its stored bytes (so no feature row of the damaged file is trusted). The damaged
     file is never written. Returns (what was added, the problems met)."""
-    from analytics.export.outputs import check_output, store_files
+    from analytics.export.outputs import STORE_SIDE_FILES, check_output, store_files
 
     source = Path(path)
     target = check_output(Path(out), force, store_files(source))
     rows, problems = _salvage_rows(source)
     tmp = target.with_name(f".{target.name}.recovering")
-    for side in STORE_SIDE_SUFFIXES:
+    for side in STORE_SIDE_FILES:
         Path(str(tmp) + side).unlink(missing_ok=True)
     new = open_store(tmp, seed=False)
     result = AddResult()
@@ -1093,10 +1094,8 @@ def recover_store(path: str | Path, out: str | Path, force: bool = False) -> tup
     with _connect(new) as conn:
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'seeded'")  # never re-seed a recovered store
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    for side in STORE_SIDE_SUFFIXES[1:]:
+    for side in STORE_SIDE_FILES[1:]:
         Path(str(tmp) + side).unlink(missing_ok=True)
     tmp.replace(target)
     return result, problems
 
-
-STORE_SIDE_SUFFIXES = ("", "-wal", "-shm")

@@ -20,6 +20,7 @@ import argparse
 import sys
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -64,15 +65,18 @@ def load_texts(directory: Path = CORPUS_DIR) -> list[EvalText]:
     return texts
 
 
-def _known_unit(name: str) -> bool:
+@lru_cache(maxsize=1)
+def _unit_names() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The gazetteer's names and the zones' canonical endings: what a gold unit may be called."""
     from analytics.pipeline.gazetteer import load_gazetteer
-
-    names = set(load_gazetteer()["name"])
-    if name in names:
-        return True
     from analytics.resources import read_column
 
-    return any(name.endswith(suffix) for suffix in read_column("zone_patterns.csv", "canonical_suffix"))
+    return frozenset(load_gazetteer()["name"]), tuple(read_column("zone_patterns.csv", "canonical_suffix"))
+
+
+def _known_unit(name: str) -> bool:
+    names, zone_endings = _unit_names()
+    return name in names or name.endswith(zone_endings)
 
 
 def check_texts(texts: list[EvalText]) -> list[str]:

@@ -27,7 +27,7 @@ Mention = tuple[int, int, str]
 _BOUNDARY = re.compile(r"[，；：。！？!?\n（）()“”\"]|(?<!\d)[,:;]|[,:;](?!\d)")
 _LIST_JOINERS = frozenset("、和与及 ")
 _GAP_MARKS = re.compile(r"[\s—–\-·•●▲■◆★☆→]+")  # list dashes and bullets (——甲县……) open a clause too
-_RESPECTIVELY = re.compile(r"分别|依次|分列|分居")
+RESPECTIVELY = re.compile(r"分别|依次|分列|分居")  # 甲县、乙县……分别为 / 分列前三
 _LOOK_BACK_CLAUSES = 3  # how many clauses back a respectively list may stand (甲县、乙县……分列前三，分别为……)
 
 
@@ -62,7 +62,7 @@ def clause_subjects(sentence: str, mentions: list[Mention],
     nothing: the company is in the unit, not the province."""
     out: list[tuple[int, str | None]] = []
     inside_entity = [(a, b) for a, b, _ in entities or []]
-    for i, (start, _, unit) in enumerate(mentions):
+    for i, (start, _, _unit) in enumerate(mentions):
         if _quoted(sentence, start):
             continue  # a slogan (“西安研发、柞水转化”) has no subject
         if any(a <= start < b for a, b in inside_entity):
@@ -104,7 +104,7 @@ def respective_units(sentence: str, positions: list[int], mentions: list[Mention
     """Figure position -> (unit, position of the list's first value, whose indicator the others share) for
     the values of a respectively list (see the module docstring)."""
     out: dict[int, tuple[str, int]] = {}
-    cues = list(_RESPECTIVELY.finditer(sentence))
+    cues = list(RESPECTIVELY.finditer(sentence))
     listed: list[str] = []
     for i, cue in enumerate(cues):
         listed = listed_before(sentence, cue.start(), mentions) or listed
@@ -184,7 +184,7 @@ def entity_of(sentence: str, position: int, end: int, entities: list[tuple[int, 
         return ""
     if counted:
         return ""  # a count (储备项目60个, 民宿260家) counts things of the unit, not one entity's
-    start, stop, name = before[-1]
+    _, stop, name = before[-1]
     if "；" in sentence[stop:position] or any(stop <= s < position for s, _ in subjects):
         return ""
     return name

@@ -38,8 +38,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.features.attribution import (Mention, clause_subjects, entity_of, entity_spans, listed_before,
-                                            own_unit, respective_units)
+from analytics.features.attribution import (RESPECTIVELY, Mention, clause_subjects, entity_of, entity_spans,
+                                            listed_before, own_unit, respective_units)
+from analytics.features.indicators import catch_all_ids
 from analytics.features.indicators import indicator as catalogued
 from analytics.features.quantities import Quantity, parse_number, scan_quantities, vocabulary
 from analytics.pipeline.lexicon import longest_first
@@ -281,25 +282,24 @@ def _status(sentence: str, rel: int, clause_start: int, clause_end: int, lx: _Le
             (before if m.start() < rel else after).append((m.start(), status, m))
     if not before and not after:
         return "actual", None
-    found = before or after
     _, status, _ = max(before, key=_position) if before else min(after, key=_position)
     year = None
-    if status == "target":
-        for _, st, m in found:
-            if st != "target":
-                continue
-            y = _YEAR.search(m.group())
-            if y:
-                year = int(y.group(1))
-            else:
-                for period, end_year in lx.periods.items():
-                    if period in m.group():
-                        year = end_year
+    if status == "target":  # the year of the nearest target cue that names one (力争到2025年, 十四五末)
+        for _, cue_status, m in sorted(before or after, key=_position):
+            if cue_status == "target":
+                year = _cue_year(m.group(), lx) or year
     return status, year
 
 
 def _position(found: tuple) -> int:
     return found[0]
+
+
+def _cue_year(cue: str, lx: _Lexicons) -> int | None:
+    y = _YEAR.search(cue)
+    if y:
+        return int(y.group(1))
+    return next((end_year for period, end_year in lx.periods.items() if period in cue), None)
 
 
 def _period(sentence: str, rel: int, lx: _Lexicons) -> str:
@@ -330,9 +330,6 @@ def _year_of(sentence: str, rel: int, paragraph_head: str, document_year: int | 
     return None
 
 
-_GENERIC_IDS = {"growth", "share", "other", "count", "amount", "area", "people"}
-
-
 def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) -> tuple[str, str]:
     """(indicator_id, qualifier) of a figure named `name` (the sentence's own words, as named above) with
     measure `measure` as written: the lexicon's id for a lexicon name, else the id of the lexicon term, head
@@ -360,7 +357,7 @@ def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) ->
         unit = lx.units.get(_base_measure(measure, lx), {})
         ident = unit.get("indicator_id", "") or "other"
     if growth:
-        return (ident + "_growth" if ident not in _GENERIC_IDS else "growth"), qualifier
+        return (ident + "_growth" if ident not in catch_all_ids() else "growth"), qualifier
     return ident, qualifier
 
 
@@ -385,7 +382,7 @@ def _out_of_scope(sentence: str, rel: int, unit: str, kind: str, subjects, lx: _
     24.02%, 远高于全国平均水平24.02%, 纳入全省40个重点县) rather than `unit`'s.
 
     A scope word (data/scope_cues.csv) counts in the figure's own clause (for a figure in parentheses, the
-    clause the parenthesis stands in) unless 占/以 stands between it and the figure or the figure is a
+    clause the parenthesis stands in) unless 占/以 stands before it in that clause or the figure is a
     multiple or a percentage-point gap; at the start of the sentence it counts unless a place or a
     self-reference opens a later clause before the figure. 全市 is the unit's own when the unit is a 市."""
     clause_start = max([0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, rel)])
@@ -409,7 +406,7 @@ def _out_of_scope(sentence: str, rel: int, unit: str, kind: str, subjects, lx: _
     return False
 
 
-def _set_or_threshold(q: Quantity, sentence: str, rel_end: int, clause_end: int, lx: _Lexicons) -> bool:
+def _set_or_threshold(q: Quantity, sentence: str, rel_end: int) -> bool:
     """True for a count of a set the unit belongs to (全国500个产粮大县之一) and for a threshold inside a
     qualifier (1亿元以上项目20个, 超过80%的县有9个): neither is a figure of the unit."""
     # to the end of the clause, parentheses included: 县（市、区）有3个, 边境县（市）之一
@@ -419,11 +416,10 @@ def _set_or_threshold(q: Quantity, sentence: str, rel_end: int, clause_end: int,
         return True
     if not any(h in q.hedge for h in _THRESHOLD_HEDGES):
         return False
-    m = lx.set_noun_re.match(after) or _SELECTED.match(after)
+    m = lexicons().set_noun_re.match(after) or _SELECTED.match(after)
     return bool(m) and bool(re.search(r"[有达占共为\d一二两三四五六七八九十]", after[m.end():]))
 
 
-_RESPECTIVE_CUE = re.compile(r"分别|依次")
 _DIMENSION_OF_KIND = {"percent": "percent", "currency": "money", "people": "people", "visits": "visits",
                       "area": "area", "count": "count"}
 
@@ -453,7 +449,7 @@ def _respective_names(sentence: str, positions: list[int], lx: _Lexicons) -> dic
     分别达到41200元、19800元 -> 城镇居民人均可支配收入, 农村居民人均可支配收入 (a short first item borrows
     the last item's tail); a later 分别 in the sentence (分别增长8.1%、8.7%) reuses the list."""
     out: dict[int, str] = {}
-    cues = list(_RESPECTIVE_CUE.finditer(sentence))
+    cues = list(RESPECTIVELY.finditer(sentence))
     names: list[str] = []
     for k, cue in enumerate(cues):
         clause_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, cue.start())])
@@ -475,13 +471,45 @@ def _respective_names(sentence: str, positions: list[int], lx: _Lexicons) -> dic
     return out
 
 
-def _sentence_units(sentence: str, s0: int, quantities: list[Quantity], mentions: list[Mention]):
-    """(clause subjects, respectively map) of one sentence starting at s0 of its passage."""
-    inside = [(a - s0, b - s0, u) for a, b, u in mentions if s0 <= a and b <= s0 + len(sentence)]
-    if not inside:
-        return [], {}
-    positions = [q.start - s0 for q in quantities if s0 <= q.start < s0 + len(sentence)]
-    return clause_subjects(sentence, inside, entity_spans(sentence)), respective_units(sentence, positions, inside)
+class _Sentence:
+    """One sentence of a passage and what its figures share, computed once and only when a figure needs it:
+    clause subjects and respectively units (attribution), named entities, respectively names, and the
+    indicators its earlier figures named (for a growth rate that names no subject)."""
+
+    def __init__(self, text: str, s0: int, s1: int, quantities: list[Quantity], mentions: list[Mention],
+                 lx: _Lexicons):
+        self.text, self.s0, self.lx = text[s0:s1], s0, lx
+        self.positions = [q.start - s0 for q in quantities if s0 <= q.start < s1]
+        self.percent_positions = [q.start - s0 for q in quantities if s0 <= q.start < s1 and q.measure_kind == "percent"]
+        self.mentions = [(a - s0, b - s0, u) for a, b, u in mentions if s0 <= a and b <= s1]
+        self.entities = entity_spans(self.text)
+        if self.mentions:
+            self.subjects = clause_subjects(self.text, self.mentions, self.entities)
+            self.respective = respective_units(self.text, self.positions, self.mentions)
+        else:
+            self.subjects, self.respective = [], {}
+        self.names_at: dict[int, tuple[str, str]] = {}  # figure position -> (indicator, category)
+        self.levels: list[str] = []  # level (not rate) indicators named so far
+        self.rates: list[str] = []   # rates (%) named so far
+        self._names: dict[int, str] | None = None
+        self._level_rates: dict[int, str] | None = None
+
+    def respective_names(self) -> dict[int, str]:
+        if self._names is None:
+            self._names = _respective_names(self.text, self.positions, self.lx)
+        return self._names
+
+    def respective_levels(self) -> dict[int, str]:
+        """分别增长x%、y% after figures of their own: the k-th rate is the growth of the k-th level before
+        (read once the levels before the first rate are named)."""
+        if self._level_rates is None:
+            self._level_rates = {}
+            for cue in RESPECTIVELY.finditer(self.text):
+                after = [r for r in self.percent_positions if r > cue.end()]
+                n = len([r for r in after if not _CLAUSE_NO_LIST.search(self.text, cue.end(), r)])
+                if 2 <= n <= len(self.levels):
+                    self._level_rates.update(zip(after[:n], self.levels[-n:]))
+        return self._level_rates
 
 
 def _base(p: dict, text: str, s0: int, sentence: str, rel: int, rel_end: int, unit: str, lx: _Lexicons,
@@ -562,71 +590,37 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
     spans = sentence_spans(text)
     sent_starts = [a for a, _ in spans]
     passage_unit = p["unit"] if isinstance(p["unit"], str) else ""
-    by_sentence: dict[int, tuple] = {}
-    names_at: dict[tuple[int, int], tuple[str, str]] = {}
-    levels_named: dict[int, list[str]] = {}  # sentence -> the level (not rate) indicators named so far
-    rates_named: dict[int, list[str]] = {}   # sentence -> the rates (%) named so far
-    respective_names: dict[int, dict[int, str]] = {}
-    entities_of: dict[int, list] = {}
-    level_groups: dict[int, dict[int, str]] = {}
+    sentences: dict[int, _Sentence] = {}
 
-    def respective_levels(i: int) -> dict[int, str]:
-        """分别增长x%、y% after figures of their own: the k-th rate is the growth of the k-th level before."""
-        if i not in level_groups:
-            s0, s1 = spans[i]
-            sentence = text[s0:s1]
-            rates = [x.start - s0 for x in quantities if s0 <= x.start < s1 and x.measure_kind == "percent"]
-            level_groups[i] = {}
-            for cue in _RESPECTIVE_CUE.finditer(sentence):
-                after = [r for r in rates if r > cue.end()]
-                names = levels_named.get(i, [])
-                n = len([r for r in after if not _CLAUSE_NO_LIST.search(sentence, cue.end(), r)])
-                if 2 <= n <= len(names):
-                    level_groups[i].update(zip(after[:n], names[-n:]))
-        return level_groups[i]
+    def sentence_at(i: int) -> _Sentence:
+        if i not in sentences:
+            sentences[i] = _Sentence(text, *spans[i], quantities, mentions or [], lx)
+        return sentences[i]
 
     rows = []
     for i, (s0, s1) in enumerate(spans):
-        sentence = text[s0:s1]
-        if lx.rank_hint.search(sentence):
-            by_sentence[i] = _sentence_units(sentence, s0, quantities, mentions or [])
-            inside = [(a - s0, b - s0, u) for a, b, u in mentions or [] if s0 <= a and b <= s1]
-            rows.extend(_ranks(p, text, s0, sentence, by_sentence[i][0], inside, lx, document_year))
+        if lx.rank_hint.search(text, s0, s1):
+            sent = sentence_at(i)
+            rows.extend(_ranks(p, text, s0, sent.text, sent.subjects, sent.mentions, lx, document_year))
     for q in quantities:
         i = bisect.bisect_right(sent_starts, q.start) - 1
         if i < 0 or q.start >= spans[i][1]:
             continue  # a quantity cannot straddle sentences; sentence_spans trims whitespace only
-        s0, s1 = spans[i]
-        sentence = text[s0:s1]
-        rel, rel_end = q.start - s0, min(q.end, s1) - s0
-        if i not in by_sentence:
-            by_sentence[i] = _sentence_units(sentence, s0, quantities, mentions or [])
-        subjects, respective = by_sentence[i]
-        listed = respective.get(rel)
-        unit = listed[0] if listed else own_unit(sentence, rel, subjects, passage_unit)
-        if _out_of_scope(sentence, rel, unit, q.measure_kind, subjects, lx):
+        sent = sentence_at(i)
+        s0, sentence = sent.s0, sent.text
+        rel, rel_end = q.start - s0, min(q.end, spans[i][1]) - s0
+        listed = sent.respective.get(rel)
+        unit = listed[0] if listed else own_unit(sentence, rel, sent.subjects, passage_unit)
+        if _out_of_scope(sentence, rel, unit, q.measure_kind, sent.subjects, lx):
             continue
         base = _base(p, text, s0, sentence, rel, rel_end, unit, lx, document_year)
         clause_start, clause_end = base.pop("_clause")
-        if _set_or_threshold(q, sentence, rel_end, clause_end, lx):
+        if _set_or_threshold(q, sentence, rel_end):
             continue
         pre = sentence[clause_start:rel]
         post = sentence[rel_end:min(clause_end, rel_end + POST_WINDOW)]
         if q.is_ratio:
-            m = _last(lx.indicator_re, pre)
-            if m is None or _lexicon_row(m, lx)["kind"] != "ratio":
-                continue  # 9:30 or a score, not a structure
-            row = _lexicon_row(m, lx)
-            names = [n for n in row["parts"].split("|") if n]
-            total = sum(v for v, _, _ in q.parts)
-            unit = "%" if abs(total - 100) < 0.6 else ""
-            for k, (v, a, b) in enumerate(q.parts):
-                name = names[k] if len(names) == len(q.parts) else f"{row['indicator']}（{k + 1}）"
-                ident, qualifier = canonical_indicator(name, unit, lx)
-                rows.append({**base, "indicator": name, "indicator_id": ident, "qualifier": qualifier,
-                             "value": v, "measure": unit,
-                             "value_normalized": v, "measure_normalized": unit, "category": row["category"],
-                             "start": p["start"] + a, "end": p["start"] + b})
+            rows.extend(_ratio_parts(q, pre, base, p["start"], lx))
             continue
         wide_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
         if q.scale_class:
@@ -635,44 +629,65 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
             named = _name(q, pre, post, lx, sentence[wide_start:rel])
             if named is None and q.magnitude and not q.unit:
                 q, named = _bare_magnitude(q, pre, post, lx, sentence[wide_start:rel])
-        if listed and listed[1] != rel and (i, listed[1]) in names_at:
-            named = names_at[(i, listed[1])]  # 甲县、乙县GDP分别为……: the later values share the first's name
+        if listed and listed[1] != rel and listed[1] in sent.names_at:
+            named = sent.names_at[listed[1]]  # 甲县、乙县GDP分别为……: the later values share the first's name
         if named is None:
             continue
-        names_at[(i, rel)] = named
-        indicator, category = named
-        if i not in respective_names:
-            positions = [x.start - s0 for x in quantities if s0 <= x.start < s1]
-            respective_names[i] = _respective_names(sentence, positions, lx)
-        own = respective_names[i].get(rel)
-        growth = _growth_suffix(indicator, lx)
-        if own is None and growth and rel in respective_levels(i):
-            own = respective_levels(i)[rel]  # 游客85万人次、收入6.2亿元，分别增长12%、15%
-        if own and not listed:
-            indicator = own + growth
-        elif indicator in lx.bare_growth and q.measure_kind == "points" and rates_named.get(i):
-            indicator = rates_named[i][-1] + indicator  # 城镇化率达到52.3%，提高1.2个百分点
-        elif indicator in lx.bare_growth and levels_named.get(i):
-            indicator = levels_named[i][-1] + indicator  # 地区生产总值完成86.2亿元，增长6.1%: the growth of that
-        elif indicator == _measure_default(q, lx):
-            indicator = _sentence_term(sentence, clause_start, q, lx) or indicator  # 崇义县……森林覆盖率……，分别为88.4%
-        if not growth and q.measure_kind not in ("percent", "points"):
-            levels_named.setdefault(i, []).append(indicator)
-        elif not growth and q.measure_kind == "percent":
-            rates_named.setdefault(i, []).append(indicator)
+        sent.names_at[rel] = named
+        indicator = _subject_of_rate(named[0], q, rel, listed, clause_start, sent, lx)
         ident, qualifier = canonical_indicator(indicator, q.measure, lx)
         if q.scale_class:
             ident, qualifier = "industry_scale_class", ""
-        if i not in entities_of:
-            entities_of[i] = entity_spans(sentence)
-        base["entity"] = entity_of(sentence, rel, rel_end, entities_of[i], subjects,
+        base["entity"] = entity_of(sentence, rel, rel_end, sent.entities, sent.subjects,
                                    q.needs_noun or q.measure_kind == "count")
         rows.append({**base, "indicator": indicator, "indicator_id": ident, "qualifier": qualifier,
                      "value": q.value, "measure": q.measure,
                      "value_normalized": q.value_normalized, "measure_normalized": q.measure_normalized,
-                     "category": category if category in CATEGORIES else "other",
+                     "category": named[1] if named[1] in CATEGORIES else "other",
                      "start": p["start"] + q.start, "end": p["start"] + q.end})
     return rows
+
+
+def _subject_of_rate(indicator: str, q: Quantity, rel: int, listed, clause_start: int, sent: _Sentence,
+                     lx: _Lexicons) -> str:
+    """The indicator with the subject a growth rate or an unnamed figure takes from its sentence, and the
+    sentence's record of what its figures named updated."""
+    own = sent.respective_names().get(rel)
+    growth = _growth_suffix(indicator, lx)
+    if own is None and growth and rel in sent.respective_levels():
+        own = sent.respective_levels()[rel]  # 游客85万人次、收入6.2亿元，分别增长12%、15%
+    if own and not listed:
+        indicator = own + growth
+    elif indicator in lx.bare_growth and q.measure_kind == "points" and sent.rates:
+        indicator = sent.rates[-1] + indicator  # 城镇化率达到52.3%，提高1.2个百分点
+    elif indicator in lx.bare_growth and sent.levels:
+        indicator = sent.levels[-1] + indicator  # 地区生产总值完成86.2亿元，增长6.1%: the growth of that
+    elif indicator == _measure_default(q, lx):
+        indicator = _sentence_term(sent.text, clause_start, q, lx) or indicator  # 崇义县……森林覆盖率……，分别为88.4%
+    if not growth and q.measure_kind not in ("percent", "points"):
+        sent.levels.append(indicator)
+    elif not growth and q.measure_kind == "percent":
+        sent.rates.append(indicator)
+    return indicator
+
+
+def _ratio_parts(q: Quantity, pre: str, base: dict, passage_start: int, lx: _Lexicons) -> list[dict]:
+    """三次产业比重8.4:64.9:26.7: one figure per part, named from the lexicon's parts; no ratio indicator
+    before it (9:30, a score) is no structure."""
+    m = _last(lx.indicator_re, pre)
+    if m is None or _lexicon_row(m, lx)["kind"] != "ratio":
+        return []
+    row = _lexicon_row(m, lx)
+    names = [n for n in row["parts"].split("|") if n]
+    measure = "%" if abs(sum(v for v, _, _ in q.parts) - 100) < 0.6 else ""
+    out = []
+    for k, (v, a, b) in enumerate(q.parts):
+        name = names[k] if len(names) == len(q.parts) else f"{row['indicator']}（{k + 1}）"
+        ident, qualifier = canonical_indicator(name, measure, lx)
+        out.append({**base, "indicator": name, "indicator_id": ident, "qualifier": qualifier, "value": v,
+                    "measure": measure, "value_normalized": v, "measure_normalized": measure,
+                    "category": row["category"], "start": passage_start + a, "end": passage_start + b})
+    return out
 
 
 def _bare_magnitude(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str):

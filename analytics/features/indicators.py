@@ -28,6 +28,7 @@ class Indicator:
     category: str
     qualifiers: tuple[str, ...]
     bare_measure: str
+    catch_all: bool   # the last resort of a figure no narrower indicator names: never compared
     definition: str
 
     @property
@@ -41,7 +42,7 @@ def catalogue() -> dict[str, Indicator]:
     for r in read_records("indicator_catalogue.csv"):
         qualifiers = tuple(q for q in r["qualifiers"].split("|") if q)
         out[r["id"]] = Indicator(r["id"], r["zh"], r["en"], r["dimension"], r["category"], qualifiers,
-                                 r["bare_measure"], r["definition"])
+                                 r["bare_measure"], r["catch_all"] == "yes", r["definition"])
     return out
 
 
@@ -58,7 +59,13 @@ def indicator(indicator_id: str) -> Indicator | None:
     if base is None or not indicator_id.endswith(GROWTH):
         return None
     return Indicator(indicator_id, base.zh + "增速", base.en + " growth", "percent", base.category,
-                     base.qualifiers, "", f"growth rate of {base.en.lower()}")
+                     base.qualifiers, "", False, f"growth rate of {base.en.lower()}")
+
+
+@lru_cache(maxsize=None)
+def catch_all_ids() -> frozenset[str]:
+    """The catalogue's catch-all ids (count, amount, share, growth …: data/indicator_catalogue.csv)."""
+    return frozenset(ident for ident, entry in catalogue().items() if entry.catch_all)
 
 
 def is_known(indicator_id: str) -> bool:

@@ -68,14 +68,12 @@ class _Matcher:
     display: list[str]
     name_set: frozenset = frozenset()  # the gazetteer's full names, for membership tests
     former: dict = field(default_factory=dict)  # former name (长垣县) -> row of its successor (长垣市)
-
-    def former_of(self, row: int) -> list[str]:
-        return [form for form, r in self.former.items() if r == row]
+    former_of: dict = field(default_factory=dict)  # row -> its former names, for the aliases
     colon_speaker: re.Pattern | None = None  # 清河县委书记 王立群：…… (a speech after a colon)
     host: re.Pattern | None = None  # 主持人：/ 记者： a line of the narrator's
     placing: re.Pattern | None = None  # 位于 / 地处: the places after it place the subject before it
     formal_tail: re.Pattern | None = None  # a formal zone ending right after a name (宁乡|经济技术开发区)
-    name_follower: re.Pattern | None = None  # 芙蓉|镇, 徽州|古村落: a short name inside a longer proper name
+    name_follower: re.Pattern | None = None  # 芙蓉|镇, 青山|村: a short name inside a longer proper name
 
 
 _MATCHERS: dict[str, _Matcher] = {}
@@ -165,6 +163,7 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
         display=_display_names(gazetteer),
         name_set=frozenset(gazetteer["name"]),
         former=former,
+        former_of={row: [form for form, r in former.items() if r == row] for row in set(former.values())},
         colon_speaker=re.compile(
             rf"^\s*(?P<title>{not_clause}{{0,{_TITLE_MAX}}}?{alt(roles)})\s*(?P<name>[{CJK}]{{2,4}})\s*[：:]"),
         host=re.compile(rf"^\s*{alt(hosts)}\s*[：:]") if hosts else None,
@@ -279,7 +278,7 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     kinds = g["kind"]
     for x in mentions:
         if x.surface not in name_set and x.surface not in m.former and m.name_follower.match(text, x.end):
-            x.rows = []  # 芙蓉镇, 徽州古村落: a short name that begins a longer proper name names no division
+            x.rows = []  # 芙蓉镇, 青山村: a short name that begins a longer proper name names no division
             continue
         if x.surface in vouched:
             continue  # 宁乡经济技术开发区: a formal zone ending vouches for the name, wherever it is written
@@ -361,6 +360,7 @@ class _Doc:
     mentions: list[_Mention]
     zone_hosts: dict[str, int | None] = field(default_factory=dict)
     zone_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _placing: tuple | None = None  # _placing_mentions, once per document
     damaged_forms: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
     _area: tuple[str, str] | None = None
 
@@ -678,6 +678,8 @@ def _placing_mentions(doc: _Doc) -> tuple[set[int], Counter]:
     A prefecture or province written right before a place inside it (山西省吕梁市岚县) or after 位于/地处 in
     the clause (岚县位于山西省吕梁市北部) places that subject; it is no evidence that the text is about the
     area. The subject of 位于 (the place just before it in its clause) gets a bonus."""
+    if doc._placing is not None:
+        return doc._placing
     text, mentions = doc.text, doc.mentions
     placing: set[int] = set()
     bonus: Counter = Counter()
@@ -699,7 +701,8 @@ def _placing_mentions(doc: _Doc) -> tuple[set[int], Counter]:
                 for i, x in enumerate(mentions):
                     if cue.end() <= x.start < clause_end and not x.zone and x.row is not None:
                         placing.add(i)
-    return placing, bonus
+    doc._placing = (placing, bonus)
+    return doc._placing
 
 
 def _mention_scores(doc: _Doc, spans: list[tuple[int, int]], title_weight: int = 3,
@@ -872,7 +875,7 @@ def _describe(doc: _Doc, key: Key, own: Key) -> dict:
         prefecture = name if g["level"][r] == "prefecture" else g["prefecture"][r]
         return {"unit": m.display[r], "kind": g["kind"][r], "adcode": g["adcode"][r],
                 "province": g["province"][r], "prefecture": prefecture, "host": "",
-                "aliases": "|".join(dict.fromkeys([name, short, *m.former_of(r),
+                "aliases": "|".join(dict.fromkeys([name, short, *m.former_of.get(r, ()),
                                                    *sorted(doc.damaged_forms.get(key, ()))])),
                 "longitude": float(g["longitude"][r]), "latitude": float(g["latitude"][r])}
     name = key[1]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analytics.export.i18n import label, t
 from analytics.features.industries import unit_industries
-from analytics.features.indicators import comparable, qualifier_or_default
+from analytics.features.indicators import catch_all_ids, comparable, qualifier_or_default
 from analytics.features.indicators import names as indicator_names
 from analytics.features.key_figures import key_figure_slots, key_figures
 from analytics.pipeline.text import UNRECOVERABLE
@@ -236,14 +236,11 @@ def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str],
     return localize(table, lang)
 
 
-# Catch-all ids (a count of anything, an amount of anything …) compare nothing across units.
-_GENERIC_INDICATORS = {"other", "count", "amount", "share", "area", "people", "growth", "rank", "multiple"}
-
-
 def comparable_indicators(figures: pd.DataFrame) -> list[str]:
     """Canonical indicators (ids) the units' own figures state, most units first (ties: most figures), for the
-    compare-one-indicator chart; catch-all ids are left out."""
-    own = figures[(figures["entity"].fillna("") == "") & ~figures["indicator_id"].isin(_GENERIC_INDICATORS)]
+    compare-one-indicator chart; catch-all ids are left out, and so are ranks (each of its own ranking)."""
+    left_out = catch_all_ids() | {"rank"}
+    own = figures[(figures["entity"].fillna("") == "") & ~figures["indicator_id"].isin(left_out)]
     if own.empty:
         return []
     stats = own.groupby("indicator_id").agg(units=("unit", "nunique"), n=("unit", "size"))
