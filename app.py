@@ -29,5 +29,3 @@ if not presenting:
         for page in [home, *pages]:
             st.page_link(page)
 navigation.run()
-if presenting:
-    common.exit_presentation_button(lang)

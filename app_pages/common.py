@@ -10,21 +10,39 @@ from html import escape
 
 import streamlit as st
 
+from analytics.analysis import terms
 from analytics.analysis.evidence import evidence_parts, highlight_html
 from analytics.corpus import corpus as corpus_tables
-from analytics.corpus.store import open_store, reanalyse_stale, stale_documents, store_fingerprint
+from analytics.corpus.errors import StoreError
+from analytics.corpus.store import (open_store, reanalyse_stale, save_setting, stale_documents, store_fingerprint,
+                                    store_setting)
+from analytics.export import charts
 from analytics.export import files as export
 from analytics.export.i18n import t
 from analytics.views import shared
 
-PRESENTATION_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
-[data-testid="stHeader"], [data-testid="stDecoration"], footer, [data-testid="stDownloadButton"],
-[data-testid="stMultiSelect"], [data-testid="stPopover"] {display: none !important;}
-.block-container {max-width: 177.78vh !important; padding: 1.2rem 2.5rem !important;}
+# What presentation mode takes out of the frame: chrome, every button, picker and popover (their element
+# containers too, so no gap is left where they were).
+PRESENTATION_CHROME = ["stSidebar", "stSidebarCollapsedControl", "stToolbar", "stHeader", "stDecoration",
+                       "stElementToolbar"]
+PRESENTATION_WIDGETS = ["stDownloadButton", "stMultiSelect", "stPopover", "stSelectbox", "stButton", "stToggle",
+                        "stCheckbox", "stSegmentedControl", "stTextInput", "stNumberInput", "stSlider", "stExpander",
+                        "stFileUploader"]
+PRESENTATION_CSS = "<style>\n" + ",\n".join(
+    [f'[data-testid="{name}"]' for name in PRESENTATION_CHROME]
+    + [f'[data-testid="{name}"], [data-testid="stElementContainer"]:has(> [data-testid="{name}"])'
+       for name in PRESENTATION_WIDGETS]) + """,
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script), footer,
+[data-testid="stTabs"] [role="tablist"],
+.vega-embed details, .vega-embed .vega-actions {display: none !important;}
+.block-container {max-width: 177.78vh !important; padding: 1.0rem 2.5rem !important;}
 html, body, [class*="css"], .stMarkdown p, .stDataFrame {font-size: 1.22rem !important;}
-h1 {font-size: 2.6rem !important;} h2 {font-size: 2.0rem !important;} h3 {font-size: 1.6rem !important;}
+h1 {font-size: 2.0rem !important; padding: 0 0 0.4rem 0 !important;} h2 {font-size: 1.7rem !important;}
+h3 {font-size: 1.4rem !important;}
+.cl-table {font-size: 1.2rem !important;}
+.cl-table .cl-unit .cl-place {display: none;}
+.cl-table th, .cl-table td {padding: 0.35rem 0.5rem !important;}
+.cl-table details summary {cursor: default;}
 </style>
 """
 
@@ -84,22 +102,59 @@ def tabs(slugs: list[str], lang: str, key: str = "tab"):
 
 
 def presentation_mode(lang: str) -> bool:
-    """Presentation mode hides sidebar and toolbar and enlarges type, for 16:9 screenshots."""
+    """Presentation mode hides sidebar, toolbar, buttons and pickers and enlarges type and charts, for
+    16:9 screenshots; the keyboard steps through the views (presentation_keys)."""
     on = st.sidebar.toggle(t("app.presentation_mode", lang), value=url_value("present") == "1",
-                           key="present")
+                           key="present", help=t("app.presentation_help", lang))
     set_url("present", "1" if on else "")
     if on:
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
     return on
 
 
-def exit_presentation_button(lang: str) -> None:
-    """At the foot of the page, out of the 16:9 frame: leave presentation mode."""
-    st.divider()
-    if st.button(t("button.exit_presentation", lang), key="exit_present", type="tertiary"):
-        set_url("present", "")
-        del st.session_state["present"]
-        st.rerun()
+def presenting() -> bool:
+    return bool(st.session_state.get("present"))
+
+
+def _leave_presentation() -> None:
+    st.session_state["present"] = False
+
+
+# Keys the presenter uses, as on a slide deck: the script clicks the page's hidden step buttons.
+PRESENTATION_KEYS_JS = """
+<script>
+const doc = document;
+if (doc.__countylensKeys) doc.removeEventListener("keydown", doc.__countylensKeys);
+doc.__countylensKeys = (event) => {
+  const target = event.target;
+  if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+  const action = {ArrowRight: "next", PageDown: "next", " ": "next", ArrowLeft: "prev", PageUp: "prev",
+                  Escape: "exit"}[event.key];
+  const button = action && doc.querySelector(".st-key-present_" + action + " button");
+  if (button) { event.preventDefault(); button.click(); }
+};
+doc.addEventListener("keydown", doc.__countylensKeys);
+</script>
+"""
+
+
+def presentation_steps(slugs: list[str], lang: str, key: str = "tab") -> str:
+    """In presentation mode, the view shown (its slug, mirrored in the URL like a tab): the arrow keys and
+    Page Up/Down step through `slugs` like slides, Esc leaves presentation mode. The step buttons exist
+    for the keys only and are never drawn."""
+    wanted = url_value(key)
+    index = slugs.index(wanted) if wanted in slugs else 0
+
+    def step(delta: int) -> None:
+        st.session_state["present_slide"] = (index + delta) % len(slugs)
+
+    index = st.session_state.pop("present_slide", index)
+    st.button("prev", key="present_prev", on_click=step, args=(-1,))
+    st.button("next", key="present_next", on_click=step, args=(1,))
+    st.button("exit", key="present_exit", on_click=_leave_presentation)
+    st.html(PRESENTATION_KEYS_JS, unsafe_allow_javascript=True)  # our own script, no document text in it
+    set_url(key, slugs[index] if index else "")
+    return slugs[index]
 
 
 # ---- the corpus: built tables, shared read-only by every session ----------------------------------
@@ -177,8 +232,11 @@ def select_units(lang: str, key: str = "units", max_units: int = 6) -> list[str]
 # ---- downloads and evidence ---------------------------------------------------------------------
 
 def show_chart(chart, name: str, lang: str, footer: str | None = None, container=None) -> None:
-    """The chart as built (our theme, not Streamlit's), with its PNG and SVG downloads below."""
-    (container or st).altair_chart(chart, theme=None)
+    """The chart as built (our theme, not Streamlit's), with its PNG and SVG downloads below; in
+    presentation mode with every font enlarged (charts.presentation_chart). Drawn as SVG, so its text is
+    text (selectable, and measurable by the browser tests)."""
+    shown = charts.presentation_chart(chart) if presenting() else chart
+    (container or st).altair_chart(charts.as_svg(shown), theme=None)
     chart_downloads(chart, name, lang, footer)
 
 
@@ -191,17 +249,53 @@ def chart_downloads(chart, name: str, lang: str, footer: str | None = None) -> N
                           file_name=f"{name}.svg", mime="image/svg+xml", key=f"svg_{name}")
 
 
-def table_downloads(table, name: str, lang: str) -> None:
-    """CSV and XLSX download buttons; `table` may be a zero-argument function, built only on click."""
+def table_downloads(table, name: str, lang: str, about=None) -> None:
+    """CSV and XLSX download buttons; `table` may be a zero-argument function, built only on click. The
+    workbook's second sheet is `about` (export.about_table: method and sources; a function is called on
+    click), by default the corpus tables' method and every document."""
     def get():
         return table() if callable(table) else table
+
+    def get_about():
+        if about is not None:
+            return about() if callable(about) else about
+        return export.about_table(t("method.corpus_tables", lang), shared.source_documents(
+            corpus().tables, corpus().unit_options()), lang=lang)
 
     left, right, _ = st.columns([1, 1, 4], gap="small")
     left.download_button(t("button.download_csv", lang), lambda: export.table_to_csv(get()),
                          file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
-    right.download_button(t("button.download_xlsx", lang), lambda: export.table_to_xlsx(get(), name),
+    right.download_button(t("button.download_xlsx", lang),
+                          lambda: export.table_to_xlsx(get(), name, get_about(), t("about.sheet", lang)),
                           file_name=f"{name}.xlsx", key=f"xlsx_{name}",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def table_choices() -> dict:
+    """The comparison table's columns and order as last chosen (widgets) or as the URL gives them: the
+    view is computed from these before the pickers (whose options it gives) are drawn."""
+    state = st.session_state
+    indicators = state["w_ind"] if "w_ind" in state else (url_list("ind") or None)
+    return {"indicators": indicators, "sort_by": state.get("w_sort", url_value("sort")) or "",
+            "descending": state.get("w_desc", url_value("asc") != "1")}
+
+
+def table_pickers(table, lang: str) -> None:
+    """Choose the comparison table's indicators (any the selection has) and the column it is sorted by."""
+    names = {i: shared.indicator_name(i, lang) for i in table.options}
+    units_key = "|".join(sorted(table.units))
+    # a widget's default is part of its identity: fixed per selection of units, not per run
+    default = st.session_state.setdefault(f"default_ind_{units_key}",
+                                          [i for i in (url_list("ind") or table.column_names) if i in names])
+    left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
+    chosen = left.multiselect(t("widget.indicators", lang), table.options, default=default, key="w_ind",
+                              format_func=names.get, placeholder=t("widget.placeholder", lang))
+    sort_by = middle.selectbox(t("widget.sort", lang), ["", *chosen], key="w_sort",
+                               format_func=lambda i: names.get(i) or t("option.selection_order", lang))
+    descending = right.toggle(t("widget.descending", lang), value=url_value("asc") != "1", key="w_desc")
+    set_url("ind", chosen if set(chosen) != set(table.default_columns) else [])
+    set_url("sort", sort_by)
+    set_url("asc", "" if descending else "1")
 
 
 def show_evidence(doc_id: str, start: int, end: int, caption: str = "") -> None:
@@ -225,11 +319,6 @@ def evidence_picker(table, label_column: str, lang: str, key: str) -> None:
     show_evidence(row["doc_id"], row["start"], row["end"])
 
 
-def footer_for(units: list[str], method: str, lang: str) -> str:
-    """The citation footer of exported charts: the selected units' source documents and the method."""
-    return export.export_footer(shared.sources_for(corpus().tables, units), method, lang=lang)
-
-
 def choice(key: str, options: list[str], lang: str) -> str:
     """A segmented control over option slugs (labels 'option.<slug>'), mirrored in the URL."""
     wanted = url_value(key, options[0])
@@ -239,6 +328,13 @@ def choice(key: str, options: list[str], lang: str) -> str:
     chosen = chosen or options[0]
     set_url(key, "" if chosen == options[0] else chosen)
     return chosen
+
+
+def toggle(key: str, lang: str) -> bool:
+    """An on/off switch labelled 'widget.<key>', off by default, mirrored in the URL (?key=1 when on)."""
+    on = st.toggle(t(f"widget.{key}", lang), value=url_value(key) == "1", key=f"w_{key}")
+    set_url(key, "1" if on else "")
+    return on
 
 
 def select_keys(level: str, lang: str, max_keys: int = 30) -> list[str]:
@@ -256,6 +352,75 @@ def select_keys(level: str, lang: str, max_keys: int = 30) -> list[str]:
                             key=f"w_{url_key}", placeholder=t("widget.placeholder", lang))
     set_url(url_key, chosen if chosen != default else [])
     return chosen
+
+
+def number_setting(key: str, lang: str, default: int, low: int, high: int, container=None) -> int:
+    """A whole-number input labelled 'widget.<key>', mirrored in the URL (?key=n when not `default`); a
+    URL value that is no number falls back to the default, one out of range to the nearest bound."""
+    try:
+        wanted = min(max(int(url_value(key, str(default))), low), high)
+    except ValueError:
+        wanted = default
+    value = int((container or st).number_input(t(f"widget.{key}", lang), min_value=low, max_value=high,
+                                               value=wanted, step=1, key=f"w_{key}"))
+    set_url(key, "" if value == default else str(value))
+    return value
+
+
+# ---- generic words: the reviewed list with this session's edits, saved with the corpus on request ---
+
+GENERIC_SETTING = "generic_terms"  # the store setting that keeps the saved edits
+_GENERIC_EDITS = "generic_terms_edits"  # session state: {"added": [...], "removed": [...]}
+
+
+def _generic_edits() -> dict[str, list[str]]:
+    """This session's edits of the generic words (a dict the editor changes in place); a new session
+    starts from the edits saved with the corpus."""
+    if _GENERIC_EDITS not in st.session_state:
+        added, removed = terms.generic_edits_from_setting(store_setting(store(), GENERIC_SETTING))
+        st.session_state[_GENERIC_EDITS] = {"added": added, "removed": removed}
+    return st.session_state[_GENERIC_EDITS]
+
+
+def excluded_terms() -> frozenset[str]:
+    """The generic words this session leaves out of every term list: what pages pass their views."""
+    edits = _generic_edits()
+    return terms.effective_generic_terms(edits["added"], edits["removed"])
+
+
+def generic_terms_edit(lang: str) -> tuple[list[str], list[str]]:
+    """The sidebar expander in which a user adds generic words, counts reviewed ones again and saves the
+    edits with the corpus (in the sidebar: the edits hold for every page). Returns this session's
+    (added, removed)."""
+    edits = _generic_edits()
+    options = sorted(terms.generic_terms() | set(edits["added"]))
+    st.session_state.setdefault("w_generic_removed", [w for w in edits["removed"] if w in options])
+
+    def add() -> None:
+        new = terms.split_terms(st.session_state["w_generic_add"])
+        edits["added"] = list(dict.fromkeys([*edits["added"], *(w for w in new if w not in terms.generic_terms())]))
+        edits["removed"] = [w for w in edits["removed"] if w not in new]
+        st.session_state["w_generic_removed"] = edits["removed"]
+        st.session_state["w_generic_add"] = ""
+
+    def count_again() -> None:
+        edits["removed"] = list(st.session_state["w_generic_removed"])
+
+    with st.sidebar.expander(t("themes.generic_words", lang)):
+        st.caption(t("themes.generic_help", lang))
+        st.text_input(t("widget.generic_add", lang), key="w_generic_add", on_change=add,
+                      placeholder=t("widget.generic_add_placeholder", lang))
+        st.multiselect(t("widget.generic_removed", lang), options, key="w_generic_removed", on_change=count_again,
+                       placeholder=t("widget.placeholder", lang))
+        if edits["added"]:
+            st.caption(t("themes.generic_added", lang, words=shared.plain("、".join(edits["added"]))))
+        if st.button(t("button.save_generic", lang), key="save_generic"):
+            try:
+                save_setting(store(), GENERIC_SETTING, terms.generic_edits_setting(edits["added"], edits["removed"]))
+                st.success(t("themes.generic_saved", lang))
+            except StoreError as error:
+                st.warning(t("themes.generic_not_saved", lang, error=shared.plain(str(error))))
+    return list(edits["added"]), list(edits["removed"])
 
 
 REPORT_MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",

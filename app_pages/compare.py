@@ -1,86 +1,116 @@
-"""对比 Compare: 2–6 units side by side — key figures, industries, domains, themes, distinctive terms.
+"""对比 Compare: 2–6 units side by side — the comparison table, industries, domains, themes, distinctive terms.
 
 One call (`analytics.views.compare.compare_view`) gives the comparison; each open tab shows its view —
-chart, table and downloads from the same View the deck and the HTML report use.
+chart, table and downloads from the same View the deck and the HTML report use. In presentation mode the
+page is one view at a time, stepped through with the keyboard like slides.
 """
 import streamlit as st
 
-from analytics.export.i18n import label, t
+from analytics.export.i18n import t
 from analytics.views import compare, shared
 from app_pages import common
 
 lang = common.lang()
-st.title(t("page.compare", lang))
+title = st.empty()
 units = common.select_units(lang)
 if len(units) < 2:
+    title.title(t("page.compare", lang))
     st.info(t("message.pick_two", lang))
     st.stop()
-comparison = compare.compare_view(common.corpus(), units, lang)
+comparison = compare.compare_view(common.corpus(), units, lang, exclude=common.excluded_terms())
+slugs = ["figures", "industries", "domains", "themes", "terms"]
+names = " · ".join(units)
 
-cards_tab, industries_tab, domains_tab, themes_tab, terms_tab = common.tabs(
-    ["figures", "industries", "domains", "themes", "terms"], lang)
 
-if cards_tab.open:
-    with cards_tab:
-        view = comparison.view("key_figures")
-        cards, slots = view.data, view.parts["slots"]
-        slot_name = "slot_zh" if lang == "zh" else "slot_en"
-        for column, unit in zip(st.columns(len(units)), units):
-            column.markdown(f"#### {shared.plain(unit)}")
-            column.caption(shared.plain(comparison.unit_captions[unit]))
-        for slot in slots.itertuples():
-            row = cards[cards["slot"] == slot.slot]
-            if row.empty:
-                continue
-            st.markdown(f"**{getattr(slot, slot_name)}**")
-            for column, unit in zip(st.columns(len(units)), units):
-                card = row[row["unit"] == unit]
-                if card.empty:
-                    column.caption("—")  # an empty cell stays small: the row is about the units that have it
-                    continue
-                card = card.iloc[0]
-                number, source = column.container(border=True).columns([3, 1], vertical_alignment="bottom")
-                number.metric(shared.plain(shared.card_label(card)),
-                              shared.format_value(card.value, card.measure)
-                              + shared.key_figure_mark(card.is_target, card.comparable))
-                with source.popover(t("button.evidence_short", lang), help=t("button.evidence", lang)):
-                    common.show_evidence(card.doc_id, card.start, card.end, card.indicator)
-        st.caption(view.table_note or t("compare.target_mark", lang))
-        st.subheader(t("compare.targets", lang))
-        st.dataframe(view.parts["targets"].drop(columns=[label("col", "is_target", lang)]), hide_index=True)
-        common.table_downloads(view.table, "key_figures", lang)
+def show_gaps(view) -> None:
+    """A unit the view cannot show is named, with the reason."""
+    if view.gaps:
+        st.caption("；".join(shared.plain(g) for g in view.gaps))
 
-if industries_tab.open:
-    with industries_tab:
-        view = comparison.view("industries")
-        common.show_chart(view.chart, "industries", lang, view.footer)
-        st.dataframe(view.parts["matrix"], hide_index=True)
-        common.table_downloads(view.parts["matrix"], "industries_matrix", lang)
-        common.evidence_picker(view.data, "industry" if lang == "zh" else "industry_en", lang, key="industries")
 
-if domains_tab.open:
-    with domains_tab:
-        view = comparison.view("domains")
-        for domain, (rows, evidence) in view.parts.items():
-            st.subheader(t(f"domain.{domain}", lang))
-            st.dataframe(rows, hide_index=True)
+def figures_section(presenting: bool) -> None:
+    view = comparison.view("key_figures", **common.table_choices())
+    table = view.parts["table"]
+    if not presenting:
+        common.table_pickers(table, lang)
+    st.html(view.parts["html"])
+    st.caption(shared.plain(" ".join(x for x in (t("compare.target_mark", lang), view.table_note) if x)))
+    if presenting:
+        return
+    common.table_downloads(view.data, "key_figures", lang, about=lambda: comparison.about(view))
+    with st.expander(t("summary.title", lang), expanded=True):
+        summary = comparison.view("summary")
+        st.markdown("\n".join(f"- {shared.plain(line)}" for line in summary.parts["lines"]))
+    targets = comparison.view("targets")
+    st.subheader(targets.title)
+    st.dataframe(targets.table, hide_index=True)
+    common.table_downloads(targets.data, "targets", lang, about=lambda: comparison.about(targets))
+
+
+def summary_section(presenting: bool) -> None:
+    view = comparison.view("summary")
+    st.caption(view.subtitle)
+    st.markdown("\n".join(f"- {shared.plain(line)}" for line in view.parts["lines"]))
+
+
+def industries_section(presenting: bool) -> None:
+    view = comparison.view("industries")
+    common.show_chart(view.parts["present_chart"] if presenting else view.chart, "industries", lang, view.footer)
+    show_gaps(view)
+    if presenting:
+        return
+    st.dataframe(view.parts["matrix"], hide_index=True)
+    common.table_downloads(view.parts["matrix"], "industries_matrix", lang, about=lambda: comparison.about(view))
+    common.evidence_picker(view.data, "industry" if lang == "zh" else "industry_en", lang, key="industries")
+
+
+def domains_section(presenting: bool) -> None:
+    view = comparison.view("domains")
+    for domain, (rows, evidence) in view.parts.items():
+        st.subheader(t(f"domain.{domain}", lang))
+        st.dataframe(rows, hide_index=True)
+        if not presenting:
             common.evidence_picker(evidence, "label", lang, key=f"domain_{domain}")
 
-if themes_tab.open:
-    with themes_tab:
-        view = comparison.view("themes")
-        common.show_chart(view.chart, "themes", lang, view.footer)
-        common.table_downloads(shared.localize(view.data, lang), "theme_profile", lang)
 
-if terms_tab.open:
-    with terms_tab:
-        view = comparison.view("terms")
+def themes_section(presenting: bool) -> None:
+    view = comparison.view("themes")
+    common.show_chart(view.chart, "themes", lang, view.footer)
+    show_gaps(view)
+    if not presenting:
+        common.table_downloads(shared.localize(view.data, lang), "theme_profile", lang,
+                               about=lambda: comparison.about(view))
+
+
+def terms_section(presenting: bool) -> None:
+    view = comparison.view("terms")
+    if not presenting:
         st.caption(t("compare.terms_method", lang))
-        common.show_chart(view.chart, "distinctive_terms", lang, view.footer)
-        common.table_downloads(shared.localize(view.data, lang), "distinctive_terms", lang)
+    common.show_chart(view.parts["present_chart"] if presenting else view.chart, "distinctive_terms", lang,
+                      view.footer)
+    show_gaps(view)
+    if not presenting:
+        common.table_downloads(shared.localize(view.data, lang), "distinctive_terms", lang,
+                               about=lambda: comparison.about(view))
 
-st.divider()
-st.subheader(t("compare.present", lang))
-for column, fmt in zip(st.columns(2), ("pptx", "html")):
-    with column:
-        common.report_button(units, fmt, lang)
+
+SECTIONS = {"summary": summary_section, "figures": figures_section, "industries": industries_section, "domains": domains_section,
+            "themes": themes_section, "terms": terms_section}
+
+if common.presenting():
+    slides = ["summary", *slugs]  # as the deck: the key differences first
+    slug = common.presentation_steps(slides, lang)
+    title.title(t("present.title", lang, units=names, view=t(f"tab.{slug}", lang)))
+    SECTIONS[slug](presenting=True)
+    st.caption(t("present.hint", lang, n=slides.index(slug) + 1, total=len(slides)))
+else:
+    title.title(t("compare.title", lang, units=names))
+    for slug, tab in zip(slugs, common.tabs(slugs, lang)):
+        if tab.open:
+            with tab:
+                SECTIONS[slug](presenting=False)
+    st.divider()
+    st.subheader(t("compare.present", lang))
+    for column, fmt in zip(st.columns(2), ("pptx", "html")):
+        with column:
+            common.report_button(units, fmt, lang)

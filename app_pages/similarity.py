@@ -23,7 +23,8 @@ common.table_downloads(view.matrix, f"similarity_matrix_{level}", lang)
 
 st.subheader(t("similarity.neighbours", lang))
 focus = st.selectbox(t("widget.focus", lang), view.order, format_func=view.labels.get, key="w_focus")
-nearest, table = neighbours_view(data, level, focus, lang)
+whole_corpus = common.toggle("whole_corpus", lang)
+nearest, table = neighbours_view(data, level, focus, lang, among=None if whole_corpus else keys)
 for row in nearest:
     st.markdown(f"**{shared.plain(row.label)}** · {t('axis.cosine', lang)} {row.cosine:.3f} — "
                 f"{t('similarity.shared', lang)}: {shared.plain('、'.join(row.shared_terms))}")

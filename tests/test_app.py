@@ -2,6 +2,8 @@
 asserted, language switch and URL state round trip."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -67,14 +69,29 @@ def test_overview_lists_documents_units_and_cleaning():
     assert {"沁源县", "岚县", "柞水县", "永济市"} <= chart_values(at)  # the map draws the units
 
 
+def comparison_html(at: AppTest) -> str:
+    """The comparison table as the page sends it (st.html)."""
+    return "\n".join(h.proto.body for h in at.get("html") if "cl-table" in h.proto.body)
+
+
+def table_rows(at: AppTest) -> list[str]:
+    """The units of the comparison table, top to bottom."""
+    return re.findall(r"<th class='cl-unit' scope='row'>([^<]+)<", comparison_html(at))
+
+
+def table_columns(at: AppTest) -> list[str]:
+    head = re.search(r"<thead><tr>(.*?)</tr></thead>", comparison_html(at)).group(1)
+    return re.findall(r"<th>([^<]+)</th>", head)
+
+
 def test_compare_defaults_to_the_counties_with_their_own_document():
     at = open_page("compare")
     assert at.multiselect[0].value == ["沁源县", "岚县", "柞水县"]
-    metrics = {m.label: m.value for m in at.metric if m.value != "—"}
-    assert "18.7万人" in metrics.values()
-    assert "76%" in metrics.values()
-    # every card's number opens its sentence: the popover holds the highlighted evidence
-    assert "<mark>18.7万人</mark>" in markdown_text(at)
+    assert at.title[0].value == "对比：沁源县 · 岚县 · 柞水县"  # the title says what is compared
+    html = comparison_html(at)
+    assert table_rows(at) == ["沁源县", "岚县", "柞水县"]
+    # every cell opens its sentence: the highlighted evidence is in the cell
+    assert "<mark>18.7万人</mark>" in html and "<span class='cl-num'>76</span>%" in html
     assert not at.get("vega_lite_chart")  # tabs are lazy: only the open one computes
     # each tab draws the three default units; industries and themes by their Chinese labels (食用菌 is
     # 柞水县's; 生态环保 a theme of data/themes.csv), the terms tab more than the unit names
@@ -90,11 +107,65 @@ def test_compare_selection_changes_the_view_and_the_url():
     at.multiselect[0].set_value(["岚县", "长治经开区"]).run()
     assert not at.exception
     assert at.query_params["units"] == "岚县,长治经开区"
-    assert "18.7万人" in {m.value for m in at.metric}
+    assert table_rows(at) == ["岚县", "长治经开区"]
+    html = comparison_html(at)
+    assert "<span class='cl-num'>18.7</span>万人" in html
     # the zone's 163.92亿元 is one project batch's 总投资, not its fixed-asset investment: no key figure
-    assert "163.92亿元" not in {m.value for m in at.metric}
+    assert "163.92" not in html
     reopened = open_page("compare", units="岚县,长治经开区")
     assert reopened.multiselect[0].value == ["岚县", "长治经开区"]
+
+
+SIX_UNITS = "沁源县,岚县,柞水县,永济市,长治经开区,风陵渡经开区"
+
+
+def test_comparison_table_at_six_units_marks_thin_evidence_and_incomparable_cells():
+    at = open_page("compare", units=SIX_UNITS)
+    assert table_rows(at) == SIX_UNITS.split(",")
+    html = comparison_html(at)
+    # each unit says what it rests on; the zone resting on a paragraph is flagged
+    row = html[html.index(">长治经开区<"):]
+    counts = re.search(r"<small class='cl-counts( cl-thin)?'[^>]*>([^<]+)</small>", row)
+    assert counts.group(1) and "资料单薄" in counts.group(2)
+    assert "<small class='cl-counts'" in html[html.index(">岚县<"):html.index(">柞水县<")]
+    # 岚县's 林草覆盖率 sits under 森林覆盖率 marked, saying why on hover
+    cell = re.search(r"<td class='cl-cell cl-odd' title='([^']+)' data-indicator='forest_coverage'>", html)
+    assert cell and "口径不同" in cell.group(1)
+    assert "资料单薄" in " ".join(c.value for c in at.caption)
+
+
+def test_comparison_table_sorts_by_a_column_and_takes_more_indicators():
+    at = open_page("compare", units=SIX_UNITS)
+    assert "年均降水量" not in table_columns(at)
+    picker = next(m for m in at.multiselect if m.key == "w_ind")
+    picker.set_value([*picker.value, "precipitation"]).run()
+    assert table_columns(at)[-1] == "年均降水量" and at.query_params["ind"]
+    sort = next(s for s in at.selectbox if s.key == "w_sort")
+    sort.set_value("population").run()
+    assert table_rows(at)[:2] == ["岚县", "沁源县"]  # 18.7万 before 16万; units without a population last
+    assert at.query_params["sort"] == "population"
+    next(t for t in at.toggle if t.key == "w_desc").set_value(False).run()
+    assert table_rows(at)[:2] == ["沁源县", "岚县"]
+    reopened = open_page("compare", units=SIX_UNITS, sort="population", asc="1", ind="population,precipitation")
+    assert table_columns(reopened) == ["单位", "人口", "年均降水量"] and table_rows(reopened)[0] == "沁源县"
+
+
+def test_presentation_mode_is_one_view_stepped_by_the_keys():
+    at = open_page("compare", units=SIX_UNITS, present="1")
+    assert at.title[0].value == f"{' · '.join(SIX_UNITS.split(','))} — 主要差异"  # the summary opens, as in the deck
+    assert "人口：岚县 18" in markdown_text(at) and "是沁源县 16万人的" in markdown_text(at)
+    at.button(key="present_next").click().run()
+    assert at.title[0].value == f"{' · '.join(SIX_UNITS.split(','))} — 关键数据"
+    assert table_rows(at) == SIX_UNITS.split(",")
+    assert not at.get("download_button") and not [m for m in at.multiselect if m.key == "w_ind"]
+    assert not at.tabs  # one view, no tab strip
+    at.button(key="present_next").click().run()
+    assert at.title[0].value.endswith("产业") and at.query_params["tab"] == "industries"
+    for _ in range(3):
+        at.button(key="present_prev").click().run()  # from the first view back to the last
+    assert at.title[0].value.endswith("特色词")
+    at.button(key="present_exit").click().run()
+    assert "present" not in at.query_params and at.tabs
 
 
 def test_compare_needs_two_units():
@@ -160,7 +231,7 @@ def test_figures_filters_and_search():
 
 def test_english_labels_on_compare():
     at = open_page("compare", lang="en", tab="industries")
-    assert at.title[0].value == "Compare"
+    assert at.title[0].value == "Compare: 沁源县 · 岚县 · 柞水县"
     values = chart_values(at)
     # industries and their GB/T sections are drawn by their English names (data/industries.csv
     # industry_en, data/gbt4754_sections.csv name_en), not the Chinese ones
@@ -188,7 +259,7 @@ def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
     assert len(at.dataframe[0].value) == before + 1
     assert "yushe.txt" in set(column(at.dataframe[0].value, "file_name"))
     compare = open_page("compare", units="榆社县,岚县")
-    assert "13.5万人" in {m.value for m in compare.metric}
+    assert "<span class='cl-num'>13.5</span>万人" in comparison_html(compare)
     overview = open_page("overview")
     assert "榆社县" in set(overview.dataframe[1].value.iloc[:, 0])
     # remove it again through the page

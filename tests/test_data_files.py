@@ -70,6 +70,7 @@ HEADERS = {
     "speaker_cues.csv": ("cue", "type"),
     "status_cues.csv": ("cue", "scope", "status"),
     "taxonomies.csv": ("taxonomy", "value", "zh", "en", "comparable", "note"),
+    "theme_colors.csv": ("theme", "color"),
     "themes.csv": ("theme", "theme_zh", "theme_en", "keyword"),
     "ui_strings.csv": ("key", "zh", "en"),
     "zone_deictic_chars.txt": ("char",),
@@ -78,7 +79,8 @@ HEADERS = {
     "zone_prefix_stopchars.txt": ("char",),
 }
 # Word lists without a header (read with resources.read_lines): the space-separated fields of an entry.
-WORD_LISTS = {"domain_dict.txt": ("word", "freq", "tag"), "stopwords.txt": ("word",)}
+WORD_LISTS = {"domain_dict.txt": ("word", "freq", "tag"), "generic_terms.txt": ("word",),
+              "stopwords.txt": ("word",)}
 # Cells that may start or end with a space on purpose: the UI strings are read with strip=False because
 # separators (", ", " · ") carry their spaces.
 SPACED = {("ui_strings.csv", "zh"), ("ui_strings.csv", "en")}
@@ -142,7 +144,7 @@ def _enums() -> dict[tuple[str, str], set[str]]:
         ("indicator_catalogue.csv", "dimension"): DIMENSIONS,
         ("indicator_catalogue.csv", "category"): set(CATEGORIES),
         ("indicator_catalogue.csv", "catch_all"): {"yes", ""},
-        ("taxonomies.csv", "taxonomy"): {"category", "kind", "status", "domain", "figure_status", "period"},
+        ("taxonomies.csv", "taxonomy"): {"category", "kind", "status", "domain", "figure_status", "period", "qualifier"},
         ("taxonomies.csv", "comparable"): {"yes", ""},
         ("zone_patterns.csv", "free"): {"yes", "no"},
     }
@@ -503,7 +505,16 @@ def test_taxonomies_define_every_value_the_code_produces():
     kinds = set(taxonomy_values("kind"))
     assert set(load_gazetteer()["kind"]) | {"zone", "unknown"} <= kinds  # units.py adds zones and unknowns
     assert set(taxonomy_values("kind", comparable="yes")) < kinds
-    for name in ("category", "kind", "status", "domain", "figure_status", "period"):
+    for name in ("category", "kind", "status", "domain", "figure_status", "period", "qualifier"):
         for row in taxonomy(name):
             assert row["zh"] and row["en"] and row["zh"] != row["en"], row
     assert set(taxonomy_values("domain")) <= set(taxonomy_values("category"))  # domains are figure categories too
+
+
+def test_every_qualifier_of_the_catalogue_has_a_label():
+    """A cell shows a qualifier other than its indicator's default by its label (城镇居民 under 人均可支配收入)."""
+    from analytics.features.indicators import catalogue
+    from analytics.resources import taxonomy_values
+
+    used = {q for entry in catalogue().values() for q in entry.qualifiers}
+    assert used == set(taxonomy_values("qualifier"))

@@ -14,7 +14,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.corpus.store import StoreError, add_files, list_documents, load_tables, open_store, stale_documents
 from analytics.pipeline.ingest import load_documents
 from analytics.registry import FEATURE_TABLES, PER_DOCUMENT
-from analytics.views import compare, shared
+from analytics.views import compare, figure_table, shared
 from tests.conftest import SEED_FILES, seed_text
 
 
@@ -61,7 +61,7 @@ def _page_tables(corpus: Corpus, units: list[str]) -> dict[str, object]:
         "top_terms": terms.top_terms(corpus["passage_tokens"], units),
         "distinctive": terms.distinctive_terms_of(corpus.tables, units),
         "themes": shared.theme_profile(corpus["themes"], units),
-        "key_figures": shared.key_figure_table(corpus["figures"], units),
+        "key_figures": figure_table.comparison_table(corpus, units).display,
         "industry_matrix": shared.industry_matrix(corpus["industries"], units),
         "counts_units": corpus["units"].set_index("unit").loc[units, ["n_passages", "n_chars"]],
     }

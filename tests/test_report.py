@@ -31,7 +31,7 @@ from analytics.corpus import corpus as corpus_tables
 from analytics.export.i18n import t
 from analytics.features import key_figures
 from analytics.views import compare as compare_views
-from analytics.views import shared
+from analytics.views import figure_table, shared
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -99,12 +99,60 @@ def slides_titled(deck, title: str) -> list:
 def test_deck_is_16_9_with_a_slide_per_view(deck):
     assert deck.slide_width * 9 == deck.slide_height * 16
     titles = [slide_title(s) for s in deck.slides]
-    expected = [t("report.key_figures.title"), t("report.industries.title"), t("chart.theme_profile.title"),
-                t("chart.similarity.title"), t("chart.terms.title"), t("report.sources.title")]
+    expected = [t("summary.title"), t("report.key_figures.title"), t("report.industries.title"), t("tab.domains"),
+                t("compare.targets"), t("chart.theme_profile.title"), t("chart.similarity.title"),
+                t("deck.terms_title", unit=UNITS[0]), t("report.sources.title")]
     positions = [next(i for i, title in enumerate(titles) if title.startswith(e)) for e in expected]
     assert positions == sorted(positions) and positions[0] == 1, titles
     assert all(unit in " ".join(slide_texts(deck.slides[0])) for unit in UNITS)
     assert str(EXPORTED) in " ".join(slide_texts(deck.slides[0]))
+
+
+def charts_of(deck) -> list:
+    return [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+
+
+def test_bar_stacked_and_grouped_charts_are_native_editable_charts(deck, corpus):
+    """PowerPoint chart objects (their data editable), not pictures: an indicator's comparable figures as
+    columns, industries stacked, theme shares 100 % stacked in the theme file's colours, terms as bars."""
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    from analytics.features.themes import theme_colors, theme_label
+
+    kinds = {}
+    for chart in charts_of(deck):
+        kinds.setdefault(chart.chart_type, []).append(chart)
+    assert {XL_CHART_TYPE.COLUMN_CLUSTERED, XL_CHART_TYPE.COLUMN_STACKED, XL_CHART_TYPE.COLUMN_STACKED_100,
+            XL_CHART_TYPE.BAR_CLUSTERED} <= set(kinds)
+    (population,) = [c for c in kinds[XL_CHART_TYPE.COLUMN_CLUSTERED] if c.series[0].name == "人口"]
+    assert list(population.plots[0].categories) == ["沁源县", "岚县"]  # 柞水县 states no population
+    assert list(population.series[0].values) == [16, 18.7]
+    (themes,) = kinds[XL_CHART_TYPE.COLUMN_STACKED_100]
+    colors = {theme_label(k): c.lstrip("#").upper() for k, c in theme_colors().items()}
+    for series in themes.series:
+        assert str(series.format.fill.fore_color.rgb) == colors[series.name]
+    assert len(kinds[XL_CHART_TYPE.BAR_CLUSTERED]) == len(UNITS)  # one slide of terms per unit
+    family = report.deck_font()
+    for chart in charts_of(deck):
+        ea = chart._chartSpace.find(f".//{qn('a:defRPr')}/{qn('a:ea')}")
+        assert ea is not None and ea.get("typeface") == family
+        assert not chart.has_title  # the slide title names it
+
+
+def test_summary_slide_words_the_largest_gaps_from_the_table(deck):
+    (slide,) = slides_titled(deck, t("summary.title"))
+    text = "\n".join(slide_texts(slide))
+    assert "人口：岚县 18.7万人，是沁源县 16万人的 1.2 倍" in text
+    assert "平均气温：柞水县 15.6℃，比岚县 6.9℃高 8.7℃" in text  # a temperature gap is a difference
+    assert "43.62" not in text  # 岚县's 林草覆盖率 is not compared with 柞水县's 森林覆盖率
+
+
+def test_targets_and_domains_have_slides_of_their_own(deck, corpus):
+    domains = pd.concat([tbl for s in slides_titled(deck, t("tab.domains")) for tbl in tables(s)])
+    assert set(UNITS) <= set(domains[t("col.unit")])
+    targets = pd.concat([tbl for s in slides_titled(deck, t("compare.targets")) for tbl in tables(s)])
+    expected = shared.figures_view(corpus["figures"], UNITS, target="target")
+    assert len(targets) == len(expected) > 0
 
 
 def test_key_figures_are_an_editable_table_with_the_seed_numbers(deck):
@@ -115,7 +163,7 @@ def test_key_figures_are_an_editable_table_with_the_seed_numbers(deck):
     assert table.loc["岚县", "人口"] == "18.7万人"
     assert table.loc["沁源县", "人口"] == "16万人"
     assert table.loc["柞水县", "森林覆盖率"] == "76%"
-    assert table.loc["岚县", "森林覆盖率"] == "43.62%†"  # 林草覆盖率: not comparable with 森林覆盖率
+    assert table.loc["岚县", "森林覆盖率"] == "43.62% (林草)†"  # 林草覆盖率: not comparable with 森林覆盖率
     assert table.loc["岚县", "面积"] == "1,512平方公里"
 
 
@@ -134,10 +182,10 @@ def test_notes_hold_the_evidence_sentences(deck, corpus):
         sentence = "".join(evidence_parts(corpus.clean_text(card.doc_id), card.start, card.end))
         assert sentence in text and card.doc_id in text
     assert "总人口18.7万人" in text
-    for title in (t("report.industries.title"), t("chart.similarity.title"), t("chart.terms.title"),
+    for title in (t("report.industries.title"), t("chart.similarity.title"), t("deck.terms_title", unit=UNITS[1]),
                   t("chart.theme_profile.title")):
         assert all(notes(s).strip() for s in slides_titled(deck, title)), title
-    (terms,) = slides_titled(deck, t("chart.terms.title"))
+    terms = slides_titled(deck, t("deck.terms_title", unit=UNITS[0]))[0]
     assert "「" in notes(terms)  # a sentence using each top term
 
 
@@ -171,7 +219,7 @@ def test_every_slide_carries_a_citation_footer(deck, corpus):
         assert footer.startswith("来源：") and "方法：" in footer
         assert all(title in footer for title in shared.sources_for(corpus.tables, UNITS))
     pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) == 3  # themes, similarity, terms
+    assert len(pictures) == 1  # the similarity heatmap: PowerPoint has no such chart
     assert all(stamp in p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
 
 
@@ -349,14 +397,15 @@ def test_html_report_is_offline_and_holds_every_key_figure(html_bytes, corpus):
     scripts = [attrs for tag, attrs in parsed.tags if tag == "script"]
     assert not [a for a in scripts if re.match(r"(https?:)?//", a.get("src", ""))]
     assert not [a for tag, a in parsed.tags if tag == "link" and "stylesheet" in a.get("rel", "")]
-    table = shared.key_figure_table(corpus["figures"], UNITS)
+    table = figure_table.comparison_table(corpus, UNITS).display
     for value in table.drop(columns=t("col.unit")).to_numpy().ravel():
         if isinstance(value, str) and value:
             assert value in text
     for e in (section for tag, section in parsed.tags if tag == "section"):
         assert e["id"]
     sections = [a["id"] for tag, a in parsed.tags if tag == "section"]
-    assert sections == ["key_figures", "industries", "themes", "similarity", "terms", "sources"]
+    assert sections == ["summary", "key_figures", "industries", "domains", "targets", "themes", "similarity", "terms",
+                        "sources"]
     assert "总人口18.7万人" in text  # evidence sentence
     assert sum(1 for a in scripts if a.get("class") == "vl-spec") == 4  # industries, themes, similarity, terms
     assert "@media print" in html_bytes.decode("utf-8")

@@ -24,6 +24,8 @@ from scipy.cluster.hierarchy import fcluster, leaves_list, linkage, optimal_leaf
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
+from analytics.analysis.terms import left_out
+
 LEVELS = {"unit": "unit", "document": "doc_id"}
 ALL_PAIRS_UP_TO = 300  # below this many keys every pair is kept; above, only each row's top k
 TOP_K = 20
@@ -166,13 +168,17 @@ def cluster_order(similarity: pd.DataFrame, keys: list[str]) -> tuple[list[str],
     return [keys[i] for i in order], [int(clusters[i]) for i in order]
 
 
-def shared_terms(model: TfidfModel, a: str, b: str, top_n: int = 10) -> pd.DataFrame:
-    """Terms that drive the cosine of a and b: columns term, contribution (sums to the cosine)."""
+def shared_terms(model: TfidfModel, a: str, b: str, top_n: int = 10,
+                 exclude: frozenset[str] | None = None) -> pd.DataFrame:
+    """Terms that drive the cosine of a and b: columns term, contribution (all terms' contributions sum
+    to the cosine). Place names and the generic words `exclude` (default: the reviewed list) are left
+    out of the list, as of every term list (analysis.terms.left_out); they still count in the cosine."""
     product = model.matrix[model.row(a)].multiply(model.matrix[model.row(b)]).tocoo()
     if product.nnz == 0:
         return pd.DataFrame(columns=["term", "contribution"])
     vocab = model.vocabulary
     table = pd.DataFrame({"term": vocab[product.col], "contribution": product.data})
+    table = table[~table["term"].isin(left_out(exclude))]
     return table.nlargest(top_n, "contribution").reset_index(drop=True)
 
 

@@ -1,16 +1,27 @@
-"""Passage tokens -> term tables: top terms and distinctive terms of units, place names left out.
+"""Passage tokens -> term tables: top terms and distinctive terms of units, place names and generic words
+left out.
 
-Gazetteer names say where, not what: every term list (top terms, distinctive terms) leaves them out
-the same way.
+Gazetteer names say where, not what, and generic policy words (发展, 建设, 打造 … data/generic_terms.txt)
+say nothing about what a strategy is about: every term list — top terms, distinctive terms, shared terms
+(analysis.similarity.shared_terms) and the co-occurrence network (analysis.network) — leaves both out the
+same way, through `left_out`. The generic words are a parameter (`exclude`, default the reviewed list) so
+a view can pass a user's edited list (`effective_generic_terms`); place names are always left out.
 """
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pandas as pd
 
-from analytics.analysis.similarity import distinctive_terms
 from analytics.pipeline.gazetteer import load_gazetteer
+from analytics.resources import read_lines
+
+GENERIC_TERMS = "generic_terms.txt"
+# How a user types a list of words: separated by 、，, ; or whitespace.
+_WORD_SEPARATORS = re.compile(r"[\s、，,;；]+")
 
 
 @lru_cache(maxsize=1)
@@ -20,23 +31,67 @@ def place_terms() -> frozenset[str]:
     return frozenset(table["name"]) | frozenset(n for n in table["short_name"] if len(n) >= 2)
 
 
-def without_places(passage_tokens: pd.DataFrame) -> pd.DataFrame:
-    """passage_tokens with place names removed from the token strings."""
-    places = place_terms()
-    return passage_tokens.assign(tokens=[" ".join(t for t in s.split() if t not in places)
+@lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    """The reviewed generic policy words (data/generic_terms.txt): the default `exclude` of every term list."""
+    return frozenset(read_lines(GENERIC_TERMS))
+
+
+def effective_generic_terms(added: Iterable[str] = (), removed: Iterable[str] = ()) -> frozenset[str]:
+    """The reviewed list with a user's edits: words `added` are left out too, words `removed` count again."""
+    return (generic_terms() | frozenset(added)) - frozenset(removed)
+
+
+def left_out(exclude: frozenset[str] | None = None) -> frozenset[str]:
+    """What term lists leave out: place names and the generic words `exclude` (default: the reviewed list)."""
+    return place_terms() | (generic_terms() if exclude is None else frozenset(exclude))
+
+
+def split_terms(text: str) -> list[str]:
+    """Words as a user types a list of them (发展、建设 or 发展 建设), each once, in order."""
+    return list(dict.fromkeys(word for word in _WORD_SEPARATORS.split(text) if word))
+
+
+def generic_edits_setting(added: Iterable[str], removed: Iterable[str]) -> str:
+    """A user's edits of the generic words as the text a store keeps (store.save_setting)."""
+    return json.dumps({"added": sorted(set(added)), "removed": sorted(set(removed))}, ensure_ascii=False)
+
+
+def generic_edits_from_setting(text: str | None) -> tuple[list[str], list[str]]:
+    """(added, removed) back from `generic_edits_setting`'s text; none for no setting or an unreadable one
+    (a setting is a convenience: a damaged one must not keep the page from opening)."""
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return [], []
+    edits = [value.get(part, []) for part in ("added", "removed")] if isinstance(value, dict) else None
+    if edits is None or not all(isinstance(e, list) and all(isinstance(w, str) for w in e) for e in edits):
+        return [], []
+    return edits[0], edits[1]
+
+
+def without_terms(passage_tokens: pd.DataFrame, drop: frozenset[str]) -> pd.DataFrame:
+    """passage_tokens with the terms of `drop` removed from the token strings."""
+    return passage_tokens.assign(tokens=[" ".join(t for t in s.split() if t not in drop)
                                          for s in passage_tokens["tokens"]])
 
 
-def distinctive_terms_of(tables: dict[str, pd.DataFrame], units: list[str], top_n: int = 15) -> pd.DataFrame:
-    """The selected units' distinctive terms against each other (place names left out)."""
+def distinctive_terms_of(tables: dict[str, pd.DataFrame], units: list[str], top_n: int = 15,
+                         exclude: frozenset[str] | None = None) -> pd.DataFrame:
+    """The selected units' distinctive terms against each other, place names and the generic words
+    `exclude` left out of the counts before scoring, so each unit still gets its top_n terms."""
+    from analytics.analysis.similarity import distinctive_terms  # scikit-learn: imported when first needed
+
     chosen = tables["passage_tokens"][tables["passage_tokens"]["unit"].isin(units)]
-    return distinctive_terms(without_places(chosen), units=units, top_n=top_n)
+    return distinctive_terms(without_terms(chosen, left_out(exclude)), units=units, top_n=top_n)
 
 
-def top_terms(passage_tokens: pd.DataFrame, units: list[str], n: int = 10) -> pd.DataFrame:
-    """Each unit's n most frequent terms, place names left out: unit, rank, term, count."""
+def top_terms(passage_tokens: pd.DataFrame, units: list[str], n: int = 10,
+              exclude: frozenset[str] | None = None) -> pd.DataFrame:
+    """Each unit's n most frequent terms, place names and the generic words `exclude` left out: unit,
+    rank, term, count."""
     rows = []
-    chosen = without_places(passage_tokens[passage_tokens["unit"].isin(units)])
+    chosen = without_terms(passage_tokens[passage_tokens["unit"].isin(units)], left_out(exclude))
     for unit in units:
         tokens = " ".join(chosen.loc[chosen["unit"] == unit, "tokens"]).split()
         counts = pd.Series(tokens, dtype=str).value_counts().head(n)

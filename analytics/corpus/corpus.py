@@ -59,13 +59,22 @@ class Corpus:
 
         return self.memo(("tfidf", level), lambda: fit_model(self.counted["passage_tokens"], level))
 
-    def network(self, units: tuple[str, ...]):
-        """The co-occurrence network (nodes, edges) of the units' counted passages."""
-        from analytics.analysis.network import cooccurrence_network
+    def network(self, units: tuple[str, ...], exclude: frozenset[str] | None = None,
+                min_frequency: int | None = None, min_weight: int | None = None):
+        """The co-occurrence network (nodes, edges) of the units' counted passages, without place names
+        and the generic words `exclude` (default: the reviewed list), thresholds as given (default: the
+        network's). Memoised on everything that changes it."""
+        from analytics.analysis import network
+        from analytics.analysis.terms import generic_terms
 
+        exclude = generic_terms() if exclude is None else frozenset(exclude)
+        min_frequency = network.MIN_TERM_FREQUENCY if min_frequency is None else int(min_frequency)
+        min_weight = network.MIN_COOCCURRENCE if min_weight is None else int(min_weight)
         passages = self.counted["passages"]
-        return self.memo(("network", tuple(units)),
-                         lambda: cooccurrence_network(passages[passages["unit"].isin(units)]))
+        return self.memo(("network", tuple(units), exclude, min_frequency, min_weight),
+                         lambda: network.cooccurrence_network(passages[passages["unit"].isin(units)],
+                                                              min_weight=min_weight, min_frequency=min_frequency,
+                                                              exclude=exclude))
 
     @cached_property
     def counted(self) -> dict[str, pd.DataFrame]:

@@ -481,6 +481,28 @@ def store_fingerprint(store: Store) -> str:
     return f"{rows.get('store_id', '')}:{rows.get('generation', '0')}"
 
 
+# A user's setting is kept in `meta` under this prefix, apart from the store's own keys (generation …).
+_SETTING_PREFIX = "setting:"
+
+
+def store_setting(store: Store, key: str) -> str | None:
+    """A setting saved with the corpus (save_setting), or None if there is none."""
+    with _connect(store) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (_SETTING_PREFIX + key,)).fetchone()
+    return row[0] if row else None
+
+
+def save_setting(store: Store, key: str, value: str) -> None:
+    """Keep a user's setting (the Themes page's generic-word edits) with the corpus, for every later session.
+
+    A setting changes no table, so the generation stays: no session reloads its corpus for it. A read-only
+    store refuses with StoreError, saying why."""
+    if store.read_only:
+        raise StoreError(f"{store.path}: the store is read-only ({store.read_only}); the setting was not saved")
+    with _connect(store) as conn, _write(conn):
+        _set_meta(conn, _SETTING_PREFIX + key, value)
+
+
 # ---------------------------------------------------------------- adding documents
 
 

@@ -12,6 +12,7 @@ text as shown and the tests can read it back.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 import altair as alt
@@ -20,7 +21,7 @@ import pandas as pd
 from analytics.export.fonts import font_stack
 from analytics.export.i18n import check_lang, label, t
 from analytics.features.industries import unit_industries
-from analytics.features.themes import theme_label
+from analytics.features.themes import theme_colors, theme_label
 from analytics.resources import read_records
 
 Chart = alt.Chart | alt.LayerChart
@@ -31,6 +32,9 @@ TEXT_COLOR = "#333333"
 MUTED = "#666666"
 GRID = "#e6e6e6"
 STATUS_COLORS = {"has": "#1f5f99", "targets": "#e08a1e"}
+UNKNOWN_THEME_COLOR = MUTED  # a theme key the lexicon does not know: no theme's colour
+COSINE_DOMAIN = [0, 1]  # the similarity heatmap's colour scale: absolute, the same on every heatmap
+WHITE_TEXT_ABOVE = 0.6  # heatmap cells darker than this cosine get white numbers
 
 
 def theme_config() -> dict:
@@ -76,11 +80,6 @@ def ordered(values: pd.Series, order: list[str] | None) -> list[str]:
     return head + [v for v in present if v not in head]
 
 
-def category_scheme(n: int) -> str:
-    # Ten clearly distinct colours while they suffice; past ten, tableau10 would repeat a colour.
-    return "tableau10" if n <= 10 else "tableau20"
-
-
 def theme_labels(themes: pd.DataFrame, lang: str) -> pd.Series:
     """Display names of the table's theme keys; a value the lexicon does not know is kept as is."""
     if lang == "en" and "theme_en" in themes:
@@ -89,29 +88,39 @@ def theme_labels(themes: pd.DataFrame, lang: str) -> pd.Series:
     return themes["theme"].map(lambda k: theme_label(str(k), lang)).astype(str)
 
 
+def theme_scale(lang: str, shown: Iterable[object] = ()) -> alt.Scale:
+    """The colour scale of every chart that colours by theme: domain = the lexicon's theme labels in its
+    order, range = their colours (data/theme_colors.csv), so a theme has one colour whatever the selection
+    or language. Labels in `shown` the lexicon does not know follow in grey rather than take a theme's colour.
+    """
+    colors = theme_colors()
+    domain = [theme_label(key, lang) for key in colors]
+    extra = [v for v in dict.fromkeys(str(v) for v in shown) if v not in domain]
+    return alt.Scale(domain=domain + extra, range=list(colors.values()) + [UNKNOWN_THEME_COLOR] * len(extra))
+
+
 def theme_profile_chart(themes: pd.DataFrame, lang: str = "zh",
                         order: list[str] | None = None) -> alt.Chart:
     """Normalized stacked bars: each unit's share of theme hits, one colour per theme.
 
     Input columns: unit, theme (key), theme_en, hits, share. Chinese labels come from the theme
     lexicon (data/themes.csv theme_zh), English from theme_en. `order` sorts the units (e.g. the
-    similarity clustering order); themes are stacked and coloured by overall share, largest
-    first, so colours mean the same in both languages.
+    similarity clustering order). Themes are coloured by `theme_scale` and stacked in its order (the
+    lexicon's), so legend, stack and colour agree and a theme looks the same on every chart.
     """
     check_lang(lang)
     data = themes.dropna(subset=["share"]).copy()
     data["unit"] = data["unit"].astype(str)
     data["theme_label"] = theme_labels(data, lang)
-    rank = data.groupby("theme_label")["share"].sum().sort_values(ascending=False)
-    data["theme_rank"] = data["theme_label"].map({name: i for i, name in enumerate(rank.index)})
+    scale = theme_scale(lang, data["theme_label"])
+    data["theme_rank"] = data["theme_label"].map({name: i for i, name in enumerate(scale.domain)})
     units = ordered(data["unit"], order)
     chart = alt.Chart(data, title=title("chart.theme_profile.title", lang,
                                         "chart.theme_profile.subtitle")).mark_bar().encode(
         x=alt.X("share:Q", stack="normalize", title=t("axis.share", lang),
                 axis=alt.Axis(format="%", tickCount=5)),
         y=alt.Y("unit:N", sort=units, title=None),
-        color=alt.Color("theme_label:N", sort=list(rank.index), title=t("legend.theme", lang),
-                        scale=alt.Scale(scheme=category_scheme(len(rank))),
+        color=alt.Color("theme_label:N", title=t("legend.theme", lang), scale=scale,
                         # below the bars in columns: a side legend taller than a few bars gets cut
                         legend=alt.Legend(orient="bottom", columns=4, direction="horizontal")),
         order=alt.Order("theme_rank:Q"),
@@ -131,6 +140,8 @@ def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "
     value wins. The diagonal is left blank: a unit's similarity to itself says nothing and
     would saturate the colour scale. Give `level` when the table holds more than one level.
     With `clusters` (one number per key of `order`) a band left of the rows shows the clusters.
+    The colour scale is absolute, 0 to 1 whatever the cells shown, so the same shade means the same
+    cosine on every heatmap: low cosines (usual between documents of one genre) stay pale, honestly.
     """
     check_lang(lang)
     data = similarity
@@ -151,18 +162,14 @@ def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "
                  alt.Tooltip("b:N", title=t("axis.unit", lang)),
                  alt.Tooltip("cosine:Q", title=t("legend.cosine", lang), format=".3f")],
     )
-    # Cosines between documents of one genre sit far below 1: scale the colours to the largest pair
-    # shown, or every cell is the same pale blue.
-    top = float(cells["cosine"].max()) if len(cells) else 1.0
-    top = top if top > 0 else 1.0
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("cosine:Q", title=t("legend.cosine", lang),
-                        scale=alt.Scale(scheme="blues", domain=[0, top]),
-                        legend=alt.Legend(format=".2f", gradientLength=160)))
-    # White on dark cells, dark on light ones, so every value stays legible.
+                        scale=alt.Scale(scheme="blues", domain=COSINE_DOMAIN, clamp=True),
+                        legend=alt.Legend(format=".1f", values=[0, 0.2, 0.4, 0.6, 0.8, 1], gradientLength=160)))
+    # White on dark cells, dark on light ones, so every value stays legible ('blues' turns dark past 0.6).
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("cosine:Q", format=".2f"),
-        color=alt.condition(alt.datum.cosine > 0.6 * top, alt.value("white"), alt.value(TEXT_COLOR)))
+        color=alt.condition(alt.datum.cosine > WHITE_TEXT_ABOVE, alt.value("white"), alt.value(TEXT_COLOR)))
     size = alt.Step(max(STEP, 36))
     heading = title("chart.similarity.title", lang, "chart.similarity.subtitle")
     if clusters is None:
@@ -317,10 +324,12 @@ def distinctive_terms_chart(distinctive_terms: pd.DataFrame, lang: str = "zh", t
 
 def cooccurrence_network_chart(nodes: pd.DataFrame, edges: pd.DataFrame,
                                lang: str = "zh") -> alt.LayerChart:
-    """Node-link drawing from precomputed positions: edges under sized nodes and term labels.
+    """Node-link drawing from precomputed positions: edges under sized nodes, coloured by community, and
+    term labels.
 
-    Input columns: nodes term, x, y, weight; edges source, target, weight. The layout comes
-    from elsewhere (analytics/network.py), so the same data always draws the same picture.
+    Input columns: nodes term, x, y, weight, community; edges source, target, weight. Layout and
+    communities come from elsewhere (analytics/analysis/network.py), so the same data always draws the
+    same picture in the same colours.
     """
     check_lang(lang)
     positions = nodes.set_index("term")[["x", "y"]]
@@ -338,11 +347,14 @@ def cooccurrence_network_chart(nodes: pd.DataFrame, edges: pd.DataFrame,
         opacity=alt.value(0.7),
         tooltip=[alt.Tooltip("pair:N", title=t("tooltip.pair", lang)),
                  alt.Tooltip("weight:Q", title=t("legend.cooccurrence", lang))])
-    node = alt.Chart(nodes).mark_circle(color="#1f5f99", opacity=0.85).encode(
+    node = alt.Chart(nodes).mark_circle(opacity=0.85).encode(
         x=x, y=y,
         size=alt.Size("weight:Q", title=t("legend.frequency", lang), scale=alt.Scale(range=[60, 900])),
+        # Communities are numbered largest first: past ten colours repeat only on the smallest ones.
+        color=alt.Color("community:N", title=t("legend.community", lang), scale=alt.Scale(scheme="tableau10")),
         tooltip=[alt.Tooltip("term:N", title=t("axis.term", lang)),
-                 alt.Tooltip("weight:Q", title=t("legend.frequency", lang))])
+                 alt.Tooltip("weight:Q", title=t("legend.frequency", lang)),
+                 alt.Tooltip("community:N", title=t("legend.community", lang))])
     text = alt.Chart(nodes).mark_text(dy=-22, fontSize=13, fontWeight=500).encode(
         x=x, y=y, text="term:N")
     chart = alt.layer(edge, node, text, title=title("chart.network.title", lang,
@@ -370,3 +382,67 @@ def units_map_chart(units: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
     labels = base.mark_text(align="left", dx=8, fontSize=12).encode(text="unit:N")
     chart = alt.layer(points, labels, title=title("chart.map.title", lang)).project(type="mercator")
     return themed(chart.properties(width=WIDTH, height=380))
+
+
+# ---- presentation ---------------------------------------------------------------------------------
+
+PRESENTATION_SCALE = 1.45  # type read from the back of a seminar room on a 1366×768 projector
+_SCALED_KEYS = {"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "labelPadding",
+                "titlePadding", "width", "height", "step", "symbolSize", "offset", "labelLimit", "limit"}
+
+
+def _scaled(node, factor: float):
+    if isinstance(node, dict):
+        return {k: (v * factor if k in _SCALED_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool)
+                    else _scaled(v, factor)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_scaled(v, factor) for v in node]
+    return node
+
+
+def presentation_chart(chart: alt.TopLevelMixin, factor: float = PRESENTATION_SCALE) -> alt.TopLevelMixin:
+    """The chart with every font size, label limit, step, width and height multiplied by `factor`: the same
+    chart, drawn for a projector (in the spec and its config alike, so no text keeps the screen size)."""
+    spec = chart.to_dict()
+    datasets = spec.pop("datasets", None)  # data values are left as they are
+    scaled = _scaled(spec, factor)
+    if datasets is not None:
+        scaled["datasets"] = datasets
+    return type(chart).from_dict(scaled, validate=False)
+
+
+def as_svg(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart asking the browser's vega-embed for its SVG renderer (text stays text) rather than canvas."""
+    shown = chart.copy(deep=False)
+    shown.usermeta = {"embedOptions": {"renderer": "svg"}}
+    return shown
+
+
+def industry_sections_chart(industries: pd.DataFrame, lang: str = "zh", order: list[str] | None = None) -> alt.Chart:
+    """GB/T 4754 sections × units: how many industries of the section a unit has and targets, for one 16:9
+    screen (the industry matrix runs to dozens of rows). The same rows and status rule as the matrix."""
+    check_lang(lang)
+    data = unit_industries(industries)
+    data["unit"] = data["unit"].astype(str)
+    counts = (data.groupby(["gbt_section", "unit"])["status"]
+              .agg(has=lambda s: int((s == "has").sum()), targets=lambda s: int((s == "targets").sum()))
+              .reset_index())
+    counts["section_label"] = counts["gbt_section"].map(lambda s: section_label(s, lang))
+    counts["total"] = counts["has"] + counts["targets"]
+    counts["cell"] = [t("chart.industry_sections.cell", lang, has=h, targets=g) for h, g in
+                      zip(counts["has"], counts["targets"])]
+    base = alt.Chart(counts, title=title("chart.industry_sections.title", lang,
+                                         "chart.industry_sections.subtitle")).encode(
+        x=alt.X("unit:N", sort=ordered(counts["unit"], order), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False)),
+        y=alt.Y("section_label:N", sort="ascending", title=None, axis=alt.Axis(ticks=False, domain=False)))
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("has:Q", title=t("legend.existing_industries", lang), scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
+                 alt.Tooltip("section_label:N", title=t("tooltip.section", lang)),
+                 alt.Tooltip("has:Q", title=label("status", "has", lang)),
+                 alt.Tooltip("targets:Q", title=label("status", "targets", lang))])
+    text = base.mark_text(fontSize=12).encode(
+        text="cell:N", color=alt.condition(alt.datum.has > 4, alt.value("white"), alt.value(TEXT_COLOR)))
+    return themed(alt.layer(cells, text).properties(width=alt.Step(max(STEP, 96)), height=alt.Step(STEP + 4)))

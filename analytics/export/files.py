@@ -134,16 +134,23 @@ def _cell_value(value):
     return value
 
 
-def table_to_xlsx(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
-    """XLSX bytes of the table on one sheet, header bold and frozen.
+def about_table(method: str, sources: pd.DataFrame | None = None, exported: date | None = None,
+                lang: str = "zh", notes: str = "") -> pd.DataFrame:
+    """The second sheet of a workbook: what the table is (method, notes, export date) and the documents
+    behind it (title, outlet, date, doc_id per row), as two columns a reader of the file alone understands."""
+    rows = [(t("about.method", lang), method)]
+    if notes:
+        rows.append((t("about.notes", lang), notes))
+    rows.append((t("about.exported", lang), (exported or date.today()).isoformat()))
+    rows.append((t("about.tool", lang), t("footer.made_with", lang)))
+    for doc in (sources if sources is not None else pd.DataFrame()).itertuples():
+        parts = [str(getattr(doc, c)) for c in ("title", "outlet", "date", "doc_id")
+                 if isinstance(getattr(doc, c, None), str) and getattr(doc, c)]
+        rows.append((t("about.source", lang), " · ".join(parts)))
+    return pd.DataFrame(rows, columns=[t("about.field", lang), t("about.value", lang)])
 
-    Text cells are stored as text, never formulas: openpyxl would otherwise write a string
-    starting with '=' as a formula, and Excel would run it. The text itself is unchanged, so
-    the file reads back into the same rows.
-    """
-    book = Workbook()
-    sheet = book.active
-    sheet.title = safe_sheet_name(sheet_name)
+
+def _write_sheet(sheet, df: pd.DataFrame) -> None:
     sheet.append([_cell_value(str(c)) for c in df.columns])
     for row in df.itertuples(index=False, name=None):
         sheet.append([_cell_value(v) for v in row])
@@ -159,7 +166,25 @@ def table_to_xlsx(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
         # str() per value: in pandas 3, astype(str) keeps missing values as NaN floats.
         sample = [str(column)] + [str(v) for v in df[column].head(200)]
         width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in s) for s in sample)
-        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+        sheet.column_dimensions[get_column_letter(i)].width = min(80, max(8, width + 2))
+
+
+def table_to_xlsx(df: pd.DataFrame, sheet_name: str = "data", about: pd.DataFrame | None = None,
+                  about_name: str = "about") -> bytes:
+    """XLSX bytes of the table on one sheet, header bold and frozen; `about` (sources and method,
+    `about_table`) on a second sheet.
+
+    Numbers are stored as numbers, so a pivot or a sum works. Text cells are stored as text, never
+    formulas: openpyxl would otherwise write a string starting with '=' as a formula, and Excel would
+    run it. The text itself is unchanged, so the file reads back into the same rows.
+    """
+    book = Workbook()
+    sheet = book.active
+    sheet.title = safe_sheet_name(sheet_name)
+    _write_sheet(sheet, df)
+    if about is not None:
+        second = safe_sheet_name(about_name)
+        _write_sheet(book.create_sheet(second if second != sheet.title else f"{second}_"), about)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

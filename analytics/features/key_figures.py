@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.features.indicators import STATUSES, comparable, qualifier_or_default
+from analytics.features.indicators import STATUSES, catch_all_ids, comparable, indicator, qualifier_or_default
 from analytics.resources import read_table
 
 KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "indicator_id", "qualifier", "value",
-                      "measure", "value_normalized", "measure_normalized", "year", "status", "period", "is_target",
+                      "measure", "value_normalized", "measure_normalized", "year", "status", "period", "entity", "is_target",
                       "comparable", "why", "evidence", "doc_id", "start", "end"]
 _STATUS_RANK = {status: i for i, status in enumerate(STATUSES)}
 
@@ -30,6 +30,40 @@ def key_figure_slots() -> pd.DataFrame:
     """data/key_figures.csv: slot, slot_zh, slot_en, indicator_id, qualifiers (a list, best first), in order."""
     slots = read_table("key_figures.csv")
     return slots.assign(qualifiers=slots["qualifiers"].map(lambda cell: [q for q in cell.split("|") if q]))
+
+
+def indicator_slots(indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """The columns of a comparison table: the reviewed key-figure slots, or one slot per given canonical
+    indicator — a reviewed slot where the list has one for it, else one made from the catalogue (its names,
+    its qualifiers in catalogue order), in the order given."""
+    reviewed = key_figure_slots()
+    if indicator_ids is None:
+        return reviewed
+    by_indicator = {row["indicator_id"]: row for row in reviewed.to_dict("records")}
+    rows = []
+    for ident in dict.fromkeys(indicator_ids):
+        entry = indicator(ident)
+        if ident in by_indicator:
+            rows.append(by_indicator[ident])
+        elif entry is not None:
+            rows.append({"slot": ident, "slot_zh": entry.zh, "slot_en": entry.en, "indicator_id": ident,
+                         "qualifiers": list(entry.qualifiers)})
+    return pd.DataFrame(rows, columns=reviewed.columns)
+
+
+def selection_indicators(figures: pd.DataFrame, units: list[str]) -> list[str]:
+    """The canonical indicators the units' own figures state, as comparison-table columns: those of the
+    reviewed key-figure list first, in its order, then the others, most units first (ties: most figures).
+    Catch-all ids and ranks are left out: neither compares across units."""
+    left_out = catch_all_ids() | {"rank"}
+    own = figures[figures["unit"].isin(units) & (figures["entity"].fillna("") == "")
+                  & ~figures["indicator_id"].isin(left_out)]
+    if own.empty:
+        return []
+    stats = own.groupby("indicator_id").agg(units=("unit", "nunique"), n=("unit", "size"))
+    reviewed = [i for i in key_figure_slots()["indicator_id"] if i in stats.index]
+    rest = stats.drop(index=reviewed).sort_values(["units", "n"], ascending=False, kind="stable")
+    return reviewed + [i for i in rest.index if indicator(i) is not None]
 
 
 def _mark_comparability(chosen: pd.DataFrame) -> pd.DataFrame:
@@ -46,15 +80,16 @@ def _mark_comparability(chosen: pd.DataFrame) -> pd.DataFrame:
     return chosen.assign(comparable=[ok for ok, _ in verdicts], why=[why for _, why in verdicts])
 
 
-def key_figures(figures: pd.DataFrame, units: list[str]) -> pd.DataFrame:
-    """The headline figure per unit and slot (population, area, GDP, income, coverage, investment …).
+def key_figures(figures: pd.DataFrame, units: list[str], indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """The headline figure per unit and slot (population, area, GDP, income, coverage, investment …);
+    with `indicator_ids`, per unit and each of those canonical indicators (`indicator_slots`).
 
     Output: KEY_FIGURE_COLUMNS, one row per unit × filled slot, in slot order then unit order.
     """
     rows = []
     own = figures[figures["unit"].isin(units) & (figures["entity"].fillna("") == "")]
     order = {u: i for i, u in enumerate(units)}
-    for slot in key_figure_slots().itertuples():
+    for slot in indicator_slots(indicator_ids).itertuples():
         candidates = own[own["indicator_id"] == slot.indicator_id]
         if candidates.empty:
             continue

@@ -6,6 +6,7 @@ run as one longest-match regex (analytics.pipeline.lexicon), so overlapping keyw
 
 Counting on the clean text rather than on tokens keeps a theme count independent of how the segmenter
 cuts a phrase; the same lexicon feeds the segmenter's dictionary (data/domain_dict.txt) so both agree.
+Each theme's one display colour is in data/theme_colors.csv (`theme_colors`).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from analytics.pipeline.lexicon import compile_terms, read_lexicon
 from analytics.registry import TABLES
+from analytics.resources import read_records
 
 COLUMNS = TABLES["themes"]
 
@@ -36,6 +38,22 @@ def _theme_matcher():
     lexicon = theme_lexicon()
     keyword_theme = dict(zip(lexicon["keyword"], lexicon["theme"]))
     return compile_terms(keyword_theme), keyword_theme
+
+
+@lru_cache(maxsize=1)
+def theme_colors() -> dict[str, str]:
+    """Theme key -> its one colour ('#rrggbb'), in lexicon order, from data/theme_colors.csv.
+
+    Every chart, page and deck slide that colours by theme reads this, so a theme keeps its colour whatever
+    the selection or language. A theme without a colour, or a colour for no theme, is an error here rather
+    than a chart that silently borrows another theme's colour.
+    """
+    colors = {row["theme"]: row["color"].lower() for row in read_records("theme_colors.csv")}
+    keys = themes()["theme"].tolist()
+    missing, unknown = sorted(set(keys) - set(colors)), sorted(set(colors) - set(keys))
+    if missing or unknown:
+        raise ValueError(f"data/theme_colors.csv: themes without a colour {missing}, colours of no theme {unknown}")
+    return {key: colors[key] for key in keys}
 
 
 def theme_label(theme: str, lang: str = "zh") -> str:

@@ -1,8 +1,9 @@
-"""A comparison of units -> a 16:9 PowerPoint deck: a slide per view, evidence in the speaker notes.
+"""A comparison of units -> a 16:9 PowerPoint deck: slides per view, evidence in the speaker notes.
 
-Drawn from the Comparison of analytics.views.compare (what the Compare page shows): an editable table
-where the view has one, else the chart as a 2x PNG; every run names the CJK font as its East Asian
-typeface; every slide carries the view's citation footer (documents, method, export date).
+Drawn from the Comparison of analytics.views.compare (what the Compare page shows): editable tables,
+native PowerPoint charts (analytics.views.series) one per slide, a picture only where PowerPoint has no
+such chart (the similarity heatmap); every run names the CJK font as its East Asian typeface; every slide
+carries the view's citation footer (documents, method, export date).
 
 >>> Path("对比.pptx").write_bytes(build_deck(load_corpus(), ["沁源县", "岚县", "柞水县"]))  # doctest: +SKIP
 """
@@ -18,7 +19,9 @@ import pandas as pd
 from lxml import etree
 from PIL import Image
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -29,6 +32,8 @@ from analytics.corpus.corpus import Corpus
 from analytics.export.files import chart_to_png
 from analytics.export.fonts import FontNotFoundError, font_family
 from analytics.export.i18n import t
+from analytics.features.industries import unit_industries
+from analytics.views import series as chart_series
 from analytics.views.compare import Comparison, Evidence, Progress, View, _report, _text, compare_view, split_title
 
 SLIDE_WIDTH_EMU, SLIDE_HEIGHT_EMU = 12192000, 6858000  # PowerPoint's own 16:9 (13.333 × 7.5 in)
@@ -50,6 +55,11 @@ GB2312_CHARSET = "-122"       # 134 as the signed byte OOXML stores
 SANS_PITCH_FAMILY = "34"      # variable pitch, swiss (sans) family
 MAX_CHART_ZOOM = 1.7          # charts are drawn for screens; more than this and the type looks bloated
 LINE_HEIGHT = 1.45  # Noto Sans CJK's ascent + descent is 1.448 em; viewers space lines by it
+CHART_FONT_PT = 16            # native charts: axis labels and values read from the back of a room
+SUMMARY_FONT_PT = 20
+GAP_NOTE_IN = 0.32            # the line naming the units a chart leaves out
+NATIVE_KINDS = {"column": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.COLUMN_STACKED,
+                "stacked100": XL_CHART_TYPE.COLUMN_STACKED_100, "bar": XL_CHART_TYPE.BAR_CLUSTERED}
 
 
 def deck_font() -> str:
@@ -66,7 +76,11 @@ def set_east_asian_font(run, family: str) -> None:
     `font.name` only writes <a:latin>, so without this PowerPoint, LibreOffice and WPS draw the
     Chinese characters in whatever East Asian font the theme or the system picks.
     """
-    r_pr = run._r.get_or_add_rPr()
+    _set_east_asian(run._r.get_or_add_rPr(), family)
+
+
+def _set_east_asian(r_pr, family: str) -> None:
+    """<a:ea> on a run's or a chart's text properties (a:rPr or a:defRPr), in schema order."""
     for old in r_pr.findall(qn("a:ea")):
         r_pr.remove(old)
     ea = r_pr.makeelement(qn("a:ea"), {"typeface": family, "pitchFamily": SANS_PITCH_FAMILY,
@@ -264,6 +278,85 @@ def _add_chart_picture(slide, chart: alt.TopLevelMixin, alt_text: str) -> None:
     picture._element.nvPicPr.cNvPr.set("descr", alt_text)
 
 
+def _chart_text(font, family: str, size: float, color: str = TEXT_COLOR) -> None:
+    font.size = Pt(size)
+    font.name = family
+    font.color.rgb = RGBColor.from_string(color)
+    _set_east_asian(font._rPr, family)
+
+
+def add_native_chart(slide, chart: chart_series.Series, family: str, lang: str, top: float = CONTENT_TOP_IN,
+                     bottom: float = CONTENT_BOTTOM_IN):
+    """A PowerPoint chart object (editable in PowerPoint, LibreOffice, WPS: right-click → Edit Data) filling
+    the content area: the series' colours, values written on the bars, the CJK font on every label."""
+    data = CategoryChartData(number_format=chart.number_format)
+    data.categories = chart.categories
+    for name, values in chart.series:
+        data.add_series(name, values)
+    width, height = SLIDE_WIDTH_IN - 2 * MARGIN_IN, bottom - top
+    frame = slide.shapes.add_chart(NATIVE_KINDS[chart.kind], Inches(MARGIN_IN), Inches(top), Inches(width),
+                                   Inches(height), data)
+    native = frame.chart
+    native.has_title = False  # the slide's title names the chart
+    _chart_text(native.font, family, CHART_FONT_PT)
+    native.has_legend = len(chart.series) > 1
+    if native.has_legend:
+        native.legend.position = XL_LEGEND_POSITION.BOTTOM
+        native.legend.include_in_layout = False
+        _chart_text(native.legend.font, family, CHART_FONT_PT - 2)
+    plot = native.plots[0]
+    plot.gap_width = 60
+    if chart.kind in ("stacked", "stacked100"):
+        plot.overlap = 100
+    for one, color in zip(native.series, chart.colors):
+        one.format.fill.solid()
+        one.format.fill.fore_color.rgb = RGBColor.from_string(color)
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format, labels.number_format_is_linked = _label_format(chart), False
+    labels.position = XL_LABEL_POSITION.CENTER if chart.kind.startswith("stacked") else XL_LABEL_POSITION.OUTSIDE_END
+    _chart_text(labels.font, family, CHART_FONT_PT - 2, "FFFFFF" if chart.kind.startswith("stacked") else TEXT_COLOR)
+    value_axis = native.value_axis
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string("E6E6E6")
+    value_axis.tick_labels.number_format, value_axis.tick_labels.number_format_is_linked = chart.number_format, False
+    value_axis.format.line.fill.background()
+    if chart.value_title:
+        value_axis.has_title = True
+        value_axis.axis_title.text_frame.text = chart.value_title
+        for paragraph in value_axis.axis_title.text_frame.paragraphs:
+            for run in paragraph.runs:
+                _style_run(run, family, lang, CHART_FONT_PT - 2, color=MUTED)
+    if all(v is None or v >= 0 for _, values in chart.series for v in values):
+        value_axis.minimum_scale = 0  # a bar that starts above zero overstates every difference
+    category_axis = native.category_axis
+    category_axis.format.line.color.rgb = RGBColor.from_string("999999")
+    category_axis.has_major_gridlines = False
+    _every_category_label(category_axis)
+    return frame
+
+
+def _label_format(chart: chart_series.Series) -> str:
+    """Values written on the bars; in a stack, none for an empty or a sliver segment (they would overprint)."""
+    if chart.kind == "stacked100":
+        return '[<0.04]"";' + chart.number_format
+    if chart.kind == "stacked":
+        return f'{chart.number_format};-{chart.number_format};;'
+    return chart.number_format
+
+
+def _every_category_label(axis) -> None:
+    """Label every category (<c:tickLblSkip val=1>): viewers otherwise skip labels they think crowded."""
+    element = axis._element
+    for old in element.findall(qn("c:tickLblSkip")):
+        element.remove(old)
+    skip = element.makeelement(qn("c:tickLblSkip"), {"val": "1"})
+    # schema order: … lblOffset, tickLblSkip, tickMarkSkip, noMultiLvlLbl, extLst
+    anchor = next((element.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")
+                   if element.find(qn(tag)) is not None), None)
+    anchor.addprevious(skip) if anchor is not None else element.append(skip)
+
+
 def _set_theme_fonts(prs, family: str) -> None:
     """Theme fonts: `family` for Latin and East Asian text, Microsoft YaHei for Simplified Chinese.
 
@@ -313,10 +406,14 @@ def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
 
 def build_deck(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress: Progress = None,
                exported: date | None = None) -> bytes:
-    """The comparison as a 16:9 .pptx: title slide, one slide per view, sources; evidence in the notes.
+    """The comparison as a 16:9 .pptx: title slide, the key differences, the comparison table and a chart per
+    indicator, industries, ecology · tourism · investment, targets, themes, similarity, distinctive terms,
+    sources; evidence in the notes.
 
-    Tables are real PowerPoint tables; charts are 2x PNGs. Every run names the CJK font as its
-    East Asian typeface; every slide carries the citation footer (documents, method, export date).
+    Tables are real PowerPoint tables; bar, stacked and grouped charts are native PowerPoint charts (their
+    data editable); only the similarity heatmap, which PowerPoint cannot draw, is a 2x PNG. Every run names
+    the CJK font as its East Asian typeface; every slide carries the citation footer (documents, method,
+    export date).
     `progress(fraction, message)` is called as the work advances (for a progress bar).
     """
     comparison = compare_view(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.25))
@@ -333,13 +430,7 @@ def build_deck(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress:
     steps = len(comparison.views) + 1
     for i, view in enumerate(comparison.views):
         _report(progress, 0.25 + 0.7 * i / steps, t("report.progress.render", lang, view=view.title))
-        if view.table is not None:
-            page = _table_slides(prs, view, family, lang, page)
-            continue
-        slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
-        _add_chart_picture(slide, split_title(view.chart)[0], f"{view.title}. {view.footer}")  # the slide titles it
-        _set_notes(slide, _notes_lines(view.evidence, view.notes, lang), family, lang)
-        page += 1
+        page = VIEW_SLIDES.get(view.slug, _view_slides)(prs, comparison, view, family, page)
     _report(progress, 0.25 + 0.7 * (steps - 1) / steps, t("report.progress.render", lang,
                                                           view=t("report.sources.title", lang)))
     _sources_slides(prs, comparison, family, page)
@@ -348,6 +439,91 @@ def build_deck(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress:
     prs.save(buffer)
     _report(progress, 1.0, t("report.progress.done", lang))
     return buffer.getvalue()
+
+
+def _view_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
+    """A view's table on as many slides as it needs, or its chart as a picture (a heatmap: PowerPoint has
+    no such chart) on one."""
+    lang = comparison.lang
+    if view.table is not None:
+        return _table_slides(prs, view, family, lang, page)
+    slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
+    _add_chart_picture(slide, split_title(view.chart)[0], f"{view.title}. {view.footer}")  # the slide titles it
+    _set_notes(slide, _notes_lines(view.evidence, view.notes, lang), family, lang)
+    _gap_note(slide, view, family, lang)
+    return page + 1
+
+
+def _native_slide(prs, view: View, chart: chart_series.Series, family: str, lang: str, page: int,
+                  evidence: Sequence[Evidence] = (), notes: Sequence[str] = ()) -> int:
+    """One native chart on its own slide, titled by the chart, cited by the view's footer."""
+    slide = _slide_frame(prs, chart.title, chart.subtitle, view.footer, page, family, lang)
+    add_native_chart(slide, chart, family, lang, bottom=CONTENT_BOTTOM_IN - (GAP_NOTE_IN if view.gaps else 0))
+    _set_notes(slide, _notes_lines(evidence, notes, lang), family, lang)
+    _gap_note(slide, view, family, lang)
+    return page + 1
+
+
+def _gap_note(slide, view: View, family: str, lang: str) -> None:
+    """The units the slide's chart leaves out, and why, in small type above the footer."""
+    if view.gaps:
+        _textbox(slide, MARGIN_IN, CONTENT_BOTTOM_IN - GAP_NOTE_IN, SLIDE_WIDTH_IN - 2 * MARGIN_IN, GAP_NOTE_IN,
+                 ["；".join(view.gaps)], family, lang, 11, color=MUTED)
+
+
+def _summary_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
+    """The key differences, one bullet per sentence, in type that reads from the back of the room."""
+    lang = comparison.lang
+    slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
+    lines = view.parts["lines"]
+    size = SUMMARY_FONT_PT if sum(_lines_needed(x, SLIDE_WIDTH_IN - 2 * MARGIN_IN, SUMMARY_FONT_PT)
+                                  for x in lines) <= 9 else SUMMARY_FONT_PT - 4
+    _textbox(slide, MARGIN_IN, CONTENT_TOP_IN, SLIDE_WIDTH_IN - 2 * MARGIN_IN, CONTENT_BOTTOM_IN - CONTENT_TOP_IN,
+             [f"• {line}" for line in lines], family, lang, size)
+    _set_notes(slide, lines, family, lang)
+    return page + 1
+
+
+def _key_figure_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
+    """The comparison table, then one native column chart per indicator with comparable figures."""
+    lang = comparison.lang
+    page = _table_slides(prs, view, family, lang, page)
+    by_unit = {}
+    for item in view.evidence:
+        by_unit.setdefault(item.row, []).append(item)
+    for chart in chart_series.indicator_series(view.parts["table"]):
+        shown = [e for u in chart.categories for e in by_unit.get(u, []) if f" {chart.title} " in e.label]
+        page = _native_slide(prs, view, chart, family, lang, page, shown)
+    return page
+
+
+def _industry_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
+    """The section table, then the counts of existing and targeted industries as a stacked chart."""
+    lang = comparison.lang
+    page = _table_slides(prs, view, family, lang, page)
+    merged = unit_industries(comparison.corpus["industries"], comparison.units)
+    return _native_slide(prs, view, chart_series.industry_series(merged, comparison.units, lang), family, lang,
+                         page)
+
+
+def _theme_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
+    chart = chart_series.theme_series(view.data, comparison.units, comparison.lang, view.title, view.subtitle)
+    return _native_slide(prs, view, chart, family, comparison.lang, page, view.evidence, view.notes)
+
+
+def _term_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
+    """One bar chart of distinctive terms per unit: one chart per slide, big enough to read."""
+    lang = comparison.lang
+    for unit in comparison.units:
+        if unit not in set(view.data["unit"]):
+            continue
+        mine = [e for e in view.evidence if e.label.startswith(unit)]
+        page = _native_slide(prs, view, chart_series.term_series(view.data, unit, lang), family, lang, page, mine)
+    return page
+
+
+VIEW_SLIDES = {"summary": _summary_slides, "key_figures": _key_figure_slides, "industries": _industry_slides,
+               "themes": _theme_slides, "terms": _term_slides}
 
 
 def _scaled(progress: Progress, lo: float, hi: float) -> Progress:

@@ -109,10 +109,12 @@ def _html_section(view: View, lang: str, specs: list[tuple[str, dict]]) -> str:
         specs.append((target, with_footer(bare, view.footer).to_dict()))
         parts.append(f"<figure class='chart' id='{target}' role='img' aria-label='{html.escape(view.title, quote=True)}'>"
                      f"</figure>")
-    else:
+    elif view.table is not None:
         parts.append(_html_table(view.table))
         if view.table_note:
-            parts.append(f"<p class='note'>{html.escape(t('report.target_note_html', lang))}</p>")
+            parts.append(f"<p class='note'>{html.escape(view.table_note)}</p>")
+    if view.gaps:
+        parts.append(f"<p class='note'>{html.escape('；'.join(view.gaps))}</p>")
     parts.append(f"<p class='footer'>{html.escape(view.footer)}</p>")
     parts.append(_html_evidence(view.evidence, lang))
     if view.notes:

@@ -22,21 +22,23 @@ import pandas as pd
 
 from analytics.analysis import similarity
 from analytics.analysis.evidence import evidence_parts, kwic
-from analytics.analysis.terms import distinctive_terms_of
+from analytics.analysis.terms import distinctive_terms_of, generic_terms
 from analytics.corpus.corpus import Corpus
 from analytics.export import charts
-from analytics.export.files import export_footer
+from analytics.export.files import about_table, export_footer
 from analytics.export.i18n import check_lang, label, t
-from analytics.features import key_figures
 from analytics.features.assets import DOMAINS
 from analytics.features.industries import unit_industries
+from analytics.features.key_figures import selection_indicators
 from analytics.features.themes import theme_hits, theme_label
-from analytics.views import shared
+from analytics.views import figure_table, shared, summary
 
 Progress = Callable[[float, str], None] | None
 
 EVIDENCE_TERMS_PER_UNIT = 3  # distinctive terms per unit that get an example sentence
 SHARED_TERMS = 6
+PRESENTED_TERMS = 8  # distinctive terms per unit on a projected slide (one row of units; two rows: 5)
+PRESENTED_TERMS_TWO_ROWS = 5
 THEME_KEYWORDS = 3
 
 
@@ -71,6 +73,8 @@ class View:
     table: pd.DataFrame | None = None        # cells as display text
     data: pd.DataFrame | None = None         # the tidy rows behind chart and table: what a download holds
     table_note: str = ""
+    method: str = ""                         # what its footer and its workbook's second sheet name as method
+    gaps: list[str] = field(default_factory=list)  # the units its chart cannot show, each with the reason
     # The sentences behind its numbers and further plain lines, made when first read: the deck and the
     # report read them, the page does not pay for them.
     evidence_of: Callable[[], list[Evidence]] = list
@@ -132,48 +136,84 @@ def _cited_footer(corpus: Corpus, units: Sequence[str], method: str, exported: d
     return export_footer(shared.sources_for(corpus.tables, list(units)), method, exported, lang)
 
 
-def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
-    """Units × key-figure items as text, each figure's sentence as evidence ('*' marks targets)."""
-    cards = key_figures.key_figures(corpus["figures"], units)
-    table = shared.key_figure_table(corpus["figures"], units, lang, cards)
-    unit_col = label("col", "unit", lang)
-    # A unit without any key figure keeps its row (all '—'): leaving it out would hide the gap.
-    table = table.set_index(unit_col).reindex(units).rename_axis(unit_col).reset_index()
+def _gaps(units: Sequence[str], shown: set[str], reason_key: str, lang: str) -> list[str]:
+    """'长治经开区：未识别出产业' for every unit a chart leaves out, so no unit is missing without a word."""
+    return [t(reason_key, lang, unit=u) for u in units if u not in shown]
+
+
+def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None,
+                     indicators: list[str] | None = None, sort_by: str = "", descending: bool = True) -> View:
+    """The comparison table (units × canonical indicators, analytics.views.figure_table): its text cells for
+    slides and reports, its typed rows for downloads, each figure's sentence as evidence."""
+    table = figure_table.comparison_table(corpus, units, lang, indicators, sort_by, descending)
     exported = exported or date.today()
-    slot_name = "slot_zh" if lang == "zh" else "slot_en"
-    order = {u: i for i, u in enumerate(units)}
-    cards = cards.assign(_u=cards["unit"].map(order)).sort_values(["_u"], kind="stable")
+    name = "indicator_zh" if lang == "zh" else "indicator_en"
 
     def make_evidence():
         evidence = []
-        for card in cards.itertuples():
-            shown = shared.format_value(card.value, card.measure) + shared.key_figure_mark(card.is_target,
-                                                                                             card.comparable)
-            item = _evidence(corpus, f"{card.unit} · {getattr(card, slot_name)} {shown}（{card.indicator}）",
-                             card.doc_id, card.start, card.end)
-            item.row = card.unit
-            evidence.append(item)
+        for unit in table.units:
+            for ident in table.column_names:
+                card = table.cell(unit, ident)
+                if card is None:
+                    continue
+                item = _evidence(corpus, f"{unit} · {card[name]} {figure_table.cell_text(card, lang)}"
+                                         f"（{card['indicator']}）", card["doc_id"], card["start"], card["end"])
+                item.row = unit
+                evidence.append(item)
         return evidence
 
     return View("key_figures", t("report.key_figures.title", lang), t("report.key_figures.subtitle", lang),
-                _cited_footer(corpus, units, t("method.figures", lang), exported, lang),
-                table=table.map(_text), data=cards, evidence_of=make_evidence,
-                parts={"slots": key_figures.key_figure_slots(),
-                       "targets": shared.figures_display(shared.figures_view(corpus["figures"], units,
-                                                                                   target="target"), lang)},
-                table_note=_key_figure_note(cards, lang))
+                _cited_footer(corpus, units, t("method.figures", lang), exported, lang), method=t("method.figures", lang),
+                table=table.display.map(_text), data=table.export, evidence_of=make_evidence,
+                parts={"table": table,
+                       "html": figure_table.table_html(table, corpus.clean_text, {
+                           u: shared.unit_caption(corpus["units"], u, lang) for u in units})},
+                table_note=figure_table.table_note(table))
 
 
-def _key_figure_note(cards: pd.DataFrame, lang: str) -> str:
-    """What the marks of the key-figure table mean, and why each † figure is not comparable."""
-    notes = [t("report.target_note", lang)] if cards["is_target"].any() else []
-    slot_name = "slot_zh" if lang == "zh" else "slot_en"
-    odd = cards[~cards["comparable"].astype(bool)]
-    if len(odd):
-        reasons = "; ".join(f"{r.unit} · {getattr(r, slot_name)}: {t('comparable.' + r.why, lang)}"
-                            for r in odd.itertuples())
-        notes.append(t("report.incomparable_note", lang).format(reasons=reasons))
-    return " ".join(notes)
+def targets_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """The units' targets and plans (status target or plan), one row each with its year, and its sentence."""
+    exported = exported or date.today()
+    figures = shared.figures_view(corpus["figures"], units, target="target")
+    order = {u: i for i, u in enumerate(units)}
+    figures = (figures.assign(_u=figures["unit"].map(order), _y=figures["year"].fillna(9999))
+               .sort_values(["_u", "_y", "start"], kind="stable").reset_index(drop=True))
+    name = "indicator_zh" if lang == "zh" else "indicator_en"
+    data = figure_table.typed_figures(figures, lang, corpus.document_label)
+    table = pd.DataFrame({
+        label("col", "unit", lang): figures["unit"],
+        label("col", "indicator", lang): [f"{canonical}（{own}）" if own and own != canonical else canonical
+                                          for canonical, own in zip(data[label("col", name, lang)],
+                                                                    figures["indicator"])],
+        label("col", "shown", lang): [shared.format_value(v, m) for v, m in zip(figures["value"], figures["measure"])],
+        label("col", "year", lang): [str(int(y)) if pd.notna(y) else "" for y in figures["year"]],
+        label("col", "status", lang): data[label("col", "status", lang)]})
+
+    def make_evidence():
+        evidence = []
+        for row in figures.itertuples():
+            item = _evidence(corpus, f"{row.unit} · {row.indicator} {shared.format_value(row.value, row.measure)}",
+                             row.doc_id, row.start, row.end)
+            item.row = row.unit
+            evidence.append(item)
+        return evidence
+
+    return View("targets", t("compare.targets", lang), t("report.targets.subtitle", lang),
+                _cited_footer(corpus, units, t("method.figures", lang), exported, lang), method=t("method.figures", lang),
+                table=table, data=data, evidence_of=make_evidence)
+
+
+def summary_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
+    """The key differences between the units in words (analytics.views.summary), from the comparison table
+    over every indicator the selection has, the industry rows and the theme shares."""
+    exported = exported or date.today()
+    wide = figure_table.comparison_table(corpus, units, lang,
+                                         indicators=selection_indicators(corpus["figures"], units))
+    lines = summary.key_differences(wide, unit_industries(corpus["industries"], units),
+                                    shared.theme_profile(corpus["themes"], units)) or [t("summary.none", lang)]
+    return View("summary", t("summary.title", lang), t("summary.subtitle", lang),
+                _cited_footer(corpus, units, t("method.compare", lang), exported, lang), method=t("method.compare", lang),
+                parts={"lines": lines}, notes_of=lambda: lines)
 
 
 def industry_section_table(industries: pd.DataFrame, units: list[str], lang: str) -> pd.DataFrame:
@@ -225,9 +265,12 @@ def industries_view(corpus: Corpus, units: list[str], lang: str, exported: date 
         return evidence
 
     return View("industries", t("report.industries.title", lang), t("report.industries.subtitle", lang),
-                _cited_footer(corpus, units, t("method.industries", lang), exported, lang), chart=chart,
+                _cited_footer(corpus, units, t("method.industries", lang), exported, lang), method=t("method.industries", lang), chart=chart,
                 table=industry_section_table(merged, units, lang), data=merged, evidence_of=make_evidence,
-                parts={"matrix": shared.industry_matrix(merged, units, lang)})
+                parts={"matrix": shared.industry_matrix(merged, units, lang),
+                       # on a projector: sections, not dozens of industry rows, so it fits one 16:9 screen
+                       "present_chart": charts.industry_sections_chart(merged, lang, order=units)},
+                gaps=_gaps(units, set(merged["unit"]), "gap.industries", lang))
 
 
 def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
@@ -252,12 +295,15 @@ def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | No
             notes.append(t("report.theme_unit", lang, unit=unit, themes=t("footer.separator", lang).join(items)))
         return notes
 
-    return View("themes", title_text, subtitle, _cited_footer(corpus, units, t("method.themes", lang), exported, lang),
-                chart=chart, data=profile, notes_of=make_notes)
+    return View("themes", title_text, subtitle, _cited_footer(corpus, units, t("method.themes", lang), exported, lang), method=t("method.themes", lang),
+                chart=chart, data=profile, notes_of=make_notes,
+                gaps=_gaps(units, set(profile.loc[profile["hits"] > 0, "unit"]), "gap.themes", lang))
 
 
-def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
-    """Cosine heatmap in clustering order; the notes give each pair's cosine and the terms behind it."""
+def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None,
+                    exclude: frozenset[str] | None = None) -> View:
+    """Cosine heatmap in clustering order; the notes give each pair's cosine and the terms behind it
+    (place names and the generic words `exclude` left out, default the reviewed list)."""
     exported = exported or date.today()
     pairs = corpus["similarity"]
     pairs = pairs[pairs["level"] == "unit"]
@@ -272,22 +318,24 @@ def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date 
         notes = []
         for i, a in enumerate(order):
             for b in order[i + 1:]:
-                in_common = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS)
+                in_common = (similarity.shared_terms(model, a, b, top_n=SHARED_TERMS, exclude=exclude)
                              if a in model.keys and b in model.keys else pd.DataFrame(columns=["term"]))
                 notes.append(t("report.similarity_pair", lang, a=a, b=b, cosine=f"{square.loc[a, b]:.3f}",
                                terms=sep.join(in_common["term"].astype(str))))
         return notes
 
     return View("similarity", title_text, subtitle,
-                _cited_footer(corpus, units, t("method.similarity", lang), exported, lang), chart=chart,
+                _cited_footer(corpus, units, t("method.similarity", lang), exported, lang), method=t("method.similarity", lang), chart=chart,
                 data=pairs[pairs["a"].isin(order) & pairs["b"].isin(order)].reset_index(drop=True),
-                notes_of=make_notes)
+                notes_of=make_notes, gaps=_gaps(units, set(pairs["a"]) | set(pairs["b"]), "gap.similarity", lang))
 
 
-def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
-    """Distinctive terms per unit as small multiples; each unit's top terms with a sentence using them."""
+def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None,
+               exclude: frozenset[str] | None = None) -> View:
+    """Distinctive terms per unit as small multiples; each unit's top terms with a sentence using them.
+    Place names and the generic words `exclude` (default: the reviewed list) are left out."""
     exported = exported or date.today()
-    terms = distinctive_terms_of(corpus.tables, units)  # as the Compare page shows them
+    terms = distinctive_terms_of(corpus.tables, units, exclude=exclude)  # as the Compare page shows them
     chart = charts.distinctive_terms_chart(terms, lang, order=units, columns=min(3, len(units)))
     _, title_text, subtitle = split_title(chart)
 
@@ -306,8 +354,13 @@ def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | Non
         return evidence
 
     return View("terms", title_text, subtitle,
-                _cited_footer(corpus, units, t("method.distinctive_terms", lang), exported, lang),
-                chart=chart, data=terms, evidence_of=make_evidence)
+                _cited_footer(corpus, units, t("method.distinctive_terms", lang), exported, lang), method=t("method.distinctive_terms", lang),
+                chart=chart, data=terms, evidence_of=make_evidence,
+                gaps=_gaps(units, set(terms["unit"]), "gap.terms", lang),
+                # on a projector: fewer terms, at most three units a row, so the chart fits one 16:9 screen
+                parts={"present_chart": charts.distinctive_terms_chart(
+                    terms, lang, order=units, columns=min(3, len(units)),
+                    top_n=PRESENTED_TERMS if len(units) <= 3 else PRESENTED_TERMS_TWO_ROWS)})
 
 
 def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | None = None) -> View:
@@ -320,15 +373,17 @@ def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
     table = pd.concat([rows.assign(**{label("col", "category", lang): t(f"domain.{domain}", lang)})
                        for domain, (rows, _) in parts.items()], ignore_index=True)
     return View("domains", t("tab.domains", lang), "", _cited_footer(corpus, units, t("method.figures", lang),
-                                                                    exported, lang),
+                                                                    exported, lang), method=t("method.figures", lang),
                 table=table, data=pd.concat([ev.assign(domain=d) for d, (_, ev) in parts.items()], ignore_index=True),
                 parts=parts)
 
 
-SECTIONS = {"key_figures": key_figures_view, "industries": industries_view, "domains": domains_view,
-            "themes": themes_view, "similarity": similarity_view, "terms": terms_view}
-DECK_SECTIONS = ("key_figures", "industries", "themes", "similarity", "terms")
+SECTIONS = {"summary": summary_view, "key_figures": key_figures_view, "industries": industries_view,
+            "domains": domains_view, "targets": targets_view, "themes": themes_view, "similarity": similarity_view,
+            "terms": terms_view}
+DECK_SECTIONS = ("summary", "key_figures", "industries", "domains", "targets", "themes", "similarity", "terms")
 VIEW_BUILDERS = tuple(SECTIONS[s] for s in DECK_SECTIONS)
+TERM_SECTIONS = ("similarity", "terms")  # the views whose term lists leave out the generic words
 
 
 class Comparison:
@@ -339,32 +394,38 @@ class Comparison:
     """
 
     def __init__(self, corpus: Corpus, units: Sequence[str], lang: str = "zh", exported: date | None = None,
-                 progress: Progress = None):
+                 progress: Progress = None, exclude: frozenset[str] | None = None):
         check_lang(lang)
         self.corpus, self.lang = corpus, lang
+        self.exclude = generic_terms() if exclude is None else frozenset(exclude)  # the generic words left out
         self.units = _check_units(corpus, units)
         self.exported = exported or date.today()
         self.progress = progress
         self.title = t("report.title", lang)
-        self._views: dict[str, View] = {}
+        self._views: dict[tuple, View] = {}
 
-    def view(self, slug: str) -> View:
+    def view(self, slug: str, **options) -> View:
         """One view, memoised on the corpus snapshot for this selection: a rerun, or another session
-        comparing the same units, gets the same (read-only) View without recomputing it."""
-        if slug not in self._views:
-            key = ("compare", slug, tuple(self.units), self.lang, self.exported)
-            self._views[slug] = self.corpus.memo(
-                key, lambda: SECTIONS[slug](self.corpus, self.units, self.lang, self.exported))
-        return self._views[slug]
+        comparing the same units, gets the same (read-only) View without recomputing it. `options` are the
+        view's own keywords (the comparison table's `indicators`, `sort_by`, `descending`); the deck and the
+        report use each view's defaults."""
+        chosen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+        if (slug, chosen) not in self._views:
+            words = {"exclude": self.exclude} if slug in TERM_SECTIONS else {}
+            key = ("compare", slug, tuple(self.units), self.lang, self.exported, chosen, *words.values())
+            self._views[(slug, chosen)] = self.corpus.memo(
+                key, lambda: SECTIONS[slug](self.corpus, self.units, self.lang, self.exported, **words, **options))
+        return self._views[(slug, chosen)]
 
     @property
     def views(self) -> list[View]:
         """The views of the deck and the report, in their order."""
+        views = []
         for i, slug in enumerate(DECK_SECTIONS):
-            if slug not in self._views:  # progress once, when the view is computed
+            if (slug, ()) not in self._views:  # progress once, when the view is computed
                 _report(self.progress, i / len(DECK_SECTIONS), t("report.progress.prepare", self.lang))
-                self.view(slug)
-        return [self._views[slug] for slug in DECK_SECTIONS]
+            views.append(self.view(slug))
+        return views
 
     @cached_property
     def unit_captions(self) -> dict[str, str]:
@@ -387,6 +448,11 @@ class Comparison:
         """The citation of the comparison as a whole (title slide, report header)."""
         return _cited_footer(self.corpus, self.units, t("method.compare", self.lang), self.exported, self.lang)
 
+    def about(self, view: View) -> pd.DataFrame:
+        """The second sheet of a view's workbook: its method, its notes, the documents cited."""
+        return about_table(view.method, shared.source_documents(self.corpus.tables, self.units), self.exported,
+                           self.lang, view.table_note)
+
     @cached_property
     def sources(self) -> pd.DataFrame:
         """The cited documents: title, outlet, date, doc_id (localized headers)."""
@@ -395,7 +461,7 @@ class Comparison:
 
 
 def compare_view(corpus: Corpus, units: Sequence[str], lang: str = "zh", exported: date | None = None,
-                 progress: Progress = None) -> Comparison:
+                 progress: Progress = None, exclude: frozenset[str] | None = None) -> Comparison:
     """The comparison of `units` (2–6, known to the corpus; ValueError otherwise), labels in `lang`,
     citations dated `exported`: what the Compare page, the deck, the HTML report and the benchmark show."""
-    return Comparison(corpus, units, lang, exported, progress)
+    return Comparison(corpus, units, lang, exported, progress, exclude)

@@ -11,6 +11,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import t
+from analytics.features.key_figures import selection_indicators
 from analytics.views import shared
 
 
@@ -19,7 +20,7 @@ class FiguresView:
     figures: pd.DataFrame        # the filtered figures (tidy: what the evidence picker reads)
     shown: pd.DataFrame          # the same as the table shows and the download holds
     total: int                   # figures in the corpus (every document)
-    indicators: list[str]        # canonical indicator ids to compare across units, most units first
+    indicators: list[str]        # canonical indicator ids to compare across units (key figures first)
 
 
 def figures_view(corpus: Corpus, units: list[str], categories: list[str], target: str, search: str,
@@ -27,8 +28,9 @@ def figures_view(corpus: Corpus, units: list[str], categories: list[str], target
     """The Figures page reads every document's figures (reprints included): it is a reading list."""
     figures = corpus.evidence["figures"]
     view = shared.figures_view(figures, units, categories, target, search)
+    pool = view if len(view) else figures
     return FiguresView(view, shared.figures_display(view, lang), len(figures),
-                       shared.comparable_indicators(view if len(view) else figures))
+                       selection_indicators(pool, list(dict.fromkeys(pool["unit"]))))
 
 
 def figure_categories(corpus: Corpus) -> list[str]:

@@ -9,7 +9,7 @@ import pandas as pd
 from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.pipeline.hygiene import near_duplicates
-from analytics.views import shared
+from analytics.views import figure_table, shared
 
 
 @dataclass
@@ -18,7 +18,7 @@ class OverviewView:
     documents: pd.DataFrame      # every document (reprints included, marked)
     units: pd.DataFrame
     map_chart: alt.TopLevelMixin
-    headline: pd.DataFrame       # units × key figures, as text
+    headline: pd.DataFrame       # units × key figures, as text: the comparison table of every unit
     cleaning: pd.DataFrame
     flagged: pd.DataFrame        # spans cleaning could not recover
     reprints: pd.DataFrame       # near-duplicates and their originals
@@ -32,7 +32,7 @@ def overview_view(corpus: Corpus, lang: str = "zh") -> OverviewView:
         documents=shared.documents_view(documents, lang),
         units=shared.units_view(corpus["units"], lang),
         map_chart=charts.units_map_chart(corpus["units"], lang),
-        headline=shared.key_figure_table(corpus["figures"], corpus.unit_options(), lang),
+        headline=figure_table.comparison_table(corpus, corpus.unit_options(), lang).display,
         cleaning=shared.cleaning_view(documents, lang),
         flagged=shared.localize(shared.flagged_spans(documents), lang),
         reprints=shared.localize(near_duplicates(documents), lang),

@@ -4,7 +4,7 @@ Matrices, profiles, formatted figures, localized headers, source lists: the buil
 per-page views (overview, compare, similarity, themes, figures) and of the Library page. Nothing here
 touches Streamlit, so every number on screen can be reproduced in a Python shell:
 
->>> key_figure_table(load_corpus()["figures"], ["岚县", "沁源县"])  # doctest: +SKIP
+>>> figures_display(figures_view(load_corpus()["figures"], ["岚县", "沁源县"]))  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -14,17 +14,10 @@ import pandas as pd
 
 from analytics.export.i18n import label, t
 from analytics.features.industries import unit_industries
-from analytics.features.indicators import catch_all_ids, comparable, qualifier_or_default
+from analytics.features.indicators import comparable, qualifier_or_default
 from analytics.features.indicators import names as indicator_names
-from analytics.features.key_figures import key_figure_slots, key_figures
 from analytics.pipeline.text import UNRECOVERABLE
 from analytics.registry import ALL_TABLES
-
-
-def card_label(card) -> str:
-    """A key-figure card's label: the document's own indicator, with its year when stated."""
-    year = f" · {int(card.year)}" if pd.notna(card.year) else ""
-    return f"{card.indicator}{year}"
 
 
 def format_value(value: float, measure: str) -> str:
@@ -135,23 +128,6 @@ def key_figure_mark(is_target: bool, is_comparable: bool) -> str:
     return ("*" if is_target else "") + ("" if is_comparable else "†")
 
 
-def key_figure_table(figures: pd.DataFrame, units: list[str], lang: str = "zh",
-                     cards: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Units × key-figure slots as formatted text (e.g. 18.7万人), for the overview and exports
-    (`cards`: the units' key figures when the caller has them already)."""
-    cards = key_figures(figures, units) if cards is None else cards
-    if cards.empty:
-        return pd.DataFrame(columns=[label("col", "unit", lang)])
-    cards = cards.assign(text=[format_value(v, u) + key_figure_mark(target, ok)
-                               for v, u, target, ok in zip(cards["value"], cards["measure"], cards["is_target"],
-                                                           cards["comparable"])])
-    slot_name = "slot_zh" if lang == "zh" else "slot_en"
-    order = [s for s in key_figure_slots()[slot_name] if s in set(cards[slot_name])]
-    wide = cards.pivot_table(index="unit", columns=slot_name, values="text", aggfunc="first")
-    wide = wide.reindex(index=[u for u in units if u in wide.index], columns=order).fillna("")
-    return wide.reset_index().rename(columns={"unit": label("col", "unit", lang)})
-
-
 def source_documents(tables: dict[str, pd.DataFrame], units: list[str]) -> pd.DataFrame:
     """The documents that hold passages for the units, in document order: doc_id, title, outlet, date."""
     passages = tables["passages"]
@@ -234,17 +210,6 @@ def cluster_table(order: list[str], clusters: list[int], labels: dict[str, str],
     table = pd.DataFrame({"position": range(1, len(order) + 1), "key": [labels.get(k, k) for k in order],
                           "cluster": clusters})
     return localize(table, lang)
-
-
-def comparable_indicators(figures: pd.DataFrame) -> list[str]:
-    """Canonical indicators (ids) the units' own figures state, most units first (ties: most figures), for the
-    compare-one-indicator chart; catch-all ids are left out, and so are ranks (each of its own ranking)."""
-    left_out = catch_all_ids() | {"rank"}
-    own = figures[(figures["entity"].fillna("") == "") & ~figures["indicator_id"].isin(left_out)]
-    if own.empty:
-        return []
-    stats = own.groupby("indicator_id").agg(units=("unit", "nunique"), n=("unit", "size"))
-    return stats.sort_values(["units", "n"], ascending=False).index.tolist()
 
 
 def indicator_name(indicator_id: str, lang: str = "zh") -> str:

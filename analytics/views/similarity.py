@@ -45,21 +45,39 @@ def similarity_view(corpus: Corpus, level: str, keys: list[str], lang: str = "zh
     labels = shared.key_labels(corpus.tables, level)
     chart = charts.similarity_heatmap(shared.label_pairs(pairs, level, labels), [labels[k] for k in order], lang,
                                       level=level, clusters=clusters)
-    cited = shared.sources_for(corpus.tables, keys) if level == "unit" else []
     matrix = (similarity.similarity_matrix(pairs, order).rename(index=labels, columns=labels)
               .rename_axis("key").reset_index())
-    return SimilarityView(level, order, labels, chart,
-                          export_footer(cited, t("method.similarity", lang), date.today(), lang),
+    footer = export_footer(_sources(corpus, level, keys), t("method.similarity", lang), date.today(), lang)
+    return SimilarityView(level, order, labels, chart, footer,
                           shared.cluster_table(order, clusters, labels, lang), shared.localize(matrix, lang))
 
 
-def neighbours_view(corpus: Corpus, level: str, focus: str, lang: str = "zh") -> tuple[list[Neighbour], pd.DataFrame]:
-    """The focus key's nearest neighbours with the terms they share most, and the same as a table."""
+def _sources(corpus: Corpus, level: str, keys: list[str]) -> list[str]:
+    """The documents behind the heatmap: of the shown units, or the shown documents themselves."""
+    if level == "unit":
+        return shared.sources_for(corpus.tables, keys)
+    documents = corpus["documents"]
+    return [corpus.document_label(d) for d in documents.loc[documents["doc_id"].isin(keys), "doc_id"]]
+
+
+def neighbours_view(corpus: Corpus, level: str, focus: str, lang: str = "zh",
+                    among: list[str] | None = None, exclude: frozenset[str] | None = None
+                    ) -> tuple[list[Neighbour], pd.DataFrame]:
+    """The focus key's nearest neighbours with the terms they share most (place names and the generic
+    words `exclude` left out, default the reviewed list), and the same as a table.
+
+    `among`: look only among these keys (the page's selection, so the list agrees with the heatmap above
+    it); None searches the whole corpus.
+    """
     pairs = corpus["similarity"]
+    pairs = pairs[pairs["level"] == level]
+    if among is not None:
+        pairs = pairs[pairs["b"].isin(among)]
     labels = shared.key_labels(corpus.tables, level)
-    nearest = similarity.neighbours(pairs[pairs["level"] == level], focus, k=NEIGHBOURS)
+    nearest = similarity.neighbours(pairs, focus, k=NEIGHBOURS)
     model = corpus.tfidf_model(level)
     rows = [Neighbour(row.b, labels.get(row.b, row.b), float(row.cosine),
-                      similarity.shared_terms(model, focus, row.b, top_n=SHARED_TERMS)["term"].tolist())
+                      similarity.shared_terms(model, focus, row.b, top_n=SHARED_TERMS,
+                                              exclude=exclude)["term"].tolist())
             for row in nearest.itertuples()]
     return rows, shared.localize(nearest.assign(b=nearest["b"].map(labels)), lang)

@@ -1,4 +1,8 @@
-"""Corpus + units (+ a term) -> the Themes page: theme shares, top terms, co-occurrence network, KWIC."""
+"""Corpus + units (+ a term) -> the Themes page: theme shares, top terms, co-occurrence network, KWIC.
+
+Top terms and network leave out place names and the generic words the page passes (`exclude`: the
+user's edited list, analysis.terms.effective_generic_terms); the network's thresholds are the user's.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +11,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from analytics.analysis import network
 from analytics.analysis.evidence import kwic
 from analytics.analysis.terms import top_terms, top_terms_wide
 from analytics.corpus.corpus import Corpus
@@ -25,17 +30,23 @@ class ThemesView:
     footer: str
     top_terms: pd.DataFrame      # unit, rank, term, count
     top_terms_wide: pd.DataFrame
+    network_nodes: pd.DataFrame  # term, x, y, weight, community
+    network_edges: pd.DataFrame  # source, target, weight
     network_chart: alt.TopLevelMixin
     network_footer: str
     kwic: pd.DataFrame | None    # lines of the term in context (None without a term)
 
 
-def themes_view(corpus: Corpus, units: list[str], lang: str = "zh", term: str = "") -> ThemesView:
-    """Everything the Themes page shows for the units; KWIC lines when a term is given."""
+def themes_view(corpus: Corpus, units: list[str], lang: str = "zh", term: str = "",
+                exclude: frozenset[str] | None = None, min_frequency: int = network.MIN_TERM_FREQUENCY,
+                min_weight: int = network.MIN_COOCCURRENCE) -> ThemesView:
+    """Everything the Themes page shows for the units; KWIC lines when a term is given. `exclude`: the
+    generic words left out of top terms and network (default: the reviewed list); `min_frequency` and
+    `min_weight`: the sentences a network term, and a network edge, needs at least."""
     sources = shared.sources_for(corpus.tables, units)
     profile = shared.theme_profile(corpus["themes"], units)
-    top = top_terms(corpus["passage_tokens"], units, n=TOP_TERMS)
-    nodes, edges = corpus.network(tuple(units))
+    top = top_terms(corpus["passage_tokens"], units, n=TOP_TERMS, exclude=exclude)
+    nodes, edges = corpus.network(tuple(units), exclude, min_frequency, min_weight)
     term = term.strip()
     return ThemesView(
         profile=profile,
@@ -43,6 +54,8 @@ def themes_view(corpus: Corpus, units: list[str], lang: str = "zh", term: str = 
         footer=export_footer(sources, t("method.themes", lang), date.today(), lang),
         top_terms=top,
         top_terms_wide=top_terms_wide(top),
+        network_nodes=nodes,
+        network_edges=edges,
         network_chart=charts.cooccurrence_network_chart(nodes, edges, lang),
         network_footer=export_footer(sources, t("method.cooccurrence", lang), date.today(), lang),
         kwic=kwic(corpus["documents"], corpus["passages"], term, units=units) if term else None,

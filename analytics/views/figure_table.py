@@ -1,0 +1,247 @@
+"""Key figures -> the comparison table: units × canonical indicators, as the page, the exports, the deck, the
+HTML report and the Overview show it.
+
+One call (`comparison_table`) gives the cells (one row per unit × indicator: the figure chosen by
+analytics.features.key_figures, with its comparability mark and reason), the units' evidence (characters,
+passages and documents behind each unit, thin ones flagged), the display table (text cells for slides and
+reports), the typed rows of a download, and the HTML the Compare page shows. Everything downstream reads
+this one result, so a cell says the same on screen, in Excel and on a slide.
+
+>>> table = comparison_table(load_corpus(), ["沁源县", "岚县"], "zh")   # doctest: +SKIP
+>>> table.display, table.export                                          # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from html import escape
+
+import pandas as pd
+
+from analytics.analysis.evidence import evidence_parts, highlight_html
+from analytics.export.i18n import label, t
+from analytics.features.indicators import names as indicator_names
+from analytics.features.indicators import qualifier_or_default
+from analytics.features.key_figures import indicator_slots, key_figures, selection_indicators
+from analytics.views.shared import format_value, key_figure_mark, localize
+
+# A unit whose passages hold fewer characters than this rests on a paragraph or two (a mention in another
+# place's report): its figures and shares are shown, flagged, never silently beside a full report.
+THIN_EVIDENCE_CHARS = 1000
+
+# The typed columns of a comparison download: numbers as numbers, the measure and the normalized value
+# beside them, what the figure measures, where it comes from.
+EXPORT_COLUMNS = ["unit", "indicator_id", "indicator_zh", "indicator_en", "indicator", "qualifier", "value",
+                  "measure", "value_normalized", "measure_normalized", "year", "status", "period", "entity",
+                  "comparable", "why", "document", "doc_id", "evidence", "start", "end"]
+
+
+@dataclass
+class ComparisonTable:
+    units: list[str]               # row order (sorted when asked)
+    columns: pd.DataFrame          # the indicator columns shown: slot, slot_zh, slot_en, indicator_id, qualifiers
+    options: list[str]             # every canonical indicator the selection has, columns to choose from
+    default_columns: list[str]     # the reviewed key figures the selection has: the columns unless chosen
+    cells: pd.DataFrame            # key_figures rows of the shown columns (+ indicator names, document title)
+    evidence: pd.DataFrame         # unit, n_chars, n_passages, n_documents, thin
+    lang: str
+
+    @property
+    def display(self) -> pd.DataFrame:
+        """Units × indicators as text ('18.7万人 · 2023', '*' target, '†' not comparable): slides, reports."""
+        unit_col = label("col", "unit", self.lang)
+        names = self.column_names
+        rows = []
+        for unit in self.units:
+            row = {unit_col: unit}
+            for ident, name in names.items():
+                card = self.cell(unit, ident)
+                row[name] = cell_text(card, self.lang) if card else ""
+            rows.append(row)
+        return pd.DataFrame(rows, columns=[unit_col, *names.values()])
+
+    @cached_property
+    def _by_unit_and_indicator(self) -> dict[tuple[str, str], dict]:
+        return {(r["unit"], r["indicator_id"]): r for r in self.cells.to_dict("records")}
+
+    def cell(self, unit: str, indicator_id: str) -> dict | None:
+        """The figure of one cell (a key_figures row as a dict), or None where the unit has none."""
+        return self._by_unit_and_indicator.get((unit, indicator_id))
+
+    @property
+    def column_names(self) -> dict[str, str]:
+        slot_name = "slot_zh" if self.lang == "zh" else "slot_en"
+        return dict(zip(self.columns["indicator_id"], self.columns[slot_name]))
+
+    @property
+    def export(self) -> pd.DataFrame:
+        """The cells as typed rows for CSV / XLSX (typed_figures), in the table's row order."""
+        order = {u: i for i, u in enumerate(self.units)}
+        rows = self.cells.assign(_u=self.cells["unit"].map(order)).sort_values(["_u"], kind="stable")
+        return typed_figures(rows, self.lang)
+
+    @property
+    def thin_units(self) -> list[str]:
+        return self.evidence.loc[self.evidence["thin"], "unit"].tolist()
+
+
+def typed_figures(figures: pd.DataFrame, lang: str, document_label=None) -> pd.DataFrame:
+    """Figures (or key-figure cells) as typed download rows: value a number, year an integer, offsets
+    integers, what the figure measures named (canonical id, zh, en; qualifier, status, period, entity), and
+    where it comes from (document, doc_id, the sentence, offsets). Headers in `lang`."""
+    names = [indicator_names(i) for i in figures["indicator_id"]]
+    rows = figures.assign(
+        indicator_zh=[zh for zh, _ in names], indicator_en=[en for _, en in names],
+        status=[label("figure_status", s, lang) for s in figures["status"]],
+        period=[label("period", p, lang) if p else "" for p in figures["period"].fillna("")],
+        entity=figures["entity"].fillna("") if "entity" in figures else "",
+        year=pd.array(figures["year"], dtype="Int64"))
+    if "document" not in rows:
+        rows = rows.assign(document=[document_label(d) if document_label else d for d in rows["doc_id"]])
+    if "why" in rows:
+        rows = rows.assign(why=[t(f"comparable.{w}", lang) if w else "" for w in rows["why"].fillna("")])
+    columns = [c for c in EXPORT_COLUMNS if c in rows]
+    return localize(rows[columns].reset_index(drop=True), lang)
+
+
+def unit_evidence(tables: dict[str, pd.DataFrame], units: list[str]) -> pd.DataFrame:
+    """What each unit rests on: characters and passages of its own, the documents they come from."""
+    passages = tables["passages"]
+    mine = passages[passages["unit"].isin(units)]
+    stats = mine.groupby("unit").agg(n_chars=("text", lambda s: int(s.str.len().sum())),
+                                     n_passages=("text", "size"), n_documents=("doc_id", "nunique"))
+    stats = stats.reindex(units).fillna(0).astype(int).rename_axis("unit").reset_index()
+    return stats.assign(thin=stats["n_chars"] < THIN_EVIDENCE_CHARS)
+
+
+def evidence_caption(stats, lang: str) -> str:
+    """'11,230 字 · 24 段 · 3 篇' (a row of unit_evidence) — and the thin-evidence flag where it applies."""
+    text = t("compare.evidence_counts", lang, chars=f"{int(stats['n_chars']):,}", passages=int(stats["n_passages"]),
+             documents=int(stats["n_documents"]))
+    return text + (" · " + t("compare.thin", lang) if stats["thin"] else "")
+
+
+def cell_meta(card, lang: str, with_year: bool = True) -> list[str]:
+    """What a cell's value is, beyond the column's name: its year, a qualifier other than the indicator's
+    default (城镇居民 under 人均可支配收入), a status other than actual, a period."""
+    qualifier = card["qualifier"] or ""
+    shown_qualifier = qualifier and qualifier != qualifier_or_default(card["indicator_id"], "")
+    return [m for m in (str(int(card["year"])) if with_year and pd.notna(card["year"]) else "",
+                        label("qualifier", qualifier, lang) if shown_qualifier else "",
+                        label("figure_status", card["status"], lang) if card["status"] != "actual" else "",
+                        label("period", card["period"], lang) if card["period"] else "") if m]
+
+
+def cell_text(card, lang: str) -> str:
+    """A cell as text: value and measure, what it is ('2021, 城镇居民'), '*' a target, '†' not comparable."""
+    meta = cell_meta(card, lang)
+    return (format_value(card["value"], card["measure"]) + (f" ({', '.join(meta)})" if meta else "")
+            + key_figure_mark(card["is_target"], bool(card["comparable"])))
+
+
+def sorted_units(cells: pd.DataFrame, units: list[str], by: str = "", descending: bool = True) -> list[str]:
+    """The units ordered by one indicator column (normalized values; units without it last), or as chosen."""
+    if not by:
+        return list(units)
+    values = cells[cells["indicator_id"] == by].set_index("unit")["value_normalized"]
+    present = [u for u in units if u in values.index and pd.notna(values[u])]
+    present.sort(key=lambda u: values[u], reverse=descending)
+    return present + [u for u in units if u not in present]
+
+
+def comparison_table(corpus, units: list[str], lang: str = "zh", indicators: list[str] | None = None,
+                     sort_by: str = "", descending: bool = True) -> ComparisonTable:
+    """The comparison table of `units`: columns `indicators` (default: the reviewed key figures the selection
+    has, in the list's order), rows sorted by `sort_by` (an indicator id; '' keeps the selection order)."""
+    figures = corpus["figures"]
+    options = selection_indicators(figures, units)
+    reviewed = set(indicator_slots()["indicator_id"])
+    default = [o for o in options if o in reviewed]
+    wanted = set(indicators) if indicators is not None else set(default)
+    chosen = [o for o in options if o in wanted]  # always in the reviewed list's order
+    columns = indicator_slots(chosen)
+    cards = key_figures(figures, units, chosen)
+    names = [indicator_names(i) for i in cards["indicator_id"]]
+    cards = cards.assign(indicator_zh=[zh for zh, _ in names], indicator_en=[en for _, en in names],
+                         document=[corpus.document_label(d) for d in cards["doc_id"]])
+    order = sorted_units(cards, units, sort_by if sort_by in set(columns["indicator_id"]) else "", descending)
+    return ComparisonTable(order, columns, options, default, cards, unit_evidence(corpus.tables, order), lang)
+
+
+TABLE_CSS = """
+<style>
+.cl-table {border-collapse: collapse; width: 100%; table-layout: auto; font-size: 0.95rem; line-height: 1.35;}
+.cl-table th, .cl-table td {border-bottom: 1px solid #dde3ea; padding: 0.45rem 0.5rem; vertical-align: top;
+  text-align: left; overflow-wrap: anywhere;}
+.cl-table thead th {background: #1f5f99; color: #fff; font-weight: 600; position: sticky; top: 0;}
+.cl-table tbody tr:nth-child(even) {background: #eef3f8;}
+.cl-table .cl-unit {font-weight: 600; min-width: 6.5em;}
+.cl-table .cl-unit small, .cl-table .cl-meta {display: block; color: #666; font-weight: 400; font-size: 0.8em;}
+.cl-table .cl-thin {color: #b45309;}
+.cl-table .cl-num {white-space: nowrap; font-weight: 600; font-variant-numeric: tabular-nums;}
+.cl-table .cl-odd .cl-num {color: #8a5a00;}
+.cl-table details summary {cursor: pointer; list-style: none;}
+.cl-table details summary::-webkit-details-marker {display: none;}
+.cl-table .cl-evidence {font-size: 0.85em; margin-top: 0.3rem; color: #333; max-width: 28em;}
+.cl-table .cl-evidence mark {background: #ffe8a3;}
+.cl-table .cl-empty {color: #999;}
+.cl-note {color: #666; font-size: 0.85rem; margin-top: 0.4rem;}
+</style>
+"""
+
+
+def _cell_html(card, clean_text: Callable[[str], str], lang: str) -> str:
+    number = format_value(card["value"], "")
+    measure = card["measure"] or ""
+    mark = key_figure_mark(card["is_target"], bool(card["comparable"]))
+    meta = cell_meta(card, lang)
+    why = t(f"comparable.{card['why']}", lang) if card["why"] else ""
+    before, match, after = evidence_parts(clean_text(card["doc_id"]), int(card["start"]), int(card["end"]))
+    source = escape(f"{card['document']} · {int(card['start'])}–{int(card['end'])}")
+    title = escape(" · ".join(x for x in (card["indicator"], why) if x), quote=True)
+    return (f"<td class='cl-cell{' cl-odd' if why else ''}' title='{title}' data-indicator='{escape(card['indicator_id'])}'>"
+            f"<details><summary><span class='cl-num'>{escape(number)}</span>{escape(measure)}{escape(mark)}"
+            f"<span class='cl-meta'>{escape(' · '.join(meta))}</span></summary>"
+            f"<div class='cl-evidence'>{highlight_html(before, match, after)}<br><small>{source}</small></div>"
+            f"</details></td>")
+
+
+def table_html(table: ComparisonTable, clean_text: Callable[[str], str], captions: dict[str, str]) -> str:
+    """The comparison table as HTML (every document text escaped): a cell opens its sentence, hovering a
+    marked cell says why it is not comparable, each unit says what it rests on."""
+    lang = table.lang
+    names = table.column_names
+    head = "".join(f"<th>{escape(n)}</th>" for n in [t("col.unit", lang), *names.values()])
+    evidence = table.evidence.set_index("unit")
+    rows = []
+    for unit in table.units:
+        stats = evidence.loc[unit]
+        flag = " cl-thin" if stats["thin"] else ""
+        thin_title = escape(t("compare.thin_help", lang, n=THIN_EVIDENCE_CHARS), quote=True) if stats["thin"] else ""
+        cells = [f"<th class='cl-unit' scope='row'>{escape(unit)}<small class='cl-place'>{escape(captions.get(unit, ''))}</small>"
+                 f"<small class='cl-counts{flag}' title='{thin_title}'>"
+                 f"{escape(evidence_caption(stats, lang))}"
+                 f"</small></th>"]
+        for ident in names:
+            card = table.cell(unit, ident)
+            cells.append(_cell_html(card, clean_text, lang) if card else "<td class='cl-empty'>—</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f"{TABLE_CSS}<table class='cl-table'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def table_note(table: ComparisonTable) -> str:
+    """What the marks mean, why each † cell is not comparable, and which units rest on thin evidence."""
+    lang = table.lang
+    cells = table.cells
+    notes = [t("report.target_note", lang)] if cells["is_target"].any() else []
+    odd = cells[~cells["comparable"].astype(bool)]
+    if len(odd):
+        name = "indicator_zh" if lang == "zh" else "indicator_en"
+        reasons = "; ".join(f"{r.unit} · {getattr(r, name)}: {t('comparable.' + r.why, lang)}"
+                            for r in odd.itertuples())
+        notes.append(t("report.incomparable_note", lang).format(reasons=reasons))
+    if table.thin_units:
+        notes.append(t("compare.thin_note", lang, units="、".join(table.thin_units), n=THIN_EVIDENCE_CHARS))
+    return " ".join(notes)
