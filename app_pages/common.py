@@ -35,8 +35,11 @@ PRESENTATION_CSS = "<style>\n" + ",\n".join(
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script), footer,
 [data-testid="stTabs"] [role="tablist"],
 .vega-embed details, .vega-embed .vega-actions {display: none !important;}
-.block-container {max-width: 177.78vh !important; padding: 1.0rem 2.5rem !important;}
+.block-container {max-width: 177.78vh !important; padding: 0.8rem 2.5rem 0.2rem !important;}
+.cl-hint {position: fixed; right: 1.2rem; bottom: 0.3rem; color: #999; font-size: 0.8rem;}
+@media (max-height: 800px) { .cl-table {font-size: 1.05rem !important;} h1 {font-size: 1.8rem !important;} }
 html, body, [class*="css"], .stMarkdown p, .stDataFrame {font-size: 1.22rem !important;}
+.stMarkdown li {font-size: 1.45rem !important; margin-bottom: 0.5rem;}
 h1 {font-size: 2.0rem !important; padding: 0 0 0.4rem 0 !important;} h2 {font-size: 1.7rem !important;}
 h3 {font-size: 1.4rem !important;}
 .cl-table {font-size: 1.2rem !important;}

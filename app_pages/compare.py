@@ -66,11 +66,13 @@ def industries_section(presenting: bool) -> None:
 
 def domains_section(presenting: bool) -> None:
     view = comparison.view("domains")
-    for domain, (rows, evidence) in view.parts.items():
+    if presenting:
+        st.html(view.parts["digest_html"])
+        return
+    for domain, (rows, evidence) in view.parts["domains"].items():
         st.subheader(t(f"domain.{domain}", lang))
         st.dataframe(rows, hide_index=True)
-        if not presenting:
-            common.evidence_picker(evidence, "label", lang, key=f"domain_{domain}")
+        common.evidence_picker(evidence, "label", lang, key=f"domain_{domain}")
 
 
 def themes_section(presenting: bool) -> None:
@@ -102,7 +104,8 @@ if common.presenting():
     slug = common.presentation_steps(slides, lang)
     title.title(t("present.title", lang, units=names, view=t(f"tab.{slug}", lang)))
     SECTIONS[slug](presenting=True)
-    st.caption(t("present.hint", lang, n=slides.index(slug) + 1, total=len(slides)))
+    # in a corner, out of the flow: the view keeps the whole screen
+    st.html(f"<div class='cl-hint'>{t('present.hint', lang, n=slides.index(slug) + 1, total=len(slides))}</div>")
 else:
     title.title(t("compare.title", lang, units=names))
     for slug, tab in zip(slugs, common.tabs(slugs, lang)):

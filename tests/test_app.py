@@ -75,8 +75,9 @@ def comparison_html(at: AppTest) -> str:
 
 
 def table_rows(at: AppTest) -> list[str]:
-    """The units of the comparison table, top to bottom."""
-    return re.findall(r"<th class='cl-unit' scope='row'>([^<]+)<", comparison_html(at))
+    """The units of the comparison table, top to bottom (of its first block of columns)."""
+    first = comparison_html(at).split("</table>")[0]
+    return re.findall(r"<th class='cl-unit' scope='row'><span class='cl-name'>([^<]+)<", first)
 
 
 def table_columns(at: AppTest) -> list[str]:
@@ -124,7 +125,7 @@ def test_comparison_table_at_six_units_marks_thin_evidence_and_incomparable_cell
     assert table_rows(at) == SIX_UNITS.split(",")
     html = comparison_html(at)
     # each unit says what it rests on; the zone resting on a paragraph is flagged
-    row = html[html.index(">长治经开区<"):]
+    row = html[html.index(">长治经开区<"):]  # the zone's row
     counts = re.search(r"<small class='cl-counts( cl-thin)?'[^>]*>([^<]+)</small>", row)
     assert counts.group(1) and "资料单薄" in counts.group(2)
     assert "<small class='cl-counts'" in html[html.index(">岚县<"):html.index(">柞水县<")]

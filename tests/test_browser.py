@@ -169,7 +169,8 @@ def test_every_page_renders_with_its_charts(page, server, path):
     key = "app.title" if path == "overview" else f"page.{path}"
     chinese, english = t(key, "zh"), t(key, "en")
     open_page(page, server, path, charts)
-    assert page.locator("h1").first.inner_text().strip() == chinese
+    # Compare's title says what is compared: 对比：沁源县 · 岚县 · 柞水县
+    assert page.locator("h1").first.inner_text().strip().startswith(chinese)
     page.screenshot(path=ARTIFACTS / f"{path}.png")
     full_length_screenshot(page, ARTIFACTS / f"{path}_full.png")
     if path == "compare":
@@ -178,7 +179,7 @@ def test_every_page_renders_with_its_charts(page, server, path):
             full_length_screenshot(page, ARTIFACTS / f"compare_{tab}_full.png")
 
     open_page(page, server, path, charts, lang="en")
-    assert page.locator("h1").first.inner_text().strip() == english
+    assert page.locator("h1").first.inner_text().strip().startswith(english)
     full_length_screenshot(page, ARTIFACTS / f"{path}_en_full.png")
 
     open_page(page, server, path, charts, present=1)
@@ -227,18 +228,21 @@ def test_every_tab_click_switches_the_tab(page, server):
         select_tab(page, tab)
 
 
+UNIT_ROWS_JS = "() => [...document.querySelectorAll('.cl-table .cl-name')].map(e => e.textContent)"
+
+
 def test_compare_follows_the_url_and_the_multiselect(page, server):
     open_page(page, server, "compare", units="沁源县,岚县,长治经开区")
-    assert page.locator("h4").all_inner_texts() == ["沁源县", "岚县", "长治经开区"]
+    assert page.evaluate(UNIT_ROWS_JS) == ["沁源县", "岚县", "长治经开区"]
 
     page.get_by_role("button", name="Remove 长治经开区").click()
-    page.wait_for_function("() => document.querySelectorAll('h4').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.cl-table .cl-name').length === 2")
     wait_idle(page)
-    assert page.locator("h4").all_inner_texts() == ["沁源县", "岚县"]
+    assert page.evaluate(UNIT_ROWS_JS) == ["沁源县", "岚县"]
     assert url_query(page)["units"] == "沁源县,岚县"
 
     open_page(page, server, "compare", units="岚县,长治经开区")
-    assert page.locator("h4").all_inner_texts() == ["岚县", "长治经开区"]
+    assert page.evaluate(UNIT_ROWS_JS) == ["岚县", "长治经开区"]
 
 
 def test_chinese_glyphs_render_in_the_page(page, server):
@@ -247,8 +251,8 @@ def test_chinese_glyphs_render_in_the_page(page, server):
     # measure only once the layout has stopped moving (cards and charts below still settle)
     page.wait_for_timeout(1500)
     wait_idle(page)
-    qinyuan = glyph_rects(page, "h4", "沁源县")
-    zhashui = glyph_rects(page, "h4", "柞水县")
+    qinyuan = glyph_rects(page, ".cl-name", "沁源县")
+    zhashui = glyph_rects(page, ".cl-name", "柞水县")
     assert qinyuan and zhashui
     qin, zha = shoot(page, qinyuan[0]), shoot(page, zhashui[0])
     xian_a, xian_b = shoot(page, qinyuan[2]), shoot(page, zhashui[2])
@@ -256,18 +260,18 @@ def test_chinese_glyphs_render_in_the_page(page, server):
     zha.save(ARTIFACTS / "glyph_zha.png")
     assert ink(qin) > 30 and ink(zha) > 30, "glyphs are blank"
     # The same character renders the same, so a difference below is the glyphs', not noise.
-    assert same_text(xian_a, xian_b), "县 renders differently in two headings: comparison is noise"
+    assert same_text(xian_a, xian_b), "县 renders differently in two rows: comparison is noise"
     assert different_text(qin, zha), "沁 and 柞 render alike: tofu or missing CJK font"
 
     # A reference missing glyph in the same style: characters no font has (plane-16 private use).
     page.evaluate("""() => {
-        const h4 = [...document.querySelectorAll('h4')].find(e => e.textContent.trim() === '沁源县');
-        const probe = h4.cloneNode(true);
+        const name = [...document.querySelectorAll('.cl-name')].find(e => e.textContent.trim() === '沁源县');
+        const probe = name.cloneNode(true);
         probe.id = 'tofu-probe';
         const walker = document.createTreeWalker(probe, NodeFilter.SHOW_TEXT);
         let node; while ((node = walker.nextNode()) && !node.textContent.trim()) {}
         node.textContent = '\\u{10FFFD}\\u{10FFFC}\\u{10FFFB}';
-        h4.after(probe);
+        name.after(probe);
     }""")
     tofu = glyph_rects(page, "#tofu-probe", "\U0010FFFD\U0010FFFC\U0010FFFB")
     tofu_a, tofu_b = shoot(page, tofu[0]), shoot(page, tofu[1])
@@ -430,3 +434,82 @@ def test_ten_sessions_read_and_add_at_once(browser_context, server, tmp_path):
     assert {f"load_{i}.txt" for i in range(5)} <= stored
     for p in pages:
         p.close()
+
+
+# ---- the comparison an analyst presents -----------------------------------------------------------
+
+SIX_UNITS = "沁源县,岚县,柞水县,永济市,长治经开区,风陵渡经开区"
+SCREENS = [(1366, 768), (1920, 1080)]
+# Every value cell, unit cell and number of the comparison table, and the table in its frame: nothing may be
+# wider than the box it is drawn in (scrollWidth > clientWidth is text cut off or scrolled out of sight).
+CLIPPED_JS = """() => {
+  const clipped = [];
+  const cells = [...document.querySelectorAll('.cl-table td, .cl-table th, .cl-table .cl-num, .cl-table summary')];
+  for (const el of cells) if (el.scrollWidth > el.clientWidth + 1) clipped.push(el.textContent.slice(0, 40));
+  const tables = [...document.querySelectorAll('.cl-table')];
+  const frame = tables[0].closest('[data-testid=stHtml]');
+  return {cells: cells.length, clipped, table: Math.max(...tables.map(t => t.scrollWidth)), frame: frame.clientWidth};
+}"""
+# The view in one screen: the bottom of the last thing drawn in the main block, and the page's scroll height.
+FITS_JS = """() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const shown = [...main.querySelectorAll('[data-testid=stElementContainer]')].filter(e => e.offsetParent);
+  return {bottom: Math.max(...shown.map(e => e.getBoundingClientRect().bottom)), scroll: main.scrollHeight};
+}"""
+VISIBLE_CONTROLS_JS = """() => [...document.querySelectorAll(
+    'button, [role=combobox], input, select, [role=tab], [data-testid=stPopover], [data-testid=stSidebar]')]
+  .filter(e => { const r = e.getBoundingClientRect(); return e.offsetParent !== null && r.width > 0 && r.height > 0; })
+  .map(e => e.outerHTML.slice(0, 80))"""
+CHART_FONT_JS = """() => { const sizes = [...document.querySelectorAll('.vega-embed svg text')]
+  .map(t => parseFloat(getComputedStyle(t).fontSize)).filter(s => s > 0).sort((a, b) => a - b);
+  return sizes.length ? sizes[Math.floor(sizes.length / 2)] : 0; }"""
+
+
+@pytest.mark.parametrize("width,height", SCREENS)
+def test_no_value_of_the_comparison_is_clipped(page, server, seed_tables, width, height):
+    """2 and 6 units, the default columns and every indicator the six state: each value whole on screen."""
+    from analytics.features.key_figures import selection_indicators
+
+    every = ",".join(selection_indicators(seed_tables["figures"], SIX_UNITS.split(",")))
+    page.set_viewport_size({"width": width, "height": height})
+    for units in ("沁源县,岚县", SIX_UNITS):
+        for columns in ({}, {"ind": every}):
+            open_page(page, server, "compare", units=units, **columns)
+            measured = page.evaluate(CLIPPED_JS)
+            assert measured["cells"] > 10 and not measured["clipped"], (units, columns, measured)
+            assert measured["table"] <= measured["frame"], (units, columns, measured)
+    page.screenshot(path=ARTIFACTS / f"compare_table_{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width,height", SCREENS)
+def test_presentation_mode_makes_the_slide(page, server, width, height):
+    """No control in the frame, each view within one 16:9 screen, chart text larger than on the page, and
+    the arrow keys step through the views (Esc leaves)."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_page(page, server, "compare", charts=1, units=SIX_UNITS, tab="themes")
+    normal_font = page.evaluate(CHART_FONT_JS)
+    names = " · ".join(SIX_UNITS.split(","))
+    slides = ["summary", "figures", "industries", "domains", "themes", "terms"]
+    open_page(page, server, "compare", units=SIX_UNITS, present=1)
+    for i, slug in enumerate(slides):
+        heading = page.locator("h1").first
+        assert heading.inner_text().strip() == f"{names} — {t(f'tab.{slug}')}", slug
+        if slug in ("industries", "themes", "terms"):
+            page.wait_for_function("() => document.querySelectorAll('.vega-embed svg.marks').length >= 1")
+            page.wait_for_timeout(500)
+        assert not page.evaluate(VISIBLE_CONTROLS_JS), (slug, page.evaluate(VISIBLE_CONTROLS_JS))
+        fits = page.evaluate(FITS_JS)
+        assert fits["bottom"] <= height and fits["scroll"] <= height + 2, (slug, fits)
+        if slug == "themes":
+            assert page.evaluate(CHART_FONT_JS) > 1.3 * normal_font > 0
+        page.screenshot(path=ARTIFACTS / f"present_{slug}_{width}.png")
+        if i < len(slides) - 1:
+            page.keyboard.press("ArrowRight")
+            page.locator("h1", has_text=t(f"tab.{slides[i + 1]}")).wait_for()
+            wait_idle(page)
+    page.keyboard.press("ArrowRight")  # after the last view, the first again
+    page.locator("h1", has_text=t("tab.summary")).wait_for()
+    wait_idle(page)
+    page.keyboard.press("Escape")
+    page.locator("[data-testid='stSidebar']").wait_for(state="visible")
+    assert "present" not in url_query(page)

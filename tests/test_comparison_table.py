@@ -148,7 +148,7 @@ def test_seed_comparison_at_two_and_six_units(seeds, units):
     table = view.parts["table"]
     assert table.units == units and list(table.evidence["unit"]) == units
     html = view.parts["html"]
-    assert html.count("<th class='cl-unit' scope='row'>") == len(units)
+    assert html.count("<th class='cl-unit' scope='row'><span class='cl-name'>") == len(units)
     # a key-figure column never takes an entity's figure or another place's
     assert (table.cells["entity"].fillna("") == "").all() and set(table.cells["unit"]) <= set(units)
     about = compare.compare_view(seeds, units, "zh").about(view)

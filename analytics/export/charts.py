@@ -437,12 +437,14 @@ def industry_sections_chart(industries: pd.DataFrame, lang: str = "zh", order: l
                 axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False)),
         y=alt.Y("section_label:N", sort="ascending", title=None, axis=alt.Axis(ticks=False, domain=False)))
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("has:Q", title=t("legend.existing_industries", lang), scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(orient="bottom")),
+        # the numbers are written in the cells: the shade only helps the eye, it needs no legend
+        color=alt.Color("has:Q", title=label("status", "has", lang), scale=alt.Scale(scheme="blues"),
+                        legend=None),
         tooltip=[alt.Tooltip("unit:N", title=t("axis.unit", lang)),
                  alt.Tooltip("section_label:N", title=t("tooltip.section", lang)),
                  alt.Tooltip("has:Q", title=label("status", "has", lang)),
                  alt.Tooltip("targets:Q", title=label("status", "targets", lang))])
     text = base.mark_text(fontSize=12).encode(
         text="cell:N", color=alt.condition(alt.datum.has > 4, alt.value("white"), alt.value(TEXT_COLOR)))
-    return themed(alt.layer(cells, text).properties(width=alt.Step(max(STEP, 96)), height=alt.Step(STEP + 4)))
+    # compact rows: a projector enlarges them (presentation_chart), and a 1366×768 screen must hold them all
+    return themed(alt.layer(cells, text).properties(width=alt.Step(max(STEP, 96)), height=alt.Step(STEP - 6)))

@@ -39,6 +39,7 @@ EVIDENCE_TERMS_PER_UNIT = 3  # distinctive terms per unit that get an example se
 SHARED_TERMS = 6
 PRESENTED_TERMS = 8  # distinctive terms per unit on a projected slide (one row of units; two rows: 5)
 PRESENTED_TERMS_TWO_ROWS = 5
+PRESENTED_DOMAIN_ITEMS = 3  # figures and assets per unit and domain on a projected slide
 THEME_KEYWORDS = 3
 
 
@@ -372,10 +373,21 @@ def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
              for domain in DOMAINS}
     table = pd.concat([rows.assign(**{label("col", "category", lang): t(f"domain.{domain}", lang)})
                        for domain, (rows, _) in parts.items()], ignore_index=True)
+    # on a projector: units × the three domains, each cell its first items, so the view fits one screen
+    digest = pd.DataFrame({label("col", "unit", lang): units, **{
+        t(f"domain.{domain}", lang): [_digest(evidence.loc[evidence["unit"] == u, "label"], lang) for u in units]
+        for domain, (_, evidence) in parts.items()}})
     return View("domains", t("tab.domains", lang), "", _cited_footer(corpus, units, t("method.figures", lang),
                                                                     exported, lang), method=t("method.figures", lang),
                 table=table, data=pd.concat([ev.assign(domain=d) for d, (_, ev) in parts.items()], ignore_index=True),
-                parts=parts)
+                parts={"domains": parts, "digest_html": figure_table.text_table_html(digest)})
+
+
+def _digest(labels: pd.Series, lang: str) -> str:
+    items = list(dict.fromkeys(labels))
+    head = "；".join(items[:PRESENTED_DOMAIN_ITEMS])
+    return head + (t("summary.more", lang, n=len(items) - PRESENTED_DOMAIN_ITEMS)
+                   if len(items) > PRESENTED_DOMAIN_ITEMS else "")
 
 
 SECTIONS = {"summary": summary_view, "key_figures": key_figures_view, "industries": industries_view,

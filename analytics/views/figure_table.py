@@ -29,6 +29,9 @@ from analytics.views.shared import format_value, key_figure_mark, localize
 # A unit whose passages hold fewer characters than this rests on a paragraph or two (a mention in another
 # place's report): its figures and shares are shown, flagged, never silently beside a full report.
 THIN_EVIDENCE_CHARS = 1000
+# Indicator columns per table: ten fit a 1366 px laptop beside the sidebar with every number whole (the
+# browser test measures it); more continue in a table below.
+COLUMNS_PER_TABLE = 10
 
 # The typed columns of a comparison download: numbers as numbers, the measure and the normalized value
 # beside them, what the figure measures, where it comes from.
@@ -186,6 +189,7 @@ TABLE_CSS = """
 .cl-table .cl-evidence {font-size: 0.85em; margin-top: 0.3rem; color: #333; max-width: 28em;}
 .cl-table .cl-evidence mark {background: #ffe8a3;}
 .cl-table .cl-empty {color: #999;}
+.cl-table + .cl-table {margin-top: 0.8rem;}
 .cl-note {color: #666; font-size: 0.85rem; margin-top: 0.4rem;}
 </style>
 """
@@ -207,28 +211,45 @@ def _cell_html(card, clean_text: Callable[[str], str], lang: str) -> str:
             f"</details></td>")
 
 
+def _unit_header(unit: str, stats, caption: str, lang: str) -> str:
+    flag = " cl-thin" if stats["thin"] else ""
+    thin_title = escape(t("compare.thin_help", lang, n=THIN_EVIDENCE_CHARS), quote=True) if stats["thin"] else ""
+    return (f"<th class='cl-unit' scope='row'><span class='cl-name'>{escape(unit)}</span>"
+            f"<small class='cl-place'>{escape(caption)}</small>"
+            f"<small class='cl-counts{flag}' title='{thin_title}'>{escape(evidence_caption(stats, lang))}</small></th>")
+
+
 def table_html(table: ComparisonTable, clean_text: Callable[[str], str], captions: dict[str, str]) -> str:
     """The comparison table as HTML (every document text escaped): a cell opens its sentence, hovering a
-    marked cell says why it is not comparable, each unit says what it rests on."""
+    marked cell says why it is not comparable, each unit says what it rests on. More than COLUMNS_PER_TABLE
+    indicators continue in a second table under the first (units repeated), so no value is squeezed off a
+    laptop screen."""
     lang = table.lang
-    names = table.column_names
-    head = "".join(f"<th>{escape(n)}</th>" for n in [t("col.unit", lang), *names.values()])
+    names = list(table.column_names.items())
     evidence = table.evidence.set_index("unit")
-    rows = []
-    for unit in table.units:
-        stats = evidence.loc[unit]
-        flag = " cl-thin" if stats["thin"] else ""
-        thin_title = escape(t("compare.thin_help", lang, n=THIN_EVIDENCE_CHARS), quote=True) if stats["thin"] else ""
-        cells = [f"<th class='cl-unit' scope='row'>{escape(unit)}<small class='cl-place'>{escape(captions.get(unit, ''))}</small>"
-                 f"<small class='cl-counts{flag}' title='{thin_title}'>"
-                 f"{escape(evidence_caption(stats, lang))}"
-                 f"</small></th>"]
-        for ident in names:
-            card = table.cell(unit, ident)
-            cells.append(_cell_html(card, clean_text, lang) if card else "<td class='cl-empty'>—</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"{TABLE_CSS}<table class='cl-table'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    headers = {unit: _unit_header(unit, evidence.loc[unit], captions.get(unit, ""), lang) for unit in table.units}
+    blocks = []
+    for first in range(0, max(len(names), 1), COLUMNS_PER_TABLE):
+        shown = names[first:first + COLUMNS_PER_TABLE]
+        head = "".join(f"<th>{escape(n)}</th>" for n in [t("col.unit", lang), *(name for _, name in shown)])
+        rows = []
+        for unit in table.units:
+            cells = [headers[unit]]
+            for ident, _ in shown:
+                card = table.cell(unit, ident)
+                cells.append(_cell_html(card, clean_text, lang) if card else "<td class='cl-empty'>—</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        blocks.append(f"<table class='cl-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return TABLE_CSS + "".join(blocks)
+
+
+def text_table_html(table: pd.DataFrame, empty: str = "—") -> str:
+    """Any table of text in the comparison table's style (escaped; the first column a row header)."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
+    rows = "".join("<tr><th class='cl-unit' scope='row'>" + escape(str(row[0])) + "</th>"
+                   + "".join(f"<td>{escape(str(v)) if v else empty}</td>" for v in row[1:]) + "</tr>"
+                   for row in table.itertuples(index=False))
+    return f"{TABLE_CSS}<table class='cl-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def table_note(table: ComparisonTable) -> str:
