@@ -436,13 +436,14 @@ def report_button(units: list[str], fmt: str, lang: str) -> None:
     """Build the deck or HTML report of this comparison with a progress bar, then offer it for download."""
     from analytics.report import build_deck, build_html_report
 
-    key = f"report_{fmt}_{lang}_{'|'.join(units)}_{fingerprint()}"
+    key = f"report_{fmt}_{lang}_{'|'.join(units)}_{fingerprint()}_{hash(excluded_terms())}"
     build_label, download_label = REPORT_BUTTONS[fmt]
     if st.button(t(build_label, lang), key=f"build_{fmt}"):
         bar = st.progress(0.0)
         builder = build_deck if fmt == "pptx" else build_html_report
         st.session_state[key] = builder(corpus(), units, lang,
-                                        lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+                                        lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+                                        exclude=excluded_terms())
     if key in st.session_state:
         st.download_button(t(download_label, lang), st.session_state[key],
                            file_name=f"CountyLens_{'_'.join(units)}.{fmt}", mime=REPORT_MIME[fmt],

@@ -27,7 +27,7 @@ common.set_url("q", search.strip())
 view = figures_view(data, units, categories, target, search, lang)
 st.caption(t("figures.count", lang, n=len(view.figures), total=view.total))
 st.dataframe(view.shown, hide_index=True)
-common.table_downloads(view.shown, "figures", lang)
+common.table_downloads(view.download, "figures", lang)
 common.evidence_picker(view.figures.assign(label=view.figures["indicator"]), "label", lang, key="figures")
 
 st.subheader(t("figures.compare_indicator", lang))

@@ -27,7 +27,7 @@ common.table_downloads(view.units, "units", lang)
 
 st.subheader(t("overview.headline", lang))
 st.dataframe(view.headline, hide_index=True)
-common.table_downloads(view.headline, "headline_figures", lang)
+common.table_downloads(view.headline_download, "headline_figures", lang)
 
 st.subheader(t("overview.cleaning", lang))
 st.dataframe(view.cleaning, hide_index=True)

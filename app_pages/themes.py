@@ -31,6 +31,8 @@ view = themes_view(common.corpus(), units, lang, term, exclude=exclude, min_freq
 
 with shares_area:
     common.show_chart(view.chart, "theme_shares", lang, view.footer)
+    if view.thin_note:
+        st.caption(shared.plain(view.thin_note))
     common.table_downloads(shared.localize(view.profile, lang), "theme_shares", lang)
 
 with terms_area:

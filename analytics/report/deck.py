@@ -405,7 +405,7 @@ def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
 
 
 def build_deck(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress: Progress = None,
-               exported: date | None = None) -> bytes:
+               exported: date | None = None, exclude: frozenset[str] | None = None) -> bytes:
     """The comparison as a 16:9 .pptx: title slide, the key differences, the comparison table and a chart per
     indicator, industries, ecology · tourism · investment, targets, themes, similarity, distinctive terms,
     sources; evidence in the notes.
@@ -416,7 +416,8 @@ def build_deck(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress:
     export date).
     `progress(fraction, message)` is called as the work advances (for a progress bar).
     """
-    comparison = compare_view(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.25))
+    comparison = compare_view(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.25),
+                              exclude=exclude)  # the generic words the user left out, as on the page
     family = deck_font()
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH_EMU, SLIDE_HEIGHT_EMU

@@ -124,14 +124,15 @@ def _html_section(view: View, lang: str, specs: list[tuple[str, dict]]) -> str:
 
 
 def build_html_report(corpus: Corpus, units: Sequence[str], lang: str = "zh", progress: Progress = None,
-                      exported: date | None = None) -> bytes:
+                      exported: date | None = None, exclude: frozenset[str] | None = None) -> bytes:
     """The comparison as one self-contained HTML file (UTF-8): interactive charts, evidence, sources.
 
     Vega, Vega-Lite and Vega-Embed are inlined, so the file opens offline; all document text is
     escaped; print CSS puts each view on its own A4 page, so 'Print → Save as PDF' gives a report.
     """
     # No font check here: the viewer's browser draws the text, with the CSS and chart font stacks.
-    comparison = compare_view(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.6))
+    comparison = compare_view(corpus, units, lang, exported, progress=_scaled(progress, 0.0, 0.6),
+                              exclude=exclude)  # the generic words the user left out, as on the page
     lang_attr = "zh-CN" if lang == "zh" else "en"
     specs: list[tuple[str, dict]] = []
     sections = []

@@ -263,6 +263,11 @@ def table_note(table: ComparisonTable) -> str:
         reasons = "; ".join(f"{r.unit} · {getattr(r, name)}: {t('comparable.' + r.why, lang)}"
                             for r in odd.itertuples())
         notes.append(t("report.incomparable_note", lang).format(reasons=reasons))
-    if table.thin_units:
-        notes.append(t("compare.thin_note", lang, units="、".join(table.thin_units), n=THIN_EVIDENCE_CHARS))
-    return " ".join(notes)
+    notes.append(thin_note(table.evidence, lang))
+    return " ".join(n for n in notes if n)
+
+
+def thin_note(evidence: pd.DataFrame, lang: str) -> str:
+    """'资料单薄（原文不足 1000 字）：永济市、长治经开区' for the units of unit_evidence below the threshold, or ''."""
+    thin = evidence.loc[evidence["thin"], "unit"].tolist()
+    return t("compare.thin_note", lang, units="、".join(thin), n=THIN_EVIDENCE_CHARS) if thin else ""

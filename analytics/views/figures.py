@@ -12,13 +12,14 @@ from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import t
 from analytics.features.key_figures import selection_indicators
-from analytics.views import shared
+from analytics.views import figure_table, shared
 
 
 @dataclass
 class FiguresView:
     figures: pd.DataFrame        # the filtered figures (tidy: what the evidence picker reads)
-    shown: pd.DataFrame          # the same as the table shows and the download holds
+    shown: pd.DataFrame          # the same as the table shows
+    download: pd.DataFrame       # the same as typed rows (value a number, indicator names, document, offsets)
     total: int                   # figures in the corpus (every document)
     indicators: list[str]        # canonical indicator ids to compare across units (key figures first)
 
@@ -29,7 +30,8 @@ def figures_view(corpus: Corpus, units: list[str], categories: list[str], target
     figures = corpus.evidence["figures"]
     view = shared.figures_view(figures, units, categories, target, search)
     pool = view if len(view) else figures
-    return FiguresView(view, shared.figures_display(view, lang), len(figures),
+    return FiguresView(view, shared.figures_display(view, lang),
+                       figure_table.typed_figures(view, lang, corpus.document_label), len(figures),
                        selection_indicators(pool, list(dict.fromkeys(pool["unit"]))))
 
 

@@ -12,7 +12,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import t
-from analytics.views import shared
+from analytics.views import figure_table, shared
 
 NEIGHBOURS = 5
 SHARED_TERMS = 8
@@ -35,6 +35,7 @@ class SimilarityView:
     footer: str
     clusters: pd.DataFrame       # position, key, cluster (localized headers)
     matrix: pd.DataFrame         # the square cosine matrix in clustering order (localized)
+    thin_note: str = ""          # the units whose cosines rest on a paragraph or two (unit level)
 
 
 def similarity_view(corpus: Corpus, level: str, keys: list[str], lang: str = "zh") -> SimilarityView:
@@ -48,8 +49,9 @@ def similarity_view(corpus: Corpus, level: str, keys: list[str], lang: str = "zh
     matrix = (similarity.similarity_matrix(pairs, order).rename(index=labels, columns=labels)
               .rename_axis("key").reset_index())
     footer = export_footer(_sources(corpus, level, keys), t("method.similarity", lang), date.today(), lang)
+    thin = figure_table.thin_note(figure_table.unit_evidence(corpus.tables, keys), lang) if level == "unit" else ""
     return SimilarityView(level, order, labels, chart, footer,
-                          shared.cluster_table(order, clusters, labels, lang), shared.localize(matrix, lang))
+                          shared.cluster_table(order, clusters, labels, lang), shared.localize(matrix, lang), thin)
 
 
 def _sources(corpus: Corpus, level: str, keys: list[str]) -> list[str]:

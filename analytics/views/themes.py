@@ -18,7 +18,7 @@ from analytics.corpus.corpus import Corpus
 from analytics.export import charts
 from analytics.export.files import export_footer
 from analytics.export.i18n import t
-from analytics.views import shared
+from analytics.views import figure_table, shared
 
 TOP_TERMS = 10
 
@@ -35,6 +35,7 @@ class ThemesView:
     network_chart: alt.TopLevelMixin
     network_footer: str
     kwic: pd.DataFrame | None    # lines of the term in context (None without a term)
+    thin_note: str = ""          # the units whose shares rest on a paragraph or two
 
 
 def themes_view(corpus: Corpus, units: list[str], lang: str = "zh", term: str = "",
@@ -58,5 +59,6 @@ def themes_view(corpus: Corpus, units: list[str], lang: str = "zh", term: str = 
         network_edges=edges,
         network_chart=charts.cooccurrence_network_chart(nodes, edges, lang),
         network_footer=export_footer(sources, t("method.cooccurrence", lang), date.today(), lang),
+        thin_note=figure_table.thin_note(figure_table.unit_evidence(corpus.tables, units), lang),
         kwic=kwic(corpus["documents"], corpus["passages"], term, units=units) if term else None,
     )
