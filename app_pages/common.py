@@ -112,6 +112,9 @@ def presentation_mode(lang: str) -> bool:
     set_url("present", "1" if on else "")
     if on:
         st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+        # Esc leaves presentation mode on every page; the button exists for the key and is never drawn
+        st.button("exit", key="present_exit", on_click=_leave_presentation)
+        st.html(PRESENTATION_KEYS_JS, unsafe_allow_javascript=True)  # our own script, no document text in it
     return on
 
 
@@ -143,8 +146,8 @@ doc.addEventListener("keydown", doc.__countylensKeys);
 
 def presentation_steps(slugs: list[str], lang: str, key: str = "tab") -> str:
     """In presentation mode, the view shown (its slug, mirrored in the URL like a tab): the arrow keys and
-    Page Up/Down step through `slugs` like slides, Esc leaves presentation mode. The step buttons exist
-    for the keys only and are never drawn."""
+    Page Up/Down step through `slugs` like slides (the key script of presentation_mode). The step buttons
+    exist for the keys only and are never drawn."""
     wanted = url_value(key)
     index = slugs.index(wanted) if wanted in slugs else 0
 
@@ -154,8 +157,6 @@ def presentation_steps(slugs: list[str], lang: str, key: str = "tab") -> str:
     index = st.session_state.pop("present_slide", index)
     st.button("prev", key="present_prev", on_click=step, args=(-1,))
     st.button("next", key="present_next", on_click=step, args=(1,))
-    st.button("exit", key="present_exit", on_click=_leave_presentation)
-    st.html(PRESENTATION_KEYS_JS, unsafe_allow_javascript=True)  # our own script, no document text in it
     set_url(key, slugs[index] if index else "")
     return slugs[index]
 
@@ -274,31 +275,39 @@ def table_downloads(table, name: str, lang: str, about=None) -> None:
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+TABLE_CHOICES = "comparison_table_choices"  # a plain key: a widget's own state is dropped while its tab is shut
+
+
 def table_choices() -> dict:
-    """The comparison table's columns and order as last chosen (widgets) or as the URL gives them: the
-    view is computed from these before the pickers (whose options it gives) are drawn."""
-    state = st.session_state
-    indicators = state["w_ind"] if "w_ind" in state else (url_list("ind") or None)
-    return {"indicators": indicators, "sort_by": state.get("w_sort", url_value("sort")) or "",
-            "descending": state.get("w_desc", url_value("asc") != "1")}
+    """The comparison table's columns and order as last chosen, or as the URL gives them: the view is computed
+    from these before the pickers (whose options it gives) are drawn. Kept under a key of its own, so they
+    survive a visit to another tab or to presentation mode, where the pickers are not drawn."""
+    choices = st.session_state.setdefault(TABLE_CHOICES, {
+        "indicators": url_list("ind") or None, "sort_by": url_value("sort"), "descending": url_value("asc") != "1"})
+    return dict(choices)
 
 
 def table_pickers(table, lang: str) -> None:
     """Choose the comparison table's indicators (any the selection has) and the column it is sorted by."""
-    names = {i: shared.indicator_name(i, lang) for i in table.options}
-    units_key = "|".join(sorted(table.units))
-    # a widget's default is part of its identity: fixed per selection of units, not per run
-    default = st.session_state.setdefault(f"default_ind_{units_key}",
-                                          [i for i in (url_list("ind") or table.column_names) if i in names])
+    choices = st.session_state[TABLE_CHOICES]
+    names = table.option_names
+
+    def remember() -> None:
+        choices.update(indicators=st.session_state["w_ind"], sort_by=st.session_state["w_sort"] or "",
+                       descending=st.session_state["w_desc"])
+
+    shown = list(table.column_names)
+    sorts = ["", *shown]
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
-    chosen = left.multiselect(t("widget.indicators", lang), table.options, default=default, key="w_ind",
-                              format_func=names.get, placeholder=t("widget.placeholder", lang))
-    sort_by = middle.selectbox(t("widget.sort", lang), ["", *chosen], key="w_sort",
-                               format_func=lambda i: names.get(i) or t("option.selection_order", lang))
-    descending = right.toggle(t("widget.descending", lang), value=url_value("asc") != "1", key="w_desc")
-    set_url("ind", chosen if set(chosen) != set(table.default_columns) else [])
-    set_url("sort", sort_by)
-    set_url("asc", "" if descending else "1")
+    left.multiselect(t("widget.indicators", lang), table.options, default=shown, key="w_ind", on_change=remember,
+                     format_func=names.get, placeholder=t("widget.placeholder", lang))
+    middle.selectbox(t("widget.sort", lang), sorts, key="w_sort", on_change=remember,
+                     index=sorts.index(choices["sort_by"]) if choices["sort_by"] in sorts else 0,
+                     format_func=lambda i: names.get(i) or t("option.selection_order", lang))
+    right.toggle(t("widget.descending", lang), value=choices["descending"], key="w_desc", on_change=remember)
+    set_url("ind", shown if set(shown) != set(table.default_columns) else [])
+    set_url("sort", choices["sort_by"] if choices["sort_by"] in sorts else "")
+    set_url("asc", "" if choices["descending"] else "1")
 
 
 def show_evidence(doc_id: str, start: int, end: int, caption: str = "") -> None:

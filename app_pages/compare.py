@@ -24,8 +24,8 @@ names = " · ".join(units)
 
 def show_gaps(view) -> None:
     """A unit the view cannot show is named, with the reason."""
-    if view.gaps:
-        st.caption("；".join(shared.plain(g) for g in view.gaps))
+    if view.gap_note:
+        st.caption(shared.plain(view.gap_note))
 
 
 def figures_section(presenting: bool) -> None:

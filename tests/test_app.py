@@ -240,9 +240,16 @@ def test_english_labels_on_compare():
     assert not {"食用菌", "A 农、林、牧、渔业"} & values
 
 
-def test_presentation_mode_hides_the_chrome():
-    at = open_page("compare", present="1")
-    assert any("stSidebar" in m.value for m in at.markdown)
+@pytest.mark.parametrize("page", PAGES)
+def test_presentation_mode_hides_the_chrome_and_esc_leaves_it_on_every_page(page):
+    at = open_page(page, present="1")
+    css = next(m.value for m in at.markdown if "stSidebar" in m.value)
+    for hidden in ("stButton", "stMultiSelect", "stDownloadButton", "stPopover", "stSelectbox"):
+        assert f'[data-testid="{hidden}"]' in css, hidden
+    assert any("keydown" in h.proto.body for h in at.get("html"))  # the key script is on the page
+    at.button(key="present_exit").click().run()  # what Esc clicks
+    assert not at.exception and "present" not in at.query_params
+    assert not any("stSidebar" in m.value for m in at.markdown)
 
 
 NEW_DOCUMENT = ("榆社县位于山西省晋中市。榆社县总人口13.5万人，森林覆盖率达到45%。"
@@ -306,3 +313,21 @@ def test_a_shared_link_with_too_many_duplicate_or_unknown_units_gives_notices_no
         assert len(chosen) == 6 and len(set(chosen)) == 6 and "不存在县" not in chosen
         warnings = " ".join(w.value for w in at.warning)
         assert "不存在县" in warnings and "6" in warnings
+
+
+def test_the_tables_choices_survive_another_tab_and_presentation_mode():
+    at = open_page("compare", units=SIX_UNITS)
+    picker = next(m for m in at.multiselect if m.key == "w_ind")
+    picker.set_value([*picker.value, "precipitation"]).run()
+    next(s for s in at.selectbox if s.key == "w_sort").set_value("population").run()
+    wanted = (table_columns(at), table_rows(at))
+    assert "年均降水量" in wanted[0] and wanted[1][0] == "岚县"
+    next(t for t in at.tabs if t.label == "产业")  # the tab strip is there
+    at.query_params["tab"] = "industries"
+    at.session_state["w_tab_zh"] = "产业"
+    at.run()
+    assert not comparison_html(at)  # the table's tab is shut: its pickers are not drawn
+    at.session_state["w_tab_zh"] = "关键数据"
+    at.run()
+    assert (table_columns(at), table_rows(at)) == wanted
+    assert at.query_params["sort"] == "population" and "precipitation" in at.query_params["ind"]

@@ -54,6 +54,8 @@ def hand():
         figure("甲县", "gdp", 70, "亿元", 7e9, "元", 50, entity="某某产业园项目"),
         figure("丙县", "population", 20, "万人", 200000, "人", 30, qualifier="resident", status="target", year=2030),
         figure("甲县", "forest_coverage", 60.5, "%", 60.5, "%", 5, qualifier="forest"),
+        # another place's figure in the same text: credited to 丁县, it never fills a selected unit's cell
+        figure("丁县", "gdp", 300, "亿元", 3e10, "元", 60),
         figure("乙县", "forest_coverage", 43.6, "%", 43.6, "%", 6, qualifier="forest_grass"),
         figure("丙县", "forest_coverage", 51.0, "%", 51.0, "%", 7, qualifier="forest"),
     ]
@@ -64,7 +66,8 @@ def test_a_column_takes_the_units_own_actual_figure_and_marks_what_differs(hand)
     table = figure_table.comparison_table(hand, ["甲县", "乙县", "丙县"], "zh")
     assert list(table.column_names) == ["population", "gdp", "forest_coverage"]  # the reviewed list's order
     assert table.cell("甲县", "population")["value"] == 32  # 常住 before 户籍 (the slot's qualifiers)
-    assert table.cell("甲县", "gdp") is None  # the project's 70亿元 is the project's
+    assert table.cell("甲县", "gdp") is None  # the project's 70亿元 is the project's; 丁县's 300亿元 丁县's
+    assert set(table.cells["value"]) & {70, 300} == set()
     assert table.cell("丙县", "population")["status"] == "target"  # its only figure, marked
     assert not table.cell("丙县", "population")["comparable"] and table.cell("丙县", "population")["why"] == "status"
     assert table.cell("乙县", "forest_coverage")["why"] == "qualifier"
@@ -76,7 +79,8 @@ def test_a_column_takes_the_units_own_actual_figure_and_marks_what_differs(hand)
 
 def test_rows_sort_by_the_normalized_value_units_without_it_last(hand):
     by_population = figure_table.comparison_table(hand, ["乙县", "丙县", "甲县"], "zh", sort_by="population")
-    assert by_population.units == ["甲县", "丙县", "乙县"]  # 32万 > 20万 > 180000 whatever the written measure
+    # 32万 > 180000 whatever the written measure; 丙县's target (†, not comparable) after the comparable ones
+    assert by_population.units == ["甲县", "乙县", "丙县"]
     ascending = figure_table.comparison_table(hand, ["乙县", "丙县", "甲县"], "zh", sort_by="gdp", descending=False)
     assert ascending.units == ["乙县", "丙县", "甲县"]  # only 乙县 has a GDP; the others keep their order
     only = figure_table.comparison_table(hand, ["甲县", "乙县"], "zh", indicators=["forest_coverage", "population"])
@@ -153,3 +157,15 @@ def test_seed_comparison_at_two_and_six_units(seeds, units):
     assert (table.cells["entity"].fillna("") == "").all() and set(table.cells["unit"]) <= set(units)
     about = compare.compare_view(seeds, units, "zh").about(view)
     assert t("method.figures") in set(about.iloc[:, 1])
+
+
+def test_native_chart_number_formats_follow_the_values():
+    assert series.number_format([16, 18.7]) == "#,##0.0"
+    assert series.number_format([16, 18]) == "#,##0"  # no trailing point on whole numbers
+    assert series.number_format([1.25, None, 3]) == "#,##0.00"
+
+
+def test_each_indicator_chart_names_the_units_it_leaves_out(hand):
+    table = figure_table.comparison_table(hand, ["甲县", "乙县", "丙县"], "zh")
+    population = next(c for c in series.indicator_series(table) if c.indicator_id == "population")
+    assert population.left_out == ["丙县：无可与其他单位比较的人口数据"]

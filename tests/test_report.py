@@ -452,3 +452,23 @@ def test_html_charts_render_offline_in_chromium(html_bytes, tmp_path):
     assert not [s for s in drawn_only if s in "".join(parse(html_bytes).text)]
     assert all(s in text for s in drawn_only)
     shutil.copy(pdf, ARTIFACTS / "report_html_print.pdf")
+
+
+def test_each_indicator_chart_slide_keeps_its_own_sentences(deck):
+    (slide,) = [s for s in deck.slides if any(sh.has_chart and sh.chart.series[0].name == "人口" for sh in s.shapes)]
+    text = notes(slide)
+    assert "总人口18.7万人" in text and "森林覆盖率" not in text  # the population figures' sentences only
+    assert any("柞水县" in x for x in slide_texts(slide))  # the unit the chart leaves out is named
+
+
+def test_the_users_generic_words_reach_the_deck(corpus):
+    from analytics.analysis.terms import effective_generic_terms
+
+    def bars(exclude):
+        deck = Presentation(io.BytesIO(report.build_deck(corpus, UNITS, "zh", exported=EXPORTED, exclude=exclude)))
+        (slide,) = slides_titled(deck, t("deck.terms_title", unit=UNITS[0]))
+        return next(sh.chart for sh in slide.shapes if sh.has_chart).plots[0].categories
+
+    first = list(bars(None))
+    added = effective_generic_terms(added=[first[-1]])  # the unit's most distinctive term, now generic
+    assert first[-1] not in list(bars(added))

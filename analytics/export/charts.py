@@ -31,7 +31,8 @@ STEP = 24  # px per bar or per heatmap cell: keeps labels readable whatever the 
 TEXT_COLOR = "#333333"
 MUTED = "#666666"
 GRID = "#e6e6e6"
-STATUS_COLORS = {"has": "#1f5f99", "targets": "#e08a1e"}
+BAR_COLOR = "#1f5f99"  # a single-series bar, here and on the deck's native charts
+STATUS_COLORS = {"has": BAR_COLOR, "targets": "#e08a1e"}
 UNKNOWN_THEME_COLOR = MUTED  # a theme key the lexicon does not know: no theme's colour
 COSINE_DOMAIN = [0, 1]  # the similarity heatmap's colour scale: absolute, the same on every heatmap
 WHITE_TEXT_ABOVE = 0.6  # heatmap cells darker than this cosine get white numbers
@@ -308,7 +309,7 @@ def distinctive_terms_chart(distinctive_terms: pd.DataFrame, lang: str = "zh", t
     data = (data.sort_values(["unit", "score"], ascending=[True, False])
             .groupby("unit", as_index=False).head(top_n))
     chart = alt.Chart(data, title=title("chart.terms.title", lang, "chart.terms.subtitle",
-                                        n=top_n)).mark_bar(color="#1f5f99").encode(
+                                        n=top_n)).mark_bar(color=BAR_COLOR).encode(
         x=alt.X("score:Q", title=t("axis.score", lang), axis=alt.Axis(tickCount=3)),
         y=alt.Y("term:N", sort="-x", title=None),
         facet=alt.Facet("unit:N", columns=columns, title=None, sort=ordered(data["unit"], order),

@@ -58,6 +58,7 @@ LINE_HEIGHT = 1.45  # Noto Sans CJK's ascent + descent is 1.448 em; viewers spac
 CHART_FONT_PT = 16            # native charts: axis labels and values read from the back of a room
 SUMMARY_FONT_PT = 20
 GAP_NOTE_IN = 0.32            # the line naming the units a chart leaves out
+NOTE_FONT_PT = 10
 NATIVE_KINDS = {"column": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.COLUMN_STACKED,
                 "stacked100": XL_CHART_TYPE.COLUMN_STACKED_100, "bar": XL_CHART_TYPE.BAR_CLUSTERED}
 
@@ -385,9 +386,16 @@ def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
         size = fitting_size(table, width, 18 if len(table) <= 4 else 16)
     else:
         size = 12 if n_units <= 3 else 10
+    if len(table.columns) < 2 or table.empty:  # nothing to set side by side: say so rather than draw a husk
+        slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
+        _textbox(slide, MARGIN_IN, CONTENT_TOP_IN, width, 1.0, [t("deck.empty_table", lang)], family, lang,
+                 SUMMARY_FONT_PT, color=MUTED)
+        return page + 1
     first = 2.6 if view.slug == "industries" else None
     widths = _column_widths(table, width, first)
-    note_space = 0.35 if view.table_note else 0.0
+    # the note under the table takes the lines it needs (the reasons of every † cell can run long)
+    note_space = (_lines_needed(view.table_note, width, NOTE_FONT_PT) * NOTE_FONT_PT * LINE_HEIGHT / 72 + 0.1
+                  if view.table_note else 0.0)
     pages = paginate_rows(table, widths, size, CONTENT_BOTTOM_IN - CONTENT_TOP_IN - note_space)
     for k, part in enumerate(pages):
         title_text = view.title + (t("report.continued", lang) if k else "")
@@ -395,8 +403,8 @@ def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
         shape = _add_table(slide, part, widths, CONTENT_TOP_IN, family, lang, size)
         if view.table_note:
             bottom = CONTENT_TOP_IN + shape.height / 914400 + 0.08
-            _textbox(slide, MARGIN_IN, min(bottom, CONTENT_BOTTOM_IN - 0.3), width, 0.3, [view.table_note],
-                     family, lang, 10, color=MUTED)
+            _textbox(slide, MARGIN_IN, min(bottom, CONTENT_BOTTOM_IN - note_space), width, note_space,
+                     [view.table_note], family, lang, NOTE_FONT_PT, color=MUTED)
         rows_here = set(part.iloc[:, 0].astype(str))
         shown = [e for e in view.evidence if not e.row or e.row in rows_here]
         _set_notes(slide, _notes_lines(shown, view.notes, lang), family, lang)
@@ -451,25 +459,27 @@ def _view_slides(prs, comparison: Comparison, view: View, family: str, page: int
     slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
     _add_chart_picture(slide, split_title(view.chart)[0], f"{view.title}. {view.footer}")  # the slide titles it
     _set_notes(slide, _notes_lines(view.evidence, view.notes, lang), family, lang)
-    _gap_note(slide, view, family, lang)
+    _gap_note(slide, view.gap_note, family, lang)
     return page + 1
 
 
 def _native_slide(prs, view: View, chart: chart_series.Series, family: str, lang: str, page: int,
                   evidence: Sequence[Evidence] = (), notes: Sequence[str] = ()) -> int:
-    """One native chart on its own slide, titled by the chart, cited by the view's footer."""
+    """One native chart on its own slide, titled by the chart, cited by the view's footer; the units it
+    leaves out named above the footer."""
     slide = _slide_frame(prs, chart.title, chart.subtitle, view.footer, page, family, lang)
-    add_native_chart(slide, chart, family, lang, bottom=CONTENT_BOTTOM_IN - (GAP_NOTE_IN if view.gaps else 0))
+    gap = "；".join(chart.left_out) or view.gap_note
+    add_native_chart(slide, chart, family, lang, bottom=CONTENT_BOTTOM_IN - (GAP_NOTE_IN if gap else 0))
     _set_notes(slide, _notes_lines(evidence, notes, lang), family, lang)
-    _gap_note(slide, view, family, lang)
+    _gap_note(slide, gap, family, lang)
     return page + 1
 
 
-def _gap_note(slide, view: View, family: str, lang: str) -> None:
-    """The units the slide's chart leaves out, and why, in small type above the footer."""
-    if view.gaps:
+def _gap_note(slide, gap: str, family: str, lang: str) -> None:
+    """What the slide's chart leaves out, and why, in small type above the footer."""
+    if gap:
         _textbox(slide, MARGIN_IN, CONTENT_BOTTOM_IN - GAP_NOTE_IN, SLIDE_WIDTH_IN - 2 * MARGIN_IN, GAP_NOTE_IN,
-                 ["；".join(view.gaps)], family, lang, 11, color=MUTED)
+                 [gap], family, lang, 11, color=MUTED)
 
 
 def _summary_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
@@ -489,11 +499,8 @@ def _key_figure_slides(prs, comparison: Comparison, view: View, family: str, pag
     """The comparison table, then one native column chart per indicator with comparable figures."""
     lang = comparison.lang
     page = _table_slides(prs, view, family, lang, page)
-    by_unit = {}
-    for item in view.evidence:
-        by_unit.setdefault(item.row, []).append(item)
     for chart in chart_series.indicator_series(view.parts["table"]):
-        shown = [e for u in chart.categories for e in by_unit.get(u, []) if f" {chart.title} " in e.label]
+        shown = [e for e in view.evidence if e.indicator_id == chart.indicator_id and e.row in chart.categories]
         page = _native_slide(prs, view, chart, family, lang, page, shown)
     return page
 

@@ -113,8 +113,8 @@ def _html_section(view: View, lang: str, specs: list[tuple[str, dict]]) -> str:
         parts.append(_html_table(view.table))
         if view.table_note:
             parts.append(f"<p class='note'>{html.escape(view.table_note)}</p>")
-    if view.gaps:
-        parts.append(f"<p class='note'>{html.escape('；'.join(view.gaps))}</p>")
+    if view.gap_note:
+        parts.append(f"<p class='note'>{html.escape(view.gap_note)}</p>")
     parts.append(f"<p class='footer'>{html.escape(view.footer)}</p>")
     parts.append(_html_evidence(view.evidence, lang))
     if view.notes:

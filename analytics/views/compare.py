@@ -56,6 +56,7 @@ class Evidence:
     start: int
     end: int
     row: str = ""  # the table row (first-column value) it belongs to, so a continued table keeps its notes
+    indicator_id: str = ""  # the canonical indicator of a figure's evidence, so a chart's slide keeps its notes
 
     @property
     def sentence(self) -> str:
@@ -81,6 +82,11 @@ class View:
     evidence_of: Callable[[], list[Evidence]] = list
     notes_of: Callable[[], list[str]] = list
     parts: dict = field(default_factory=dict)  # what only the page shows beside them (cards, pickers' rows)
+
+    @property
+    def gap_note(self) -> str:
+        """The units its chart leaves out, with the reasons, as one line (page caption, slide, report)."""
+        return "；".join(self.gaps)
 
     @cached_property
     def evidence(self) -> list[Evidence]:
@@ -159,7 +165,7 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
                     continue
                 item = _evidence(corpus, f"{unit} · {card[name]} {figure_table.cell_text(card, lang)}"
                                          f"（{card['indicator']}）", card["doc_id"], card["start"], card["end"])
-                item.row = unit
+                item.row, item.indicator_id = unit, ident
                 evidence.append(item)
         return evidence
 

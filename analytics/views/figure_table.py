@@ -72,6 +72,20 @@ class ComparisonTable:
         """The figure of one cell (a key_figures row as a dict), or None where the unit has none."""
         return self._by_unit_and_indicator.get((unit, indicator_id))
 
+    def comparable_cells(self, indicator_id: str) -> list[dict]:
+        """The column's cells that can be set side by side (comparable, a normalized value, one normalized
+        measure), in row order; [] when fewer than two: what the summary's gaps and the deck's charts read."""
+        cells = [c for u in self.units if (c := self.cell(u, indicator_id)) and c["comparable"]
+                 and pd.notna(c["value_normalized"])]
+        return cells if len(cells) >= 2 and len({c["measure_normalized"] for c in cells}) == 1 else []
+
+    @property
+    def option_names(self) -> dict[str, str]:
+        """The name of every indicator that can be a column, as its column would be headed."""
+        slot_name = "slot_zh" if self.lang == "zh" else "slot_en"
+        slots = indicator_slots(self.options)
+        return dict(zip(slots["indicator_id"], slots[slot_name]))
+
     @property
     def column_names(self) -> dict[str, str]:
         slot_name = "slot_zh" if self.lang == "zh" else "slot_en"
@@ -93,10 +107,10 @@ def typed_figures(figures: pd.DataFrame, lang: str, document_label=None) -> pd.D
     """Figures (or key-figure cells) as typed download rows: value a number, year an integer, offsets
     integers, what the figure measures named (canonical id, zh, en; qualifier, status, period, entity), and
     where it comes from (document, doc_id, the sentence, offsets). Headers in `lang`."""
-    names = [indicator_names(i) for i in figures["indicator_id"]]
-    rows = figures.assign(
-        indicator_zh=[zh for zh, _ in names], indicator_en=[en for _, en in names],
+    rows = figures if "indicator_zh" in figures else with_indicator_names(figures)
+    rows = rows.assign(
         status=[label("figure_status", s, lang) for s in figures["status"]],
+        qualifier=[label("qualifier", q, lang) if q else "" for q in figures["qualifier"].fillna("")],
         period=[label("period", p, lang) if p else "" for p in figures["period"].fillna("")],
         entity=figures["entity"].fillna("") if "entity" in figures else "",
         year=pd.array(figures["year"], dtype="Int64"))
@@ -106,6 +120,12 @@ def typed_figures(figures: pd.DataFrame, lang: str, document_label=None) -> pd.D
         rows = rows.assign(why=[t(f"comparable.{w}", lang) if w else "" for w in rows["why"].fillna("")])
     columns = [c for c in EXPORT_COLUMNS if c in rows]
     return localize(rows[columns].reset_index(drop=True), lang)
+
+
+def with_indicator_names(figures: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the catalogue's zh and en name of their canonical indicator."""
+    names = [indicator_names(i) for i in figures["indicator_id"]]
+    return figures.assign(indicator_zh=[zh for zh, _ in names], indicator_en=[en for _, en in names])
 
 
 def unit_evidence(tables: dict[str, pd.DataFrame], units: list[str]) -> pd.DataFrame:
@@ -147,10 +167,14 @@ def sorted_units(cells: pd.DataFrame, units: list[str], by: str = "", descending
     """The units ordered by one indicator column (normalized values; units without it last), or as chosen."""
     if not by:
         return list(units)
-    values = cells[cells["indicator_id"] == by].set_index("unit")["value_normalized"]
-    present = [u for u in units if u in values.index and pd.notna(values[u])]
-    present.sort(key=lambda u: values[u], reverse=descending)
-    return present + [u for u in units if u not in present]
+    column = cells[cells["indicator_id"] == by].set_index("unit")
+    values, fair = column["value_normalized"], column["comparable"].astype(bool)
+    # units with a comparable value first, by it; a † value after them, by its own; units without one last
+    ranked = []
+    for keep in (True, False):
+        group = [u for u in units if u in values.index and pd.notna(values[u]) and fair[u] == keep]
+        ranked += sorted(group, key=lambda u: values[u], reverse=descending)
+    return ranked + [u for u in units if u not in ranked]
 
 
 def comparison_table(corpus, units: list[str], lang: str = "zh", indicators: list[str] | None = None,
@@ -164,10 +188,8 @@ def comparison_table(corpus, units: list[str], lang: str = "zh", indicators: lis
     wanted = set(indicators) if indicators is not None else set(default)
     chosen = [o for o in options if o in wanted]  # always in the reviewed list's order
     columns = indicator_slots(chosen)
-    cards = key_figures(figures, units, chosen)
-    names = [indicator_names(i) for i in cards["indicator_id"]]
-    cards = cards.assign(indicator_zh=[zh for zh, _ in names], indicator_en=[en for _, en in names],
-                         document=[corpus.document_label(d) for d in cards["doc_id"]])
+    cards = with_indicator_names(key_figures(figures, units, chosen))
+    cards = cards.assign(document=[corpus.document_label(d) for d in cards["doc_id"]])
     order = sorted_units(cards, units, sort_by if sort_by in set(columns["indicator_id"]) else "", descending)
     return ComparisonTable(order, columns, options, default, cards, unit_evidence(corpus.tables, order), lang)
 

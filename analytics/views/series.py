@@ -15,12 +15,28 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analytics.export import charts
 from analytics.export.i18n import label, t
 from analytics.features.themes import theme_colors, theme_label
 from analytics.views.figure_table import ComparisonTable, cell_meta
 
-STATUS_COLORS = {"has": "1F5F99", "targets": "E08A1E"}  # as the industries chart (export.charts)
-ACCENT = "1F5F99"
+def _hex(color: str) -> str:
+    return color.lstrip("#").upper()  # PowerPoint's RGB form of a CSS colour
+
+
+STATUS_COLORS = {status: _hex(color) for status, color in charts.STATUS_COLORS.items()}  # as the page's charts
+ACCENT = _hex(charts.BAR_COLOR)
+
+
+def number_format(values: list[float | None]) -> str:
+    """Excel's format for the values: no decimals for whole numbers, else as many as they have (at most two);
+    '#,##0.##' would draw whole numbers with a trailing point ('16.')."""
+    decimals = 0
+    for v in values:
+        if v is not None and pd.notna(v):
+            text = f"{float(v):.2f}".rstrip("0").rstrip(".")
+            decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 @dataclass
@@ -31,8 +47,10 @@ class Series:
     categories: list[str]
     series: list[tuple[str, list[float | None]]]
     colors: list[str] = field(default_factory=list)  # one hex (no '#') per series
-    number_format: str = "#,##0.##"
+    number_format: str = "#,##0"
     value_title: str = ""
+    left_out: list[str] = field(default_factory=list)  # what the chart cannot show, each with the reason
+    indicator_id: str = ""  # the comparison-table column it draws, if any
 
 
 def indicator_series(table: ComparisonTable) -> list[Series]:
@@ -40,9 +58,8 @@ def indicator_series(table: ComparisonTable) -> list[Series]:
     values in the measure most of them are written in (亿元, 万人 …), so the bars read as the text does."""
     out = []
     for ident, name in table.column_names.items():
-        cells = [(u, c) for u in table.units if (c := table.cell(u, ident)) and c["comparable"]
-                 and pd.notna(c["value_normalized"]) and c["value"]]
-        if len(cells) < 2 or len({c["measure_normalized"] for _, c in cells}) != 1:
+        cells = [(c["unit"], c) for c in table.comparable_cells(ident) if c["value"]]
+        if len(cells) < 2:
             continue
         measures = pd.Series([c["measure"] or "" for _, c in cells])
         measure = measures.mode().iloc[0]
@@ -55,8 +72,10 @@ def indicator_series(table: ComparisonTable) -> list[Series]:
                      years="、".join(map(str, years)) or "—")
         if meta:
             subtitle += " · " + "、".join(sorted(meta))
-        out.append(Series("column", name, subtitle, [u for u, _ in cells], [(name, values)], [ACCENT],
-                          value_title=measure))
+        shown = [u for u, _ in cells]
+        left_out = [t("gap.indicator", table.lang, unit=u, indicator=name) for u in table.units if u not in shown]
+        out.append(Series("column", name, subtitle, shown, [(name, values)], [ACCENT], number_format(values),
+                          measure, left_out, ident))
     return out
 
 
@@ -81,7 +100,7 @@ def theme_series(profile: pd.DataFrame, units: list[str], lang: str, title: str,
         values = [float(shares.get((u, theme), 0.0) or 0.0) for u in shown]
         if any(values):
             series.append((theme_label(theme, lang), values))
-            palette.append(color.lstrip("#").upper())
+            palette.append(_hex(color))
     return Series("stacked100", title, subtitle, shown, series, palette, number_format="0%",
                   value_title=t("axis.share", lang))
 
@@ -90,5 +109,5 @@ def term_series(terms: pd.DataFrame, unit: str, lang: str, top_n: int = 10) -> S
     """One unit's most distinctive terms by score, the highest on top."""
     top = terms[terms["unit"] == unit].nlargest(top_n, "score").iloc[::-1]  # bar charts draw bottom-up
     return Series("bar", t("deck.terms_title", lang, unit=unit), t("deck.terms_subtitle", lang, n=len(top)),
-                  top["term"].astype(str).tolist(), [(unit, [round(float(v), 2) for v in top["score"]])],
+                  top["term"].astype(str).tolist(), [(unit, [round(float(v), 1) for v in top["score"]])],
                   [ACCENT], number_format="0.0", value_title=t("axis.score", lang))

@@ -21,7 +21,7 @@ import pandas as pd
 from analytics.export.i18n import t
 from analytics.features.indicators import indicator
 from analytics.features.themes import theme_label
-from analytics.views.figure_table import ComparisonTable, cell_text
+from analytics.views.figure_table import ComparisonTable, cell_text, thin_note
 from analytics.views.shared import format_value
 
 MAX_GAPS = 5
@@ -51,10 +51,8 @@ def column_gaps(table: ComparisonTable) -> list[Gap]:
     """Per column, the gap between its highest and lowest comparable figure (same measure); largest first."""
     gaps = []
     for ident, name in table.column_names.items():
-        cells = [c for u in table.units if (c := table.cell(u, ident)) and c["comparable"]
-                 and pd.notna(c["value_normalized"])]
-        measures = pd.Series([c["measure_normalized"] for c in cells], dtype=object)
-        if len(cells) < 2 or measures.nunique() != 1:
+        cells = table.comparable_cells(ident)
+        if not cells:
             continue
         high = max(cells, key=lambda c: c["value_normalized"])
         low = min(cells, key=lambda c: c["value_normalized"])
@@ -115,4 +113,5 @@ def key_differences(table: ComparisonTable, industries: pd.DataFrame, themes: pd
                    share=f"{lead.at[u, 'share']:.0%}") for u in table.units if u in lead.index]
         if items:
             lines.append(t("summary.themes", lang, items=sep.join(items)))
-    return lines
+    caveat = thin_note(table.evidence, lang)  # shares of a unit resting on a paragraph say little
+    return lines + ([caveat] if caveat and lines else [])
