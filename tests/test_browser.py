@@ -386,8 +386,8 @@ def test_upload_three_formats_then_compare_and_remove(page, server, tmp_path):
     assert "alert('x')" not in page.locator("[data-testid='stAlertContainer']").all_inner_texts().__str__()
 
     open_page(page, server, "compare", units="榆社县,洪洞县,镇安县")
-    assert page.locator("h4").all_inner_texts() == ["榆社县", "洪洞县", "镇安县"]
-    metrics = " ".join(page.locator("[data-testid='stMetricValue']").all_inner_texts())
+    assert page.evaluate(UNIT_ROWS_JS) == ["榆社县", "洪洞县", "镇安县"]
+    metrics = " ".join(page.locator(".cl-table summary").all_inner_texts())
     assert "13.5万人" in metrics and "80%" in metrics
 
     # they are in the store file, not in the session: a new session (or a restarted server) sees them
