@@ -409,9 +409,8 @@ def generic_terms_edit(lang: str) -> tuple[list[str], list[str]]:
     st.session_state.setdefault("w_generic_removed", [w for w in edits["removed"] if w in options])
 
     def add() -> None:
-        new = terms.split_terms(st.session_state["w_generic_add"])
-        edits["added"] = list(dict.fromkeys([*edits["added"], *(w for w in new if w not in terms.generic_terms())]))
-        edits["removed"] = [w for w in edits["removed"] if w not in new]
+        edits["added"], edits["removed"] = terms.add_generic_words(edits["added"], edits["removed"],
+                                                                    st.session_state["w_generic_add"])
         st.session_state["w_generic_removed"] = edits["removed"]
         st.session_state["w_generic_add"] = ""
 

@@ -28,6 +28,11 @@ def show_gaps(view) -> None:
         st.caption(shared.plain(view.gap_note))
 
 
+def downloads(view, table, name: str) -> None:
+    """A view's table as CSV and XLSX, its second sheet naming the view's method and sources."""
+    common.table_downloads(table, name, lang, about=lambda: comparison.about(view))
+
+
 def figures_section(presenting: bool) -> None:
     view = comparison.view("key_figures", **common.table_choices())
     table = view.parts["table"]
@@ -37,14 +42,13 @@ def figures_section(presenting: bool) -> None:
     st.caption(shared.plain(" ".join(x for x in (t("compare.target_mark", lang), view.table_note) if x)))
     if presenting:
         return
-    common.table_downloads(view.data, "key_figures", lang, about=lambda: comparison.about(view))
+    downloads(view, view.data, "key_figures")
     with st.expander(t("summary.title", lang), expanded=True):
-        summary = comparison.view("summary")
-        st.markdown("\n".join(f"- {shared.plain(line)}" for line in summary.parts["lines"]))
+        summary_section(presenting=False)
     targets = comparison.view("targets")
     st.subheader(targets.title)
     st.dataframe(targets.table, hide_index=True)
-    common.table_downloads(targets.data, "targets", lang, about=lambda: comparison.about(targets))
+    downloads(targets, targets.data, "targets")
 
 
 def summary_section(presenting: bool) -> None:
@@ -60,7 +64,7 @@ def industries_section(presenting: bool) -> None:
     if presenting:
         return
     st.dataframe(view.parts["matrix"], hide_index=True)
-    common.table_downloads(view.parts["matrix"], "industries_matrix", lang, about=lambda: comparison.about(view))
+    downloads(view, view.parts["matrix"], "industries_matrix")
     common.evidence_picker(view.data, "industry" if lang == "zh" else "industry_en", lang, key="industries")
 
 
@@ -73,6 +77,7 @@ def domains_section(presenting: bool) -> None:
         st.subheader(t(f"domain.{domain}", lang))
         st.dataframe(rows, hide_index=True)
         common.evidence_picker(evidence, "label", lang, key=f"domain_{domain}")
+    downloads(view, shared.localize(view.data, lang), "ecology_tourism_investment")
 
 
 def themes_section(presenting: bool) -> None:
@@ -80,8 +85,7 @@ def themes_section(presenting: bool) -> None:
     common.show_chart(view.chart, "themes", lang, view.footer)
     show_gaps(view)
     if not presenting:
-        common.table_downloads(shared.localize(view.data, lang), "theme_profile", lang,
-                               about=lambda: comparison.about(view))
+        downloads(view, shared.localize(view.data, lang), "theme_profile")
 
 
 def terms_section(presenting: bool) -> None:
@@ -92,12 +96,11 @@ def terms_section(presenting: bool) -> None:
                       view.footer)
     show_gaps(view)
     if not presenting:
-        common.table_downloads(shared.localize(view.data, lang), "distinctive_terms", lang,
-                               about=lambda: comparison.about(view))
+        downloads(view, shared.localize(view.data, lang), "distinctive_terms")
 
 
-SECTIONS = {"summary": summary_section, "figures": figures_section, "industries": industries_section, "domains": domains_section,
-            "themes": themes_section, "terms": terms_section}
+SECTIONS = {"summary": summary_section, "figures": figures_section, "industries": industries_section,
+            "domains": domains_section, "themes": themes_section, "terms": terms_section}
 
 if common.presenting():
     slides = ["summary", *slugs]  # as the deck: the key differences first

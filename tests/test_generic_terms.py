@@ -148,3 +148,11 @@ def test_the_network_follows_a_users_edits():
     nodes, edges = cooccurrence_network(PASSAGES, top_n=20, min_weight=1, min_frequency=1, exclude=edited)
     assert "发展" in set(nodes["term"]) and "煤炭" not in set(nodes["term"])
     assert "煤炭" not in set(edges["source"]) | set(edges["target"])
+
+
+def test_typed_words_join_the_edits_and_a_counted_again_word_is_left_out_again():
+    from analytics.analysis.terms import add_generic_words
+
+    added, removed = add_generic_words(["示范"], ["发展", "建设"], "建设、园区 示范 园区")
+    assert added == ["示范", "园区"]  # each once; 建设 is reviewed already, so it needs no adding
+    assert removed == ["发展"]  # 建设, typed again, is left out again

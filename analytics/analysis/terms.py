@@ -42,6 +42,14 @@ def effective_generic_terms(added: Iterable[str] = (), removed: Iterable[str] = 
     return (generic_terms() | frozenset(added)) - frozenset(removed)
 
 
+def add_generic_words(added: list[str], removed: list[str], typed: str) -> tuple[list[str], list[str]]:
+    """A user's edits after typing words to leave out: new words join `added` (a reviewed word needs no
+    adding), and a typed word the user had counted again is left out again. Returns (added, removed)."""
+    new = split_terms(typed)
+    added = list(dict.fromkeys([*added, *(w for w in new if w not in generic_terms())]))
+    return added, [w for w in removed if w not in new]
+
+
 def left_out(exclude: frozenset[str] | None = None) -> frozenset[str]:
     """What term lists leave out: place names and the generic words `exclude` (default: the reviewed list)."""
     return place_terms() | (generic_terms() if exclude is None else frozenset(exclude))

@@ -143,6 +143,22 @@ def _cited_footer(corpus: Corpus, units: Sequence[str], method: str, exported: d
     return export_footer(shared.sources_for(corpus.tables, list(units)), method, exported, lang)
 
 
+def _citation(corpus: Corpus, units: Sequence[str], method_key: str, exported: date, lang: str) -> dict:
+    """A view's footer and method from one method key (`View(..., **_citation(...))`)."""
+    method = t(method_key, lang)
+    return {"footer": _cited_footer(corpus, units, method, exported, lang), "method": method}
+
+
+def _figure_evidence(corpus: Corpus, figures: list[dict], label_of: Callable[[dict], str]) -> list[Evidence]:
+    """Each figure's sentence, labelled, filed under its unit's row and its canonical indicator."""
+    evidence = []
+    for row in figures:
+        item = _evidence(corpus, label_of(row), row["doc_id"], row["start"], row["end"])
+        item.row, item.indicator_id = row["unit"], row["indicator_id"]
+        evidence.append(item)
+    return evidence
+
+
 def _gaps(units: Sequence[str], shown: set[str], reason_key: str, lang: str) -> list[str]:
     """'长治经开区：未识别出产业' for every unit a chart leaves out, so no unit is missing without a word."""
     return [t(reason_key, lang, unit=u) for u in units if u not in shown]
@@ -157,20 +173,12 @@ def key_figures_view(corpus: Corpus, units: list[str], lang: str, exported: date
     name = "indicator_zh" if lang == "zh" else "indicator_en"
 
     def make_evidence():
-        evidence = []
-        for unit in table.units:
-            for ident in table.column_names:
-                card = table.cell(unit, ident)
-                if card is None:
-                    continue
-                item = _evidence(corpus, f"{unit} · {card[name]} {figure_table.cell_text(card, lang)}"
-                                         f"（{card['indicator']}）", card["doc_id"], card["start"], card["end"])
-                item.row, item.indicator_id = unit, ident
-                evidence.append(item)
-        return evidence
+        cards = [card for unit in table.units for ident in table.column_names if (card := table.cell(unit, ident))]
+        return _figure_evidence(corpus, cards, lambda card: f"{card['unit']} · {card[name]} "
+                                f"{figure_table.cell_text(card, lang)}（{card['indicator']}）")
 
     return View("key_figures", t("report.key_figures.title", lang), t("report.key_figures.subtitle", lang),
-                _cited_footer(corpus, units, t("method.figures", lang), exported, lang), method=t("method.figures", lang),
+                **_citation(corpus, units, "method.figures", exported, lang),
                 table=table.display.map(_text), data=table.export, evidence_of=make_evidence,
                 parts={"table": table,
                        "html": figure_table.table_html(table, corpus.clean_text, {
@@ -197,16 +205,11 @@ def targets_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
         label("col", "status", lang): data[label("col", "status", lang)]})
 
     def make_evidence():
-        evidence = []
-        for row in figures.itertuples():
-            item = _evidence(corpus, f"{row.unit} · {row.indicator} {shared.format_value(row.value, row.measure)}",
-                             row.doc_id, row.start, row.end)
-            item.row = row.unit
-            evidence.append(item)
-        return evidence
+        return _figure_evidence(corpus, figures.to_dict("records"), lambda row: f"{row['unit']} · {row['indicator']} "
+                                f"{shared.format_value(row['value'], row['measure'])}")
 
     return View("targets", t("compare.targets", lang), t("report.targets.subtitle", lang),
-                _cited_footer(corpus, units, t("method.figures", lang), exported, lang), method=t("method.figures", lang),
+                **_citation(corpus, units, "method.figures", exported, lang),
                 table=table, data=data, evidence_of=make_evidence)
 
 
@@ -219,7 +222,7 @@ def summary_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
     lines = summary.key_differences(wide, unit_industries(corpus["industries"], units),
                                     shared.theme_profile(corpus["themes"], units)) or [t("summary.none", lang)]
     return View("summary", t("summary.title", lang), t("summary.subtitle", lang),
-                _cited_footer(corpus, units, t("method.compare", lang), exported, lang), method=t("method.compare", lang),
+                **_citation(corpus, units, "method.compare", exported, lang),
                 parts={"lines": lines}, notes_of=lambda: lines)
 
 
@@ -272,7 +275,7 @@ def industries_view(corpus: Corpus, units: list[str], lang: str, exported: date 
         return evidence
 
     return View("industries", t("report.industries.title", lang), t("report.industries.subtitle", lang),
-                _cited_footer(corpus, units, t("method.industries", lang), exported, lang), method=t("method.industries", lang), chart=chart,
+                **_citation(corpus, units, "method.industries", exported, lang), chart=chart,
                 table=industry_section_table(merged, units, lang), data=merged, evidence_of=make_evidence,
                 parts={"matrix": shared.industry_matrix(merged, units, lang),
                        # on a projector: sections, not dozens of industry rows, so it fits one 16:9 screen
@@ -302,7 +305,7 @@ def themes_view(corpus: Corpus, units: list[str], lang: str, exported: date | No
             notes.append(t("report.theme_unit", lang, unit=unit, themes=t("footer.separator", lang).join(items)))
         return notes
 
-    return View("themes", title_text, subtitle, _cited_footer(corpus, units, t("method.themes", lang), exported, lang), method=t("method.themes", lang),
+    return View("themes", title_text, subtitle, **_citation(corpus, units, "method.themes", exported, lang),
                 chart=chart, data=profile, notes_of=make_notes,
                 gaps=_gaps(units, set(profile.loc[profile["hits"] > 0, "unit"]), "gap.themes", lang))
 
@@ -332,7 +335,7 @@ def similarity_view(corpus: Corpus, units: list[str], lang: str, exported: date 
         return notes
 
     return View("similarity", title_text, subtitle,
-                _cited_footer(corpus, units, t("method.similarity", lang), exported, lang), method=t("method.similarity", lang), chart=chart,
+                **_citation(corpus, units, "method.similarity", exported, lang), chart=chart,
                 data=pairs[pairs["a"].isin(order) & pairs["b"].isin(order)].reset_index(drop=True),
                 notes_of=make_notes, gaps=_gaps(units, set(pairs["a"]) | set(pairs["b"]), "gap.similarity", lang))
 
@@ -361,7 +364,7 @@ def terms_view(corpus: Corpus, units: list[str], lang: str, exported: date | Non
         return evidence
 
     return View("terms", title_text, subtitle,
-                _cited_footer(corpus, units, t("method.distinctive_terms", lang), exported, lang), method=t("method.distinctive_terms", lang),
+                **_citation(corpus, units, "method.distinctive_terms", exported, lang),
                 chart=chart, data=terms, evidence_of=make_evidence,
                 gaps=_gaps(units, set(terms["unit"]), "gap.terms", lang),
                 # on a projector: fewer terms, at most three units a row, so the chart fits one 16:9 screen
@@ -383,8 +386,7 @@ def domains_view(corpus: Corpus, units: list[str], lang: str, exported: date | N
     digest = pd.DataFrame({label("col", "unit", lang): units, **{
         t(f"domain.{domain}", lang): [_digest(evidence.loc[evidence["unit"] == u, "label"], lang) for u in units]
         for domain, (_, evidence) in parts.items()}})
-    return View("domains", t("tab.domains", lang), "", _cited_footer(corpus, units, t("method.figures", lang),
-                                                                    exported, lang), method=t("method.figures", lang),
+    return View("domains", t("tab.domains", lang), "", **_citation(corpus, units, "method.figures", exported, lang),
                 table=table, data=pd.concat([ev.assign(domain=d) for d, (_, ev) in parts.items()], ignore_index=True),
                 parts={"domains": parts, "digest_html": figure_table.text_table_html(digest)})
 
