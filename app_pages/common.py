@@ -245,12 +245,16 @@ def show_chart(chart, name: str, lang: str, footer: str | None = None, container
 
 
 def chart_downloads(chart, name: str, lang: str, footer: str | None = None) -> None:
-    """PNG (2x) and SVG download buttons; bytes are rendered only when clicked."""
+    """PNG (2x) and SVG download buttons; bytes are rendered only when clicked.
+
+    A download never reruns the page (on_click="ignore"): a rerun would recompute the view for nothing,
+    and it re-registers the deferred file while the browser still waits for the old one, which can leave
+    the button spinning."""
     left, right, _ = st.columns([1, 1, 4], gap="small")
     left.download_button(t("button.download_png", lang), lambda: export.chart_to_png(chart, footer=footer),
-                         file_name=f"{name}.png", mime="image/png", key=f"png_{name}")
+                         file_name=f"{name}.png", mime="image/png", key=f"png_{name}", on_click="ignore")
     right.download_button(t("button.download_svg", lang), lambda: export.chart_to_svg(chart, footer=footer),
-                          file_name=f"{name}.svg", mime="image/svg+xml", key=f"svg_{name}")
+                          file_name=f"{name}.svg", mime="image/svg+xml", key=f"svg_{name}", on_click="ignore")
 
 
 def table_downloads(table, name: str, lang: str, about=None) -> None:
@@ -268,10 +272,10 @@ def table_downloads(table, name: str, lang: str, about=None) -> None:
 
     left, right, _ = st.columns([1, 1, 4], gap="small")
     left.download_button(t("button.download_csv", lang), lambda: export.table_to_csv(get()),
-                         file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
+                         file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}", on_click="ignore")
     right.download_button(t("button.download_xlsx", lang),
                           lambda: export.table_to_xlsx(get(), name, get_about(), t("about.sheet", lang)),
-                          file_name=f"{name}.xlsx", key=f"xlsx_{name}",
+                          file_name=f"{name}.xlsx", key=f"xlsx_{name}", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -455,7 +459,7 @@ def report_button(units: list[str], fmt: str, lang: str) -> None:
     if key in st.session_state:
         st.download_button(t(download_label, lang), st.session_state[key],
                            file_name=f"CountyLens_{'_'.join(units)}.{fmt}", mime=REPORT_MIME[fmt],
-                           key=f"download_{fmt}", type="primary")
+                           key=f"download_{fmt}", type="primary", on_click="ignore")
 
 
 def session_ended() -> Callable[[], bool]:

@@ -134,13 +134,17 @@ def wait_page_ready(page, charts: int = 0, timeout: float = 60_000) -> None:
     wait_idle(page, timeout)
 
 
-IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+# stApp's data-test-script-state is Streamlit's own end-to-end hook ('initial' before the first run,
+# 'running' during one); the status widget alone shows only once a run has lasted a moment.
+IDLE_JS = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')"""
 
 
 def wait_idle(page, timeout: float = 60_000, settle_ms: int = 300) -> None:
-    """Wait until Streamlit has finished the script run: no 'Running' status widget, no stale
-    (greyed) elements, twice in a row `settle_ms` apart, since a rerun starts a moment after a click."""
+    """Wait until Streamlit has finished the script run: the app says it is not running, no status
+    widget, no stale (greyed) elements, twice in a row `settle_ms` apart, since a rerun starts a moment
+    after a click."""
     for _ in range(2):
         page.wait_for_timeout(settle_ms)
         page.wait_for_function(IDLE_JS, timeout=timeout)

@@ -228,21 +228,36 @@ def test_every_tab_click_switches_the_tab(page, server):
         select_tab(page, tab)
 
 
-UNIT_ROWS_JS = "() => [...document.querySelectorAll('.cl-table .cl-name')].map(e => e.textContent)"
+# the unit rows of the first table (more columns than fit one table are drawn as further tables, same rows)
+UNIT_ROWS_JS = "() => [...(document.querySelector('.cl-table')?.querySelectorAll('.cl-name') ?? [])].map(e => e.textContent)"
+
+
+def comparison_rows(page, expected: list[str], timeout: float = 60_000) -> list[str]:
+    """The comparison table's unit names once they are `expected`, or what they are when `timeout` ends.
+
+    The heading is drawn before the table is computed, and Streamlit shows its status widget only once a
+    run has lasted a moment, so a page that looks idle may still be computing: wait for the rows themselves."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"expected => JSON.stringify(({UNIT_ROWS_JS})()) === JSON.stringify(expected)",
+                               arg=expected, timeout=timeout)
+    except PlaywrightTimeout:
+        pass  # the assertion that follows shows what the rows are
+    return page.evaluate(UNIT_ROWS_JS)
 
 
 def test_compare_follows_the_url_and_the_multiselect(page, server):
     open_page(page, server, "compare", units="沁源县,岚县,长治经开区")
-    assert page.evaluate(UNIT_ROWS_JS) == ["沁源县", "岚县", "长治经开区"]
+    assert comparison_rows(page, ["沁源县", "岚县", "长治经开区"]) == ["沁源县", "岚县", "长治经开区"]
 
     page.get_by_role("button", name="Remove 长治经开区").click()
-    page.wait_for_function("() => document.querySelectorAll('.cl-table .cl-name').length === 2")
+    assert comparison_rows(page, ["沁源县", "岚县"]) == ["沁源县", "岚县"]
     wait_idle(page)
-    assert page.evaluate(UNIT_ROWS_JS) == ["沁源县", "岚县"]
     assert url_query(page)["units"] == "沁源县,岚县"
 
     open_page(page, server, "compare", units="岚县,长治经开区")
-    assert page.evaluate(UNIT_ROWS_JS) == ["岚县", "长治经开区"]
+    assert comparison_rows(page, ["岚县", "长治经开区"]) == ["岚县", "长治经开区"]
 
 
 def test_chinese_glyphs_render_in_the_page(page, server):
@@ -386,7 +401,7 @@ def test_upload_three_formats_then_compare_and_remove(page, server, tmp_path):
     assert "alert('x')" not in page.locator("[data-testid='stAlertContainer']").all_inner_texts().__str__()
 
     open_page(page, server, "compare", units="榆社县,洪洞县,镇安县")
-    assert page.evaluate(UNIT_ROWS_JS) == ["榆社县", "洪洞县", "镇安县"]
+    assert comparison_rows(page, ["榆社县", "洪洞县", "镇安县"]) == ["榆社县", "洪洞县", "镇安县"]
     metrics = " ".join(page.locator(".cl-table summary").all_inner_texts())
     assert "13.5万人" in metrics and "80%" in metrics
 
@@ -475,6 +490,7 @@ def test_no_value_of_the_comparison_is_clipped(page, server, seed_tables, width,
     for units in ("沁源县,岚县", SIX_UNITS):
         for columns in ({}, {"ind": every}):
             open_page(page, server, "compare", units=units, **columns)
+            assert comparison_rows(page, units.split(",")) == units.split(",")
             measured = page.evaluate(CLIPPED_JS)
             assert measured["cells"] > 10 and not measured["clipped"], (units, columns, measured)
             assert measured["table"] <= measured["frame"], (units, columns, measured)
