@@ -19,7 +19,7 @@ from analytics.corpus.store import (open_store, reanalyse_stale, save_setting, s
 from analytics.export import charts
 from analytics.export import files as export
 from analytics.export.i18n import t
-from analytics.views import shared
+from analytics.views import figure_table, shared
 
 # What presentation mode takes out of the frame: chrome, every button, picker and popover (their element
 # containers too, so no gap is left where they were).
@@ -300,14 +300,20 @@ def table_pickers(table, lang: str) -> None:
         choices.update(indicators=st.session_state["w_ind"], sort_by=st.session_state["w_sort"] or "",
                        descending=st.session_state["w_desc"])
 
+    def sort_chosen() -> None:
+        # division codes read in the yearbook's order; numbers and evidence largest first
+        st.session_state["w_desc"] = st.session_state["w_sort"] != figure_table.SORT_BY_PLACE
+        remember()
+
     shown = list(table.column_names)
-    sorts = ["", *shown]
+    sorts = ["", *figure_table.ROW_SORTS, *shown]
+    row_sorts = {key: t(f"option.sort_{key}", lang) for key in figure_table.ROW_SORTS}
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
     left.multiselect(t("widget.indicators", lang), table.options, default=shown, key="w_ind", on_change=remember,
                      format_func=names.get, placeholder=t("widget.placeholder", lang))
-    middle.selectbox(t("widget.sort", lang), sorts, key="w_sort", on_change=remember,
+    middle.selectbox(t("widget.sort", lang), sorts, key="w_sort", on_change=sort_chosen,
                      index=sorts.index(choices["sort_by"]) if choices["sort_by"] in sorts else 0,
-                     format_func=lambda i: names.get(i) or t("option.selection_order", lang))
+                     format_func=lambda i: names.get(i) or row_sorts.get(i) or t("option.selection_order", lang))
     right.toggle(t("widget.descending", lang), value=choices["descending"], key="w_desc", on_change=remember)
     set_url("ind", shown if set(shown) != set(table.default_columns) else [])
     set_url("sort", choices["sort_by"] if choices["sort_by"] in sorts else "")

@@ -149,6 +149,13 @@ def test_comparison_table_sorts_by_a_column_and_takes_more_indicators():
     assert table_rows(at)[:2] == ["沁源县", "岚县"]
     reopened = open_page("compare", units=SIX_UNITS, sort="population", asc="1", ind="population,precipitation")
     assert table_columns(reopened) == ["单位", "人口", "年均降水量"] and table_rows(reopened)[0] == "沁源县"
+    # the unit column sorts too: by division code, read in the yearbook's order (the toggle turns ascending)
+    sort = next(s for s in reopened.selectbox if s.key == "w_sort")
+    assert sort.format_func("division_code") == "行政区划顺序"
+    sort.set_value("division_code").run()
+    assert not next(t for t in reopened.toggle if t.key == "w_desc").value
+    # 长治 140400s, 运城 140800s (风陵渡's host 芮城 before 永济), 吕梁 141100s, then 陕西 610000s
+    assert table_rows(reopened) == ["长治经开区", "沁源县", "风陵渡经开区", "永济市", "岚县", "柞水县"]
 
 
 def test_presentation_mode_is_one_view_stepped_by_the_keys():

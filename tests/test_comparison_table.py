@@ -31,7 +31,12 @@ class HandCorpus:
 
     def __init__(self, figures: pd.DataFrame, chars: dict[str, int]):
         self.tables = {"figures": figures,
-                       "passages": pd.DataFrame([{"unit": u, "doc_id": "d1", "text": "字" * n} for u, n in chars.items()])}
+                       "passages": pd.DataFrame([{"unit": u, "doc_id": "d1", "text": "字" * n} for u, n in chars.items()]),
+                       # division codes: 乙县 in an earlier province than 甲县, the zone in 甲县, 丙县 without one
+                       "units": pd.DataFrame([{"unit": "甲县", "kind": "county", "adcode": "140105"},
+                                              {"unit": "乙县", "kind": "county", "adcode": "130102"},
+                                              {"unit": "戊开发区", "kind": "zone", "adcode": "140105"},
+                                              {"unit": "丙县", "kind": "county", "adcode": ""}])}
 
     def __getitem__(self, name):
         return self.tables[name]
@@ -85,6 +90,17 @@ def test_rows_sort_by_the_normalized_value_units_without_it_last(hand):
     assert ascending.units == ["乙县", "丙县", "甲县"]  # only 乙县 has a GDP; the others keep their order
     only = figure_table.comparison_table(hand, ["甲县", "乙县"], "zh", indicators=["forest_coverage", "population"])
     assert list(only.column_names) == ["population", "forest_coverage"]
+
+
+def test_rows_sort_by_division_code_or_by_the_evidence_behind_each_unit(hand):
+    units = ["丙县", "戊开发区", "甲县", "乙县"]
+    by_code = figure_table.comparison_table(hand, units, "zh", sort_by=figure_table.SORT_BY_PLACE, descending=False)
+    # the yearbook's order: 13… before 14…, a zone after the county of its code, a unit without a code last
+    assert by_code.units == ["乙县", "甲县", "戊开发区", "丙县"]
+    by_chars = figure_table.comparison_table(hand, units, "zh", sort_by=figure_table.SORT_BY_EVIDENCE)
+    assert by_chars.units == ["甲县", "乙县", "丙县", "戊开发区"]  # 5000, 3000, 120 and no passage of its own
+    assert by_chars.evidence["unit"].tolist() == by_chars.units  # the captions follow the rows
+    assert list(by_chars.evidence["n_chars"]) == [5000, 3000, 120, 0]
 
 
 def test_html_escapes_text_and_opens_each_cells_sentence(hand):

@@ -163,10 +163,31 @@ def cell_text(card, lang: str) -> str:
             + key_figure_mark(card["is_target"], bool(card["comparable"])))
 
 
-def sorted_units(cells: pd.DataFrame, units: list[str], by: str = "", descending: bool = True) -> list[str]:
-    """The units ordered by one indicator column (normalized values; units without it last), or as chosen."""
+# Row orders other than an indicator column: the administrative division code (the order of a statistical
+# yearbook: province, prefecture, county; a zone after its host county) and the evidence behind each unit.
+SORT_BY_PLACE = "division_code"
+SORT_BY_EVIDENCE = "evidence_chars"
+ROW_SORTS = (SORT_BY_PLACE, SORT_BY_EVIDENCE)
+
+
+def row_sort_keys(units_table: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, dict[str, tuple]]:
+    """For each of ROW_SORTS, each unit's sort key. A unit without a code sorts after those with one."""
+    places = units_table.drop_duplicates("unit").set_index("unit")
+    zone = places["kind"].eq("zone")
+    division = {u: (str(places.at[u, "adcode"] or "~") if u in places.index else "~",
+                    bool(zone.get(u, False)), u) for u in evidence["unit"]}
+    chars = {u: (int(n),) for u, n in zip(evidence["unit"], evidence["n_chars"])}
+    return {SORT_BY_PLACE: division, SORT_BY_EVIDENCE: chars}
+
+
+def sorted_units(cells: pd.DataFrame, units: list[str], by: str = "", descending: bool = True,
+                 row_keys: dict[str, dict[str, tuple]] | None = None) -> list[str]:
+    """The units ordered by one indicator column (normalized values; units without it last), by one of
+    ROW_SORTS (`row_keys`, from row_sort_keys), or as chosen."""
     if not by:
         return list(units)
+    if row_keys and by in row_keys:
+        return sorted(units, key=row_keys[by].__getitem__, reverse=descending)
     column = cells[cells["indicator_id"] == by].set_index("unit")
     values, fair = column["value_normalized"], column["comparable"].astype(bool)
     # units with a comparable value first, by it; a † value after them, by its own; units without one last
@@ -180,7 +201,8 @@ def sorted_units(cells: pd.DataFrame, units: list[str], by: str = "", descending
 def comparison_table(corpus, units: list[str], lang: str = "zh", indicators: list[str] | None = None,
                      sort_by: str = "", descending: bool = True) -> ComparisonTable:
     """The comparison table of `units`: columns `indicators` (default: the reviewed key figures the selection
-    has, in the list's order), rows sorted by `sort_by` (an indicator id; '' keeps the selection order)."""
+    has, in the list's order), rows sorted by `sort_by` (an indicator id or one of ROW_SORTS; '' keeps the
+    selection order)."""
     figures = corpus["figures"]
     options = selection_indicators(figures, units)
     reviewed = set(indicator_slots()["indicator_id"])
@@ -190,8 +212,12 @@ def comparison_table(corpus, units: list[str], lang: str = "zh", indicators: lis
     columns = indicator_slots(chosen)
     cards = with_indicator_names(key_figures(figures, units, chosen))
     cards = cards.assign(document=[corpus.document_label(d) for d in cards["doc_id"]])
-    order = sorted_units(cards, units, sort_by if sort_by in set(columns["indicator_id"]) else "", descending)
-    return ComparisonTable(order, columns, options, default, cards, unit_evidence(corpus.tables, order), lang)
+    evidence = unit_evidence(corpus.tables, units)
+    sortable = set(columns["indicator_id"]) | set(ROW_SORTS)
+    order = sorted_units(cards, units, sort_by if sort_by in sortable else "", descending,
+                         row_sort_keys(corpus.tables["units"], evidence))
+    evidence = evidence.set_index("unit").loc[order].reset_index()
+    return ComparisonTable(order, columns, options, default, cards, evidence, lang)
 
 
 TABLE_CSS = """
