@@ -307,7 +307,8 @@ def table_pickers(table, lang: str) -> None:
 
     shown = list(table.column_names)
     sorts = ["", *figure_table.ROW_SORTS, *shown]
-    row_sorts = {key: t(f"option.sort_{key}", lang) for key in figure_table.ROW_SORTS}
+    row_sorts = {figure_table.SORT_BY_PLACE: t("option.sort_division_code", lang),
+                 figure_table.SORT_BY_EVIDENCE: t("option.sort_evidence_chars", lang)}
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
     left.multiselect(t("widget.indicators", lang), table.options, default=shown, key="w_ind", on_change=remember,
                      format_func=names.get, placeholder=t("widget.placeholder", lang))

@@ -19,7 +19,6 @@ if len(units) < 2:
     st.stop()
 comparison = compare.compare_view(common.corpus(), units, lang, exclude=common.excluded_terms())
 slugs = ["figures", "industries", "domains", "themes", "terms"]
-names = " · ".join(units)
 
 
 def show_gaps(view) -> None:
@@ -105,12 +104,12 @@ SECTIONS = {"summary": summary_section, "figures": figures_section, "industries"
 if common.presenting():
     slides = ["summary", *slugs]  # as the deck: the key differences first
     slug = common.presentation_steps(slides, lang)
-    title.title(t("present.title", lang, units=names, view=t(f"tab.{slug}", lang)))
+    title.title(comparison.heading(t(f"tab.{slug}", lang)))
     SECTIONS[slug](presenting=True)
     # in a corner, out of the flow: the view keeps the whole screen
     st.html(f"<div class='cl-hint'>{t('present.hint', lang, n=slides.index(slug) + 1, total=len(slides))}</div>")
 else:
-    title.title(t("compare.title", lang, units=names))
+    title.title(t("compare.title", lang, units=comparison.names))
     for slug, tab in zip(slugs, common.tabs(slugs, lang)):
         if tab.open:
             with tab:

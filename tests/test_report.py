@@ -73,8 +73,12 @@ def slide_texts(slide) -> list[str]:
     return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
 
 
+COMPARED = t("present.title", units=" · ".join(UNITS), view="")  # '沁源县 · 岚县 · 柞水县 — '
+
+
 def slide_title(slide) -> str:
-    return slide_texts(slide)[0]
+    """The slide's own title, without the units every view slide names first."""
+    return slide_texts(slide)[0].removeprefix(COMPARED)
 
 
 def tables(slide) -> list[pd.DataFrame]:
@@ -106,6 +110,23 @@ def test_deck_is_16_9_with_a_slide_per_view(deck):
     assert positions == sorted(positions) and positions[0] == 1, titles
     assert all(unit in " ".join(slide_texts(deck.slides[0])) for unit in UNITS)
     assert str(EXPORTED) in " ".join(slide_texts(deck.slides[0]))
+
+
+def test_view_slides_say_what_is_compared(deck, corpus):
+    titles = [slide_texts(s)[0] for s in deck.slides]
+    per_unit = t("deck.terms_title", unit="")
+    for title in titles[1:]:
+        if title.startswith(t("report.sources.title")) or per_unit.strip() in title:
+            continue  # a source list, and one unit's distinctive terms, name what they hold themselves
+        assert title.startswith(COMPARED), title
+    assert titles[1] == COMPARED + t("summary.title")
+    # six units with long names do not fit a title line: they open the subtitle instead
+    six = ["沁源县", "岚县", "柞水县", "永济市", "长治经开区", "风陵渡经开区"]
+    comparison = compare_views.Comparison(corpus, six, "zh")
+    title, subtitle = report.deck.slide_heading("各单位产业门类与目标产业", "每格：已有 · 目标", comparison)
+    assert title == "各单位产业门类与目标产业" and subtitle == " · ".join(six) + " · 每格：已有 · 目标"
+    short, _ = report.deck.slide_heading("关键数据", "", compare_views.Comparison(corpus, six[:2], "zh"))
+    assert short == "沁源县 · 岚县 — 关键数据"
 
 
 def charts_of(deck) -> list:

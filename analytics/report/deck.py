@@ -55,6 +55,7 @@ GB2312_CHARSET = "-122"       # 134 as the signed byte OOXML stores
 SANS_PITCH_FAMILY = "34"      # variable pitch, swiss (sans) family
 MAX_CHART_ZOOM = 1.7          # charts are drawn for screens; more than this and the type looks bloated
 LINE_HEIGHT = 1.45  # Noto Sans CJK's ascent + descent is 1.448 em; viewers space lines by it
+TITLE_FONT_PT = 26
 CHART_FONT_PT = 16            # native charts: axis labels and values read from the back of a room
 SUMMARY_FONT_PT = 20
 GAP_NOTE_IN = 0.32            # the line naming the units a chart leaves out
@@ -247,11 +248,25 @@ def _notes_lines(evidence: Sequence[Evidence], notes: Sequence[str], lang: str) 
     return head + _evidence_lines(evidence, lang) + list(notes)
 
 
-def _slide_frame(prs, title_text: str, subtitle: str, footer: str, page: int, family: str, lang: str):
-    """A blank 16:9 slide with title, subtitle, accent rule, citation footer and page number."""
+def slide_heading(title_text: str, subtitle: str, comparison: Comparison | None) -> tuple[str, str]:
+    """The slide's title and subtitle, saying what is compared: '沁源县 · 岚县 — 关键数据' when that fits one
+    line of the title, else the view's title over '沁源县 · 岚县 · … · 风陵渡经开区 · <subtitle>'."""
+    if comparison is None:
+        return title_text, subtitle
+    heading = comparison.heading(title_text)
+    if _lines_needed(heading, SLIDE_WIDTH_IN - 2 * MARGIN_IN, TITLE_FONT_PT) == 1:
+        return heading, subtitle
+    return title_text, " · ".join(x for x in (comparison.names, subtitle) if x)
+
+
+def _slide_frame(prs, title_text: str, subtitle: str, footer: str, page: int, family: str, lang: str,
+                 compared: Comparison | None = None):
+    """A blank 16:9 slide with title, subtitle, accent rule, citation footer and page number; the title
+    names the units `compared` (slide_heading)."""
+    title_text, subtitle = slide_heading(title_text, subtitle, compared)
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     width = SLIDE_WIDTH_IN - 2 * MARGIN_IN
-    _textbox(slide, MARGIN_IN, 0.3, width, 0.62, [title_text], family, lang, 26, bold=True)
+    _textbox(slide, MARGIN_IN, 0.3, width, 0.62, [title_text], family, lang, TITLE_FONT_PT, bold=True)
     if subtitle:
         _textbox(slide, MARGIN_IN, 0.92, width, 0.36, [subtitle], family, lang, 13, color=MUTED)
     rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(MARGIN_IN), Inches(1.3), Inches(1.2), Inches(0.05))
@@ -376,7 +391,7 @@ def _set_theme_fonts(prs, family: str) -> None:
     theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
+def _table_slides(prs, view: View, family: str, lang: str, page: int, compared: Comparison | None = None) -> int:
     """The view's table on as many slides as it needs (header repeated); returns the next page number."""
     table = view.table
     width = SLIDE_WIDTH_IN - 2 * MARGIN_IN
@@ -387,7 +402,7 @@ def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
     else:
         size = 12 if n_units <= 3 else 10
     if len(table.columns) < 2 or table.empty:  # nothing to set side by side: say so rather than draw a husk
-        slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
+        slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang, compared)
         _textbox(slide, MARGIN_IN, CONTENT_TOP_IN, width, 1.0, [t("deck.empty_table", lang)], family, lang,
                  SUMMARY_FONT_PT, color=MUTED)
         return page + 1
@@ -399,7 +414,7 @@ def _table_slides(prs, view: View, family: str, lang: str, page: int) -> int:
     pages = paginate_rows(table, widths, size, CONTENT_BOTTOM_IN - CONTENT_TOP_IN - note_space)
     for k, part in enumerate(pages):
         title_text = view.title + (t("report.continued", lang) if k else "")
-        slide = _slide_frame(prs, title_text, view.subtitle, view.footer, page, family, lang)
+        slide = _slide_frame(prs, title_text, view.subtitle, view.footer, page, family, lang, compared)
         shape = _add_table(slide, part, widths, CONTENT_TOP_IN, family, lang, size)
         if view.table_note:
             bottom = CONTENT_TOP_IN + shape.height / 914400 + 0.08
@@ -455,8 +470,8 @@ def _view_slides(prs, comparison: Comparison, view: View, family: str, page: int
     no such chart) on one."""
     lang = comparison.lang
     if view.table is not None:
-        return _table_slides(prs, view, family, lang, page)
-    slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
+        return _table_slides(prs, view, family, lang, page, comparison)
+    slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang, comparison)
     _add_chart_picture(slide, split_title(view.chart)[0], f"{view.title}. {view.footer}")  # the slide titles it
     _set_notes(slide, _notes_lines(view.evidence, view.notes, lang), family, lang)
     _gap_note(slide, view.gap_note, family, lang)
@@ -464,10 +479,11 @@ def _view_slides(prs, comparison: Comparison, view: View, family: str, page: int
 
 
 def _native_slide(prs, view: View, chart: chart_series.Series, family: str, lang: str, page: int,
-                  evidence: Sequence[Evidence] = (), notes: Sequence[str] = ()) -> int:
-    """One native chart on its own slide, titled by the chart, cited by the view's footer; the units it
-    leaves out named above the footer."""
-    slide = _slide_frame(prs, chart.title, chart.subtitle, view.footer, page, family, lang)
+                  evidence: Sequence[Evidence] = (), notes: Sequence[str] = (),
+                  compared: Comparison | None = None) -> int:
+    """One native chart on its own slide, titled by the chart (and the units `compared`, unless the chart
+    is one unit's), cited by the view's footer; the units it leaves out named above the footer."""
+    slide = _slide_frame(prs, chart.title, chart.subtitle, view.footer, page, family, lang, compared)
     gap = "；".join(chart.left_out) or view.gap_note
     add_native_chart(slide, chart, family, lang, bottom=CONTENT_BOTTOM_IN - (GAP_NOTE_IN if gap else 0))
     _set_notes(slide, _notes_lines(evidence, notes, lang), family, lang)
@@ -485,7 +501,7 @@ def _gap_note(slide, gap: str, family: str, lang: str) -> None:
 def _summary_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
     """The key differences, one bullet per sentence, in type that reads from the back of the room."""
     lang = comparison.lang
-    slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang)
+    slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang, comparison)
     lines = view.parts["lines"]
     size = SUMMARY_FONT_PT if sum(_lines_needed(x, SLIDE_WIDTH_IN - 2 * MARGIN_IN, SUMMARY_FONT_PT)
                                   for x in lines) <= 9 else SUMMARY_FONT_PT - 4
@@ -498,25 +514,25 @@ def _summary_slides(prs, comparison: Comparison, view: View, family: str, page: 
 def _key_figure_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
     """The comparison table, then one native column chart per indicator with comparable figures."""
     lang = comparison.lang
-    page = _table_slides(prs, view, family, lang, page)
+    page = _table_slides(prs, view, family, lang, page, comparison)
     for chart in chart_series.indicator_series(view.parts["table"]):
         shown = [e for e in view.evidence if e.indicator_id == chart.indicator_id and e.row in chart.categories]
-        page = _native_slide(prs, view, chart, family, lang, page, shown)
+        page = _native_slide(prs, view, chart, family, lang, page, shown, compared=comparison)
     return page
 
 
 def _industry_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
     """The section table, then the counts of existing and targeted industries as a stacked chart."""
     lang = comparison.lang
-    page = _table_slides(prs, view, family, lang, page)
+    page = _table_slides(prs, view, family, lang, page, comparison)
     merged = unit_industries(comparison.corpus["industries"], comparison.units)
     return _native_slide(prs, view, chart_series.industry_series(merged, comparison.units, lang), family, lang,
-                         page)
+                         page, compared=comparison)
 
 
 def _theme_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:
     chart = chart_series.theme_series(view.data, comparison.units, comparison.lang, view.title, view.subtitle)
-    return _native_slide(prs, view, chart, family, comparison.lang, page, view.evidence, view.notes)
+    return _native_slide(prs, view, chart, family, comparison.lang, page, view.evidence, view.notes, comparison)
 
 
 def _term_slides(prs, comparison: Comparison, view: View, family: str, page: int) -> int:

@@ -422,7 +422,12 @@ class Comparison:
         self.exported = exported or date.today()
         self.progress = progress
         self.title = t("report.title", lang)
+        self.names = " · ".join(self.units)  # what is compared, as every heading says it
         self._views: dict[tuple, View] = {}
+
+    def heading(self, view_title: str) -> str:
+        """A view's heading that says what is compared: '沁源县 · 岚县 · 柞水县 — 关键数据'."""
+        return t("present.title", self.lang, units=self.names, view=view_title)
 
     def view(self, slug: str, **options) -> View:
         """One view, memoised on the corpus snapshot for this selection: a rerun, or another session
