@@ -166,6 +166,26 @@ def test_summary_slide_words_the_largest_gaps_from_the_table(deck):
     assert "人口：岚县 18.7万人，是沁源县 16万人的 1.2 倍" in text
     assert "平均气温：柞水县 15.6℃，比岚县 6.9℃高 8.7℃" in text  # a temperature gap is a difference
     assert "43.62" not in text  # 岚县's 林草覆盖率 is not compared with 柞水县's 森林覆盖率
+    # real bullets: a bullet character and a hanging indent, not a typed '•' the wrapped lines run under
+    box = next(shape for shape in slide.shapes if shape.has_text_frame and "人口：" in shape.text_frame.text)
+    paragraphs = box.text_frame.paragraphs
+    assert not any(p.text.startswith("•") for p in paragraphs)
+    for p in paragraphs:
+        properties = p._p.pPr
+        assert properties.find(qn("a:buChar")).get("char") == "•"
+        assert -int(properties.get("indent")) == int(properties.get("marL")) > 0
+    # a few short lines take the largest type; many long ones a smaller one that still fits
+    assert {run.font.size.pt for p in paragraphs for run in p.runs} == {24}
+    assert report.deck.bullet_size(["差异" * 30] * 12, 12.33, 5.25) < 24
+
+
+def test_bullet_size_is_the_largest_that_fits():
+    lines = ["人口：甲县 18.7万人，是乙县 16万人的 1.2 倍"] * 4
+    assert report.deck.bullet_size(lines, 12.33, 5.25) == 24
+    assert report.deck.bullet_size(lines, 12.33, 0.5) == 16  # nothing fits: the smallest
+    many = ["字" * 60] * 5  # two lines each: ten rows and four gaps are 5.5 in at 24 pt, 5.0 in at 22 pt
+    assert report.deck.bullet_size(many, 12.33, 5.25) == 22
+    assert report.deck.bullet_size(many, 12.33, 8) == 24
 
 
 def test_targets_and_domains_have_slides_of_their_own(deck, corpus):

@@ -25,7 +25,8 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.oxml.ns import qn
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Inches, Pt
 
 from analytics.corpus.corpus import Corpus
@@ -57,7 +58,7 @@ MAX_CHART_ZOOM = 1.7          # charts are drawn for screens; more than this and
 LINE_HEIGHT = 1.45  # Noto Sans CJK's ascent + descent is 1.448 em; viewers space lines by it
 TITLE_FONT_PT = 26
 CHART_FONT_PT = 16            # native charts: axis labels and values read from the back of a room
-SUMMARY_FONT_PT = 20
+SUMMARY_FONT_SIZES = (24, 22, 20, 18, 16)  # the key differences: the largest that fits the slide
 GAP_NOTE_IN = 0.32            # the line naming the units a chart leaves out
 NOTE_FONT_PT = 10
 NATIVE_KINDS = {"column": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.COLUMN_STACKED,
@@ -137,6 +138,42 @@ def _textbox(slide, left: float, top: float, width: float, height: float, lines:
         frame.vertical_anchor = anchor
     _fill_text_frame(frame, lines, family, lang, size, bold, color, align)
     return box
+
+
+def bullet_size(lines: Sequence[str], width_in: float, height_in: float,
+                sizes: Sequence[float] = SUMMARY_FONT_SIZES) -> float:
+    """The largest of `sizes` at which `lines`, as hanging-indent bullets with space between them, fit the
+    box (the smallest when none does)."""
+    for size in sizes:
+        text_width = width_in - _bullet_indent_in(size)
+        rows = sum(_lines_needed(line, text_width, size) for line in lines)
+        if rows * size * LINE_HEIGHT / 72 + max(len(lines) - 1, 0) * _bullet_gap_pt(size) / 72 <= height_in:
+            return size
+    return sizes[-1]
+
+
+def _bullet_indent_in(size: float) -> float:
+    return 1.2 * size / 72
+
+
+def _bullet_gap_pt(size: float) -> float:
+    return 0.5 * size
+
+
+def _bullets(slide, left: float, top: float, width: float, height: float, lines: Sequence[str], family: str,
+             lang: str) -> float:
+    """`lines` as real bullets (a bullet character, wrapped lines hanging under the text, space between
+    items) in the largest type that fits the box; returns the size used."""
+    size = bullet_size(lines, width, height)
+    box = _textbox(slide, left, top, width, height, lines, family, lang, size)
+    indent = Inches(_bullet_indent_in(size))
+    for paragraph in box.text_frame.paragraphs:
+        paragraph.space_after = Pt(_bullet_gap_pt(size))
+        properties = paragraph._p.get_or_add_pPr()
+        properties.set("marL", str(int(indent)))
+        properties.set("indent", str(-int(indent)))
+        properties.append(parse_xml(f'<a:buChar {nsdecls("a")} char="•"/>'))  # after spcAft, as the schema orders
+    return size
 
 
 def _text_width_em(text: str) -> float:
@@ -404,7 +441,7 @@ def _table_slides(prs, view: View, family: str, lang: str, page: int, compared: 
     if len(table.columns) < 2 or table.empty:  # nothing to set side by side: say so rather than draw a husk
         slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang, compared)
         _textbox(slide, MARGIN_IN, CONTENT_TOP_IN, width, 1.0, [t("deck.empty_table", lang)], family, lang,
-                 SUMMARY_FONT_PT, color=MUTED)
+                 SUMMARY_FONT_SIZES[2], color=MUTED)
         return page + 1
     first = 2.6 if view.slug == "industries" else None
     widths = _column_widths(table, width, first)
@@ -503,10 +540,8 @@ def _summary_slides(prs, comparison: Comparison, view: View, family: str, page: 
     lang = comparison.lang
     slide = _slide_frame(prs, view.title, view.subtitle, view.footer, page, family, lang, comparison)
     lines = view.parts["lines"]
-    size = SUMMARY_FONT_PT if sum(_lines_needed(x, SLIDE_WIDTH_IN - 2 * MARGIN_IN, SUMMARY_FONT_PT)
-                                  for x in lines) <= 9 else SUMMARY_FONT_PT - 4
-    _textbox(slide, MARGIN_IN, CONTENT_TOP_IN, SLIDE_WIDTH_IN - 2 * MARGIN_IN, CONTENT_BOTTOM_IN - CONTENT_TOP_IN,
-             [f"• {line}" for line in lines], family, lang, size)
+    _bullets(slide, MARGIN_IN, CONTENT_TOP_IN, SLIDE_WIDTH_IN - 2 * MARGIN_IN, CONTENT_BOTTOM_IN - CONTENT_TOP_IN,
+             lines, family, lang)
     _set_notes(slide, lines, family, lang)
     return page + 1
 
