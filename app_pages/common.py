@@ -301,14 +301,12 @@ def table_pickers(table, lang: str) -> None:
                        descending=st.session_state["w_desc"])
 
     def sort_chosen() -> None:
-        # division codes read in the yearbook's order; numbers and evidence largest first
-        st.session_state["w_desc"] = st.session_state["w_sort"] != figure_table.SORT_BY_PLACE
+        st.session_state["w_desc"] = figure_table.default_descending(st.session_state["w_sort"])
         remember()
 
     shown = list(table.column_names)
     sorts = ["", *figure_table.ROW_SORTS, *shown]
-    row_sorts = {figure_table.SORT_BY_PLACE: t("option.sort_division_code", lang),
-                 figure_table.SORT_BY_EVIDENCE: t("option.sort_evidence_chars", lang)}
+    row_sorts = {key: t(name, lang) for key, name in figure_table.ROW_SORT_LABELS.items()}
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
     left.multiselect(t("widget.indicators", lang), table.options, default=shown, key="w_ind", on_change=remember,
                      format_func=names.get, placeholder=t("widget.placeholder", lang))

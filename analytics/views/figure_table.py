@@ -167,15 +167,21 @@ def cell_text(card, lang: str) -> str:
 # yearbook: province, prefecture, county; a zone after its host county) and the evidence behind each unit.
 SORT_BY_PLACE = "division_code"
 SORT_BY_EVIDENCE = "evidence_chars"
-ROW_SORTS = (SORT_BY_PLACE, SORT_BY_EVIDENCE)
+ROW_SORT_LABELS = {SORT_BY_PLACE: "option.sort_division_code", SORT_BY_EVIDENCE: "option.sort_evidence_chars"}
+ROW_SORTS = tuple(ROW_SORT_LABELS)
+
+
+def default_descending(sort_by: str) -> bool:
+    """The direction a sort starts in: division codes in the yearbook's order, numbers largest first."""
+    return sort_by != SORT_BY_PLACE
 
 
 def row_sort_keys(units_table: pd.DataFrame, evidence: pd.DataFrame) -> dict[str, dict[str, tuple]]:
     """For each of ROW_SORTS, each unit's sort key. A unit without a code sorts after those with one."""
     places = units_table.drop_duplicates("unit").set_index("unit")
-    zone = places["kind"].eq("zone")
-    division = {u: (str(places.at[u, "adcode"] or "~") if u in places.index else "~",
-                    bool(zone.get(u, False)), u) for u in evidence["unit"]}
+    codes = {u: str(c) for u, c in places["adcode"].items() if pd.notna(c) and str(c)}
+    zones = set(places.index[places["kind"].eq("zone")])
+    division = {u: (codes.get(u, "~"), u in zones, u) for u in evidence["unit"]}
     chars = {u: (int(n),) for u, n in zip(evidence["unit"], evidence["n_chars"])}
     return {SORT_BY_PLACE: division, SORT_BY_EVIDENCE: chars}
 
