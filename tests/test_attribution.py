@@ -3,7 +3,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.features.attribution import clause_subjects, own_unit, respective_units
+from analytics.features.attribution import SelfReference, clause_subjects, own_unit, respective_units
 from analytics.features.figures import extract_figures
 
 
@@ -20,7 +20,8 @@ def test_a_place_opening_a_clause_is_the_subject_of_that_clause_and_the_next_one
     s = "全市完成造林9万亩，其中甲乙县完成3万亩，居全市第一；丙丁县完成2万亩。"
     m = _mentions(s, "甲乙县", "丙丁县")
     subjects = clause_subjects(s, m)
-    assert [u for _, u in subjects] == [None, "甲乙县", "丙丁县"]  # 全市 hands the clause back to the passage
+    assert [u for _, u in subjects] == ["city", "甲乙县", "丙丁县"]  # 全市 hands the clause back to the passage
+    assert isinstance(subjects[0][1], SelfReference)
     assert own_unit(s, s.index("9万亩"), subjects, "某某市") == "某某市"
     assert own_unit(s, s.index("3万亩"), subjects, "某某市") == "甲乙县"
     assert own_unit(s, s.index("第一"), subjects, "某某市") == "甲乙县"
@@ -30,7 +31,7 @@ def test_a_place_opening_a_clause_is_the_subject_of_that_clause_and_the_next_one
 def test_a_place_inside_a_clause_or_a_slogan_is_no_subject():
     s = "全县森林覆盖率达62%，比甲乙县高出5个百分点，探索“甲乙县研发、本地转化”模式。"
     m = _mentions(s, "甲乙县", "甲乙县")
-    assert [u for _, u in clause_subjects(s, m)] == [None]
+    assert [u for _, u in clause_subjects(s, m)] == ["county"]
 
 
 def test_adjacent_names_make_the_last_one_the_subject():
@@ -52,8 +53,8 @@ def test_extract_figures_credits_list_figures_to_their_units():
     text = "全市森林覆盖率为70.5%。分县看，崇义县、安远县森林覆盖率分别为88.4%、84.7%；全南县造林1.2万亩。"
     passages = pd.DataFrame([{"passage_id": "d:000", "doc_id": "d", "unit": "赣州市", "speaker": "",
                               "start": 0, "end": len(text), "text": text}])
-    mentions = pd.DataFrame([{"doc_id": "d", "start": text.index(u), "end": text.index(u) + 3, "unit": u}
-                             for u in ("崇义县", "安远县", "全南县")])
+    mentions = pd.DataFrame([{"doc_id": "d", "start": text.index(u), "end": text.index(u) + 3, "unit": u,
+                              "kind": "county"} for u in ("崇义县", "安远县", "全南县")])
     figs = extract_figures(passages, mentions=mentions).set_index("value")
     assert figs.loc[70.5, "unit"] == "赣州市"
     assert figs.loc[88.4, "unit"] == "崇义县" and figs.loc[84.7, "unit"] == "安远县"
@@ -87,7 +88,8 @@ def test_a_place_whose_name_starts_like_a_self_reference_is_a_place():
     s = "全州县森林覆盖率达到71%，全县完成造林2万亩。"  # 全州县 (a county) begins like 全州 (a prefecture's own voice)
     m = _mentions(s, "全州县")
     subjects = clause_subjects(s, m)
-    assert subjects == [(0, "全州县"), (s.index("全县"), None)]
+    assert subjects == [(0, "全州县"), (s.index("全县"), "county")]
+    assert isinstance(subjects[1][1], SelfReference) and not isinstance(subjects[0][1], SelfReference)
     assert own_unit(s, s.index("71%"), subjects, "桂林市") == "全州县"
 
 

@@ -34,6 +34,7 @@ HEADERS = {
     "assets.csv": ("domain", "asset", "asset_en", "pattern"),
     "boilerplate.tsv": ("kind", "scope", "pattern"),
     "char_fixes.tsv": ("traditional", "simplified", "note"),
+    "clause_frames.csv": ("pattern", "kind", "example"),
     "clause_leads.txt": ("lead",),
     "entity_generic.txt": ("word",),
     "entity_suffixes.txt": ("suffix",),
@@ -66,7 +67,6 @@ HEADERS = {
     "set_nouns.txt": ("noun",),
     "short_name_followers.txt": ("word",),
     "short_name_generic_chars.txt": ("char",),
-    "short_name_stopwords.txt": ("stem",),
     "speaker_cues.csv": ("cue", "type"),
     "status_cues.csv": ("cue", "scope", "status"),
     "taxonomies.csv": ("taxonomy", "value", "zh", "en", "comparable", "note"),
@@ -95,6 +95,7 @@ REGEX_COLUMNS = {
     ("industry_status_cues.csv", "cue"): False,
     ("status_cues.csv", "cue"): False,
     ("period_cues.csv", "cue"): False,
+    ("clause_frames.csv", "pattern"): False,
 }
 # Columns whose cells must parse as numbers of this type (a freq of a word list: the field of its entries).
 NUMBERS = {
@@ -129,7 +130,8 @@ def _enums() -> dict[tuple[str, str], set[str]]:
         ("indicator_heads.csv", "category"): set(CATEGORIES) | {""},
         ("indicator_trim.csv", "role"): {"split", "lead"},
         ("indicators.csv", "category"): set(CATEGORIES),
-        ("indicators.csv", "kind"): {"measure", "ratio", "growth"},
+        ("indicators.csv", "kind"): {"measure", "ratio", "growth", "decline"},
+        ("clause_frames.csv", "kind"): {"time", "topic"},
         ("industries.csv", "strategic_emerging"): {"true", "false"},
         ("industry_status_cues.csv", "status"): {HAS, TARGETS},
         ("measure_units.csv", "category"): set(CATEGORIES),
@@ -140,7 +142,7 @@ def _enums() -> dict[tuple[str, str], set[str]]:
         ("speaker_cues.csv", "type"): {"role", "verb", "pronoun", "organ", "host", "placing"},
         ("status_cues.csv", "scope"): {"before", "clause"},
         ("status_cues.csv", "status"): set(STATUSES),
-        ("period_cues.csv", "period"): set(PERIODS) - {""},
+        ("period_cues.csv", "period"): set(PERIODS) | {"m1_m{m}"},
         ("indicator_catalogue.csv", "dimension"): DIMENSIONS,
         ("indicator_catalogue.csv", "category"): set(CATEGORIES),
         ("indicator_catalogue.csv", "catch_all"): {"yes", ""},

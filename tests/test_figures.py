@@ -233,7 +233,7 @@ def test_indicator_lexicon_is_clean():
     ind = pd.read_csv(data_file("indicators.csv"), dtype=str, keep_default_na=False)
     assert not ind["pattern"].duplicated().any()
     assert set(ind["category"]) <= set(CATEGORIES)
-    assert set(ind["kind"]) <= {"measure", "ratio", "growth"}
+    assert set(ind["kind"]) <= {"measure", "ratio", "growth", "decline"}
     for p in ind["pattern"]:
         assert re.compile(p).groups == 0, p  # rows are told apart by their named group
     nouns = pd.read_csv(data_file("count_nouns.csv"), dtype=str, keep_default_na=False)

@@ -57,17 +57,27 @@ def test_short_names(gz):
     assert row(gz, "新疆维吾尔自治区")["short_name"] == "新疆"
     assert row(gz, "内蒙古自治区")["short_name"] == "内蒙古"
     assert row(gz, "保亭黎族苗族自治县")["short_name"] == "保亭"
-    # everyday words and direction-word districts keep their full name
-    assert set(gz.loc[gz["name"] == "和平区", "short_name"]) == {"和平区"}
+    # direction-word districts keep their full name; everyday words are short names read in context only
     assert set(gz.loc[gz["name"] == "河东区", "short_name"]) == {"河东区"}
+    assert set(gz.loc[gz["name"] == "和平县", "short_name"]) == {"和平"}
+
+
+def test_everyday_forms_come_from_the_segmenters_dictionary():
+    from analytics.pipeline.gazetteer import everyday_forms
+
+    forms = everyday_forms()
+    assert {"合作", "资源", "通道", "和平", "城区", "郊区", "长安"} <= set(forms)
+    assert "合作社" in forms["合作"]
+    # place names proper are rare words of the dictionary, whatever their tag
+    assert not {"沁源", "柞水", "长治", "永济", "岢岚", "盐湖"} & set(forms)
 
 
 def test_short_name_function():
     suffixes = ["自治县", "县", "市"]
-    assert short_name("乐东黎族自治县", "county", suffixes, ["黎族"], set(), set()) == "乐东"
-    assert short_name("绛县", "county", suffixes, [], set(), set()) == "绛县"
-    assert short_name("新市", "county_city", suffixes, [], set(), set()) == "新市"
-    assert short_name("和平县", "county", suffixes, [], {"和平"}, set()) == "和平县"
+    assert short_name("乐东黎族自治县", "county", suffixes, ["黎族"], set()) == "乐东"
+    assert short_name("绛县", "county", suffixes, [], set()) == "绛县"
+    assert short_name("新市", "county_city", suffixes, [], set()) == "新市"
+    assert short_name("河东区", "district", ["区"], [], {"河", "东"}) == "河东区"
 
 
 def test_coordinates(gz):
@@ -98,7 +108,7 @@ def test_cpca_never_imported():
 
 
 @pytest.mark.parametrize("name,column", [
-    ("short_name_stopwords.txt", "stem"), ("short_name_generic_chars.txt", "char"),
+    ("short_name_generic_chars.txt", "char"),
     ("zone_prefix_stopchars.txt", "char"), ("zone_deictic_chars.txt", "char"), ("zone_mid_dropped.txt", "word"),
 ])
 def test_data_lists_have_no_duplicates(name, column):

@@ -38,11 +38,13 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analytics.features.attribution import (RESPECTIVELY, Mention, clause_subjects, entity_of, entity_spans,
-                                            listed_before, own_unit, respective_units)
+from analytics.features.attribution import (COUNTY_LEVEL, RESPECTIVELY, Mention, Scope, SelfReference,
+                                            clause_subjects, entity_of, entity_spans, listed_before,
+                                            respective_units, self_reference_in)
 from analytics.features.indicators import catch_all_ids
 from analytics.features.indicators import indicator as catalogued
-from analytics.features.quantities import Quantity, parse_number, scan_quantities, vocabulary
+from analytics.features.quantities import Quantity, normalized_measure, parse_number, scan_quantities, vocabulary
+from analytics.features.tables import Table, find_tables, is_bare_growth, is_rank, is_total_row, number
 from analytics.pipeline.lexicon import longest_first
 from analytics.pipeline.text import CJK, sentence_spans
 from analytics.registry import TABLES
@@ -52,6 +54,11 @@ COLUMNS = TABLES["figures"]
 CATEGORIES = taxonomy_values("category")  # data/taxonomies.csv
 MAX_INDICATOR_CHARS = 8
 POST_WINDOW = 12
+GROWTH_KINDS = ("growth", "decline")  # data/indicators.csv kinds of a rate word (增长; 下降 gives a negative value)
+CHANGE = "增量"            # the name's ending of a change of a level (粮食产量增量)
+CHANGE_ID = "_change"      # and its id's (grain_output_change)
+# between a growth word and the amount it changes (减少0.3亿斤, 增加了1.2亿元, 下降到 is a level)
+_CHANGE_GAP = re.compile(r"[了约近超逾达]{0,2}")
 
 # Clause boundaries: Chinese punctuation always, ASCII , : ; only when not inside a number (1,512 / 8.4:64.9).
 _CLAUSE = re.compile(r"[，；：、。！？!?\n（）()“”\"]|(?<!\d)[,:;]|[,:;](?!\d)")
@@ -88,7 +95,10 @@ class _Lexicons:
     head_ids: dict  # head or countable noun -> indicator_id
     rank_re: re.Pattern  # 居全省第12位 / 位列第39位 / 分列前三
     rank_hint: re.Pattern  # a cheap test that a sentence may hold a rank
-    bare_growth: frozenset  # the names of a growth figure that names no subject (增速, 提高)
+    bare_growth: frozenset  # the names of a growth figure that names no subject (增速, 提高, 下降)
+    decline_words: tuple  # the names a fall gives (下降), longest first
+    growth_name: str  # the name of a plain growth rate (增速)
+    rate_re: re.Pattern  # any rate word, in group "rise" (增长) or "fall" (下降)
     set_noun_re: re.Pattern  # (的)? … 项目 / 县 / 企业: what a threshold selects
 
 
@@ -130,7 +140,11 @@ def lexicons() -> _Lexicons:
         re.compile(longest_first(trim.loc[trim.role == "split", "word"])),
         re.compile("^(?:" + longest_first(trim.loc[trim.role == "lead", "word"]) + ")+"),
         status_cues, period_cues, periods, scope_re, scope_suffix, units, canonical, head_ids,
-        rank_re, re.compile(rf"{verbs}"), frozenset(r["indicator"] for r in rows if r["kind"] == "growth"),
+        rank_re, re.compile(rf"{verbs}"), frozenset(r["indicator"] for r in rows if r["kind"] in GROWTH_KINDS),
+        tuple(sorted({r["indicator"] for r in rows if r["kind"] == "decline"}, key=len, reverse=True)),
+        next(r["indicator"] for r in rows if r["kind"] == "growth"),
+        re.compile("(?P<rise>" + "|".join(r["pattern"] for r in rows if r["kind"] == "growth") + ")|(?P<fall>"
+                   + "|".join(r["pattern"] for r in rows if r["kind"] == "decline") + ")"),
         re.compile(rf"的?[^，。；、\d]{{0,12}}?(?:{longest_first(read_column('set_nouns.txt', 'noun'))})"),
     )
 
@@ -207,11 +221,14 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
     share = q.measure_kind == "percent" and "占" in pre
     scope_text = pre_wide[: pre_wide.rfind("占")] if share and "占" in pre_wide else pre[: pre.rfind("占")] if share else pre
     lex = _last(lx.indicator_re, scope_text)
-    growth = None
-    if lex is not None and _lexicon_row(lex, lx)["kind"] == "growth":
+    growth, change = None, False
+    if lex is not None and _lexicon_row(lex, lx)["kind"] in GROWTH_KINDS:
         growth, lex = lex, _last(lx.indicator_re, scope_text[: lex.start()])
         if q.measure_kind not in ("percent", "points", "multiple"):
-            growth = None  # 增长 before 亿元 names nothing
+            # 粮食产量减少0.3亿斤, 比上年增加1.2亿元: a growth word right before an amount makes it a change of
+            # the level, never the level itself; further away (增长……，总投资5亿元) it names nothing
+            change = _CHANGE_GAP.fullmatch(scope_text[growth.end():]) is not None
+            growth = growth if change else None
     head = _last(lx.head_re, scope_text)
     noun = _last(lx.noun_re, scope_text) if counted else None
     candidates = []
@@ -234,14 +251,14 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
         if share and not re.search(r"(率|比|比重|占比)$", name):
             name += "占比"
         if growth is not None:
-            name += _lexicon_row(growth, lx)["indicator"]
+            name += _growth_words(growth, change, lx)
         return name, category
     if share:
         subject = _own_words(scope_text, 0, lx)
         if subject:
             return _capped(subject) + "占比", unit_category
     if growth is not None:
-        return _lexicon_row(growth, lx)["indicator"], "economy"
+        return _growth_words(growth, change, lx), "economy"
     # 4. 40万亩耕地红线; 1100米隧道 -> 隧道长度
     m = lx.indicator_re.search(post)
     if m and _lexicon_row(m, lx)["kind"] == "measure":
@@ -257,6 +274,26 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
         return window[:MAX_INDICATOR_CHARS], unit_category
     # 6. the unit's default indicator (人 -> 人口, ℃ -> 温度)
     return unit_row.get("default_indicator", "") or "数值", unit_category
+
+
+def _growth_words(growth: re.Match, change: bool, lx: _Lexicons) -> str:
+    """The words a growth cue adds to a figure's name: the rate's (增速, 提高, 下降) or, for an amount, the
+    change's (增量; 增量下降 for a fall), the fall kept visible until `signed_name` turns it into a sign."""
+    row = _lexicon_row(growth, lx)
+    if not change:
+        return row["indicator"]
+    return CHANGE + (row["indicator"] if row["kind"] == "decline" else "")
+
+
+def signed_name(indicator: str, lx: _Lexicons | None = None) -> tuple[str, int]:
+    """(name, sign) of a figure named with a fall (固定资产投资下降 -> 固定资产投资增速, -1; 粮食产量增量下降 ->
+    粮食产量增量, -1): a decline is a negative growth or change, so a growth column never shows it as a rise."""
+    lx = lx or lexicons()
+    for word in lx.decline_words:
+        if indicator.endswith(word):
+            stem = indicator[: -len(word)]
+            return (stem if stem.endswith(CHANGE) else stem + lx.growth_name), -1
+    return indicator, 1
 
 
 def _lexicon_name(phrase: str, lx: _Lexicons) -> tuple[str, str] | None:
@@ -302,15 +339,56 @@ def _cue_year(cue: str, lx: _Lexicons) -> int | None:
     return next((end_year for period, end_year in lx.periods.items() if period in cue), None)
 
 
+_MONTH_PERIODS = {3: "q1", 6: "h1", 9: "q1_q3", 12: ""}
+_COMPARISON_BASE = re.compile(r"(?:比|较|与|和|同|于|相比)\s*$")  # 增速比1—9月回落: a base, not the period
+
+
+def _cue_period(m: re.Match, period: str) -> str:
+    if "{m}" not in period:
+        return period
+    month = int(parse_number(m["m"]) or 0)
+    return _MONTH_PERIODS.get(month, period.replace("{m}", str(month)) if 1 < month < 12 else "")
+
+
+def _period_cue(text: str, lx: _Lexicons) -> tuple[int, str] | None:
+    """(position, period) of the last period cue in `text` that is not a comparison's base, or None."""
+    best: tuple[int, str] | None = None
+    for cue, name in lx.period_cues:
+        for m in cue.finditer(text):
+            if _COMPARISON_BASE.search(text, max(0, m.start() - 3), m.start()):
+                continue
+            if best is None or m.start() > best[0]:
+                best = (m.start(), _cue_period(m, name))
+    return best
+
+
 def _period(sentence: str, rel: int, lx: _Lexicons) -> str:
     """The period the figure covers, from the nearest period cue before it in its sentence ('' = a point
     or one calendar year)."""
-    best, period = -1, ""
-    for cue, name in lx.period_cues:
-        m = _last(cue, sentence[:rel])
-        if m is not None and m.start() > best:
-            best, period = m.start(), name
-    return period
+    found = _period_cue(sentence[:rel], lx)
+    return found[1] if found else ""
+
+
+class _PeriodScope:
+    """The period a paragraph's sentences speak of: the last period cue of an earlier sentence (上半年，……。
+    规上工业增加值增长6%。 -> h1) until a sentence names a time of its own or the paragraph ends."""
+
+    def __init__(self) -> None:
+        self.carried = ""
+        self._sentence_cue: tuple[int, str] | None = None
+
+    def new_paragraph(self) -> None:
+        self.carried, self._sentence_cue = "", None
+
+    def read(self, sentence: str, lx: _Lexicons) -> None:
+        """Take the next sentence: the one before hands on its last cue, if it had one."""
+        if self._sentence_cue is not None:
+            self.carried = self._sentence_cue[1]
+        self._sentence_cue = _period_cue(sentence, lx)
+
+    def period_at(self, sentence: str, rel: int, lx: _Lexicons) -> str:
+        found = _period_cue(sentence[:rel], lx)
+        return found[1] if found else self.carried
 
 
 _RELATIVE_YEAR = re.compile(r"(今年|去年|上年|前年|明年)")
@@ -336,15 +414,20 @@ def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) ->
     or countable noun the name ends with, else the measure's (元 -> amount); a growth name
     (地区生产总值增速) is "<id>_growth"."""
     lx = lx or lexicons()
-    growth = ""
+    growth, change = "", False
+    if name.endswith(CHANGE) and name != CHANGE:
+        growth, change, name = CHANGE, True, name[: -len(CHANGE)]
     for row in lx.indicators:
-        if row["kind"] == "growth" and name.endswith(row["indicator"]) and name != row["indicator"]:
-            growth, name = row["indicator"], name[: -len(row["indicator"])]
+        if growth:
             break
+        if row["kind"] in GROWTH_KINDS and name.endswith(row["indicator"]) and name != row["indicator"]:
+            growth, name = row["indicator"], name[: -len(row["indicator"])]
     ident, qualifier = lx.canonical.get(name, ("", ""))
+    if name == CHANGE:
+        return "change", ""
     if not ident:
         lex = _last(lx.indicator_re, name)
-        if lex is not None and _lexicon_row(lex, lx)["kind"] != "growth" and lex.end() == len(name):
+        if lex is not None and _lexicon_row(lex, lx)["kind"] not in GROWTH_KINDS and lex.end() == len(name):
             row = _lexicon_row(lex, lx)
             ident, qualifier = row["indicator_id"], row["qualifier"]
     if not ident:
@@ -356,6 +439,8 @@ def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) ->
     if not ident:
         unit = lx.units.get(_base_measure(measure, lx), {})
         ident = unit.get("indicator_id", "") or "other"
+    if change:
+        return (ident + CHANGE_ID if ident not in catch_all_ids() else "change"), qualifier
     if growth:
         return (ident + "_growth" if ident not in catch_all_ids() else "growth"), qualifier
     return ident, qualifier
@@ -477,17 +562,16 @@ class _Sentence:
     indicators its earlier figures named (for a growth rate that names no subject)."""
 
     def __init__(self, text: str, s0: int, s1: int, quantities: list[Quantity], mentions: list[Mention],
-                 lx: _Lexicons):
+                 lx: _Lexicons, kinds: dict[str, str] | None = None):
         self.text, self.s0, self.lx = text[s0:s1], s0, lx
         self.positions = [q.start - s0 for q in quantities if s0 <= q.start < s1]
         self.percent_positions = [q.start - s0 for q in quantities if s0 <= q.start < s1 and q.measure_kind == "percent"]
         self.mentions = [(a - s0, b - s0, u) for a, b, u in mentions if s0 <= a and b <= s1]
         self.entities = entity_spans(self.text)
-        if self.mentions:
-            self.subjects = clause_subjects(self.text, self.mentions, self.entities)
-            self.respective = respective_units(self.text, self.positions, self.mentions)
-        else:
-            self.subjects, self.respective = [], {}
+        # a self-reference (全市) opens a clause too: it ends a topic carried from an earlier sentence
+        self.subjects = clause_subjects(self.text, self.mentions, self.entities, self.positions, kinds) \
+            if self.mentions or self_reference_in(self.text) else []
+        self.respective = respective_units(self.text, self.positions, self.mentions) if self.mentions else {}
         self.names_at: dict[int, tuple[str, str]] = {}  # figure position -> (indicator, category)
         self.levels: list[str] = []  # level (not rate) indicators named so far
         self.rates: list[str] = []   # rates (%) named so far
@@ -536,7 +620,7 @@ def _base(p: dict, text: str, s0: int, sentence: str, rel: int, rel_end: int, un
     para_first_clause = _CLAUSE.split(text[para_start:s0], 1)[0] if para_start < s0 else ""
     year = target_year or _year_of(sentence, rel, para_first_clause, document_year)
     return {"doc_id": p["doc_id"], "unit": unit, "year": year, "status": status,
-            "is_target": status == "target", "period": _period(sentence, rel, lx), "entity": "",
+            "is_target": status == "target", "period": _period(sentence, rel, lx), "entity": "",  # ranks; figures: _PeriodScope
             "evidence": sentence, "_clause": (clause_start, clause_end)}
 
 
@@ -549,12 +633,11 @@ def _rank_value(m: re.Match) -> list[float]:
 
 
 def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[Mention], lx: _Lexicons,
-           document_year: int | None) -> list[dict]:
+           document_year: int | None, units: Scope) -> list[dict]:
     """居全省第12位, 位列第39位, 居全市首位; 甲县、乙县、丙县分列前三 (ranks 1..3 of the listed units);
     甲县、乙县分别位列第11位、第13位: one figure per rank, indicator_id 'rank', measure 位次, the indicator
     naming what is ranked and where (县域经济综合排名（全省）)."""
     rows = []
-    passage_unit = p["unit"] if isinstance(p["unit"], str) else ""
     for m in lx.rank_re.finditer(sentence):
         values = _rank_value(m)
         listed = listed_before(sentence, m.start(), mentions) if m["top"] or m["verb"] in ("分列", "分居") or \
@@ -573,7 +656,7 @@ def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[
         for k, value in enumerate(values):
             if value is None:
                 continue
-            unit = listed[k] if k < len(listed) else own_unit(sentence, m.start(), subjects, passage_unit)
+            unit = listed[k] if k < len(listed) else units.unit_at(m.start(), subjects)
             row = _base(p, text, s0, sentence, m.start(), m.end(), unit, lx, document_year)
             row.pop("_clause")
             rows.append({**row, "indicator": indicator, "indicator_id": "rank", "qualifier": "",
@@ -584,68 +667,183 @@ def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[
 
 
 def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None,
-                        mentions: list[Mention] | None = None) -> list[dict]:
+                        mentions: list[Mention] | None = None, kinds: dict[str, str] | None = None) -> list[dict]:
+    """One passage's figures, sentence by sentence in order, so that the scope of each place mention
+    (attribution.Scope: clause subjects, a topic carried through a paragraph, heading lines) decides whose
+    each figure is. `kinds`: unit -> kind of the units the mentions name."""
     text = p["text"]
     quantities = scan_quantities(text)
     spans = sentence_spans(text)
     sent_starts = [a for a, _ in spans]
     passage_unit = p["unit"] if isinstance(p["unit"], str) else ""
-    sentences: dict[int, _Sentence] = {}
-
-    def sentence_at(i: int) -> _Sentence:
-        if i not in sentences:
-            sentences[i] = _Sentence(text, *spans[i], quantities, mentions or [], lx)
-        return sentences[i]
-
-    rows = []
-    for i, (s0, s1) in enumerate(spans):
-        if lx.rank_hint.search(text, s0, s1):
-            sent = sentence_at(i)
-            rows.extend(_ranks(p, text, s0, sent.text, sent.subjects, sent.mentions, lx, document_year))
+    mentions = mentions or []
+    by_sentence: dict[int, list[Quantity]] = {}
     for q in quantities:
         i = bisect.bisect_right(sent_starts, q.start) - 1
-        if i < 0 or q.start >= spans[i][1]:
-            continue  # a quantity cannot straddle sentences; sentence_spans trims whitespace only
-        sent = sentence_at(i)
-        s0, sentence = sent.s0, sent.text
-        rel, rel_end = q.start - s0, min(q.end, spans[i][1]) - s0
-        listed = sent.respective.get(rel)
-        unit = listed[0] if listed else own_unit(sentence, rel, sent.subjects, passage_unit)
-        if _out_of_scope(sentence, rel, unit, q.measure_kind, sent.subjects, lx):
+        if i >= 0 and q.start < spans[i][1]:  # a quantity cannot straddle sentences
+            by_sentence.setdefault(i, []).append(q)
+    sentences = [_Sentence(text, s0, s1, by_sentence.get(i, []), mentions, lx, kinds)
+                 if by_sentence.get(i) or _has_mention(mentions, s0, s1) or lx.rank_hint.search(text, s0, s1)
+                 else None for i, (s0, s1) in enumerate(spans)]
+    scope = Scope(passage_unit, kinds or {}, carry=_topics_carry(passage_unit, sentences, kinds or {}))
+    periods = _PeriodScope()
+    rows = []
+    tabled: list[tuple[int, int]] = []  # the lines of flattened tables, read by their columns instead
+    for table in find_tables(text):
+        rows.extend(_table_figures(table, p, text, mentions, passage_unit, lx, document_year))
+        tabled.append((table.rows[0].start - 1, table.rows[-1].end))
+    previous_end = 0
+    for i, (s0, s1) in enumerate(spans):
+        sent = sentences[i]
+        if any(a <= s0 < b for a, b in tabled):
             continue
-        base = _base(p, text, s0, sentence, rel, rel_end, unit, lx, document_year)
-        clause_start, clause_end = base.pop("_clause")
-        if _set_or_threshold(q, sentence, rel_end):
+        if "\n" in text[previous_end:s0] or i == 0:
+            scope.new_paragraph(_heading_unit(text, s0, s1, sent))
+            periods.new_paragraph()
+        previous_end = s1
+        if sent is None:
             continue
-        pre = sentence[clause_start:rel]
-        post = sentence[rel_end:min(clause_end, rel_end + POST_WINDOW)]
-        if q.is_ratio:
-            rows.extend(_ratio_parts(q, pre, base, p["start"], lx))
-            continue
-        wide_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
-        if q.scale_class:
-            named = ("产业规模等级", "industry")
-        else:
-            named = _name(q, pre, post, lx, sentence[wide_start:rel])
-            if named is None and q.magnitude and not q.unit:
-                q, named = _bare_magnitude(q, pre, post, lx, sentence[wide_start:rel])
-        if listed and listed[1] != rel and listed[1] in sent.names_at:
-            named = sent.names_at[listed[1]]  # 甲县、乙县GDP分别为……: the later values share the first's name
-        if named is None:
-            continue
-        sent.names_at[rel] = named
-        indicator = _subject_of_rate(named[0], q, rel, listed, clause_start, sent, lx)
-        ident, qualifier = canonical_indicator(indicator, q.measure, lx)
-        if q.scale_class:
-            ident, qualifier = "industry_scale_class", ""
-        base["entity"] = entity_of(sentence, rel, rel_end, sent.entities, sent.subjects,
-                                   q.needs_noun or q.measure_kind == "count")
-        rows.append({**base, "indicator": indicator, "indicator_id": ident, "qualifier": qualifier,
-                     "value": q.value, "measure": q.measure,
-                     "value_normalized": q.value_normalized, "measure_normalized": q.measure_normalized,
-                     "category": named[1] if named[1] in CATEGORIES else "other",
-                     "start": p["start"] + q.start, "end": p["start"] + q.end})
+        periods.read(sent.text, lx)
+        scope.open_sentence(sent.text, sent.subjects)
+        if lx.rank_hint.search(text, s0, s1):
+            rows.extend(_ranks(p, text, s0, sent.text, sent.subjects, sent.mentions, lx, document_year, scope))
+        for q in by_sentence.get(i, ()):
+            row = _figure(q, p, text, sent, scope, periods, lx, document_year)
+            if row is not None:
+                rows.extend(row)
+        scope.end_sentence(sent.subjects)
     return rows
+
+
+def _table_figures(table: Table, p: dict, text: str, mentions: list[Mention], passage_unit: str, lx: _Lexicons,
+                   document_year: int | None) -> list[dict]:
+    """The figures of a flattened table (analytics.features.tables): each numeric cell of a row whose label
+    names a place (or 全市/合计: the passage's own unit), named by its column, dated by the table's title."""
+    title = text[table.title_start:table.rows[0].start]
+    year_match = _last(_YEAR, title)
+    year = int(year_match.group(1)) if year_match else None
+    period = _period_cue(title, lx)
+    names: list[str] = []
+    for k, column in enumerate(table.header):
+        if k > 0 and is_bare_growth(column.name):
+            names.append(names[-1] + lx.growth_name if names and names[-1] else lx.growth_name)
+        else:
+            names.append(column.name)
+    out = []
+    for row in table.rows:
+        label = row.cells[table.label]
+        placed = [u for a, b, u in mentions if label.start <= a and b <= label.end]
+        unit = placed[-1] if placed else passage_unit if is_total_row(label.text) else None
+        if unit is None:
+            continue
+        for k, cell in enumerate(row.cells):
+            parsed = number(cell.text) if k != table.label else None
+            if parsed is None:
+                continue
+            value, written = parsed
+            column = table.header[k]
+            if is_rank(column.name):
+                indicator, ident, qualifier, measure = "排名", "rank", "", "位次"
+            else:
+                measure = written or column.measure
+                indicator = names[k]
+                ident, qualifier = canonical_indicator(indicator, measure, lx)
+            normalized, base = normalized_measure(value, measure)
+            entry = catalogued(ident)
+            out.append({"doc_id": p["doc_id"], "unit": unit, "year": year, "status": "actual", "is_target": False,
+                        "period": period[1] if period else "", "entity": "",
+                        "evidence": text[row.start:row.end].strip(), "indicator": indicator,
+                        "indicator_id": ident, "qualifier": qualifier, "value": value, "measure": measure,
+                        "value_normalized": normalized, "measure_normalized": base,
+                        "category": entry.category if entry is not None and entry.category in CATEGORIES else "other",
+                        "start": p["start"] + cell.start, "end": p["start"] + cell.end})
+    return out
+
+
+def _has_mention(mentions: list[Mention], s0: int, s1: int) -> bool:
+    return any(s0 <= a and b <= s1 for a, b, _ in mentions)
+
+
+def _topics_carry(passage_unit: str, sentences: list, kinds: dict[str, str]) -> bool:
+    """Whether a county-level subject stays the topic of the sentences after it: in a text that speaks
+    for a wider area (a prefecture's bulletin, a province's list) or names three or more county-level
+    subjects (a roundup), never in one county's own text, where a neighbour named once stays in its clause."""
+    if kinds.get(passage_unit) not in COUNTY_LEVEL:
+        return True
+    subjects = {u for sent in sentences if sent is not None for _, u in sent.subjects
+                if not isinstance(u, SelfReference) and kinds.get(u) in COUNTY_LEVEL}
+    return len(subjects - {passage_unit}) >= 2
+
+
+_HEADING_MARKS = re.compile(r"^[\s\d一二三四五六七八九十、.．:：（）()【】〔〕▲■●◆★☆▶►\-—·]*|[\s：:】〕）)]*$")
+
+
+def _heading_unit(text: str, s0: int, s1: int, sent) -> str | None:
+    """The unit a heading line names when the line is nothing but one place (一、甲县 / 【甲县】 / 甲县：)."""
+    if sent is None or len(sent.mentions) != 1:
+        return None
+    line_end = text.find("\n", s0)
+    if line_end >= 0 and line_end < s1 or (line_end >= 0 and text[s1:line_end].strip()):
+        return None  # the sentence does not end its line: a lead clause, not a heading
+    a, b, unit = sent.mentions[0]
+    body = _HEADING_MARKS.sub("", sent.text)
+    return unit if body == sent.text[a:b] else None
+
+
+def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, periods: "_PeriodScope",
+            lx: _Lexicons, document_year: int | None) -> list[dict] | None:
+    """The figure rows of quantity `q` in its sentence (several for a ratio), or None when it is none."""
+    s0, sentence = sent.s0, sent.text
+    rel, rel_end = q.start - s0, min(q.end - s0, len(sentence))
+    listed = sent.respective.get(rel)
+    unit = listed[0] if listed else scope.unit_at(rel, sent.subjects)
+    if _out_of_scope(sentence, rel, unit, q.measure_kind, sent.subjects, lx):
+        return None
+    base = _base(p, text, s0, sentence, rel, rel_end, unit, lx, document_year)
+    base["period"] = periods.period_at(sentence, rel, lx)
+    clause_start, clause_end = base.pop("_clause")
+    if _set_or_threshold(q, sentence, rel_end):
+        return None
+    pre = sentence[clause_start:rel]
+    post = sentence[rel_end:min(clause_end, rel_end + POST_WINDOW)]
+    if q.is_ratio:
+        paragraph = text[text.rfind("\n", 0, q.start) + 1:q.start]
+        return _ratio_parts(q, pre, base, p["start"], lx, paragraph)
+    wide_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
+    if q.scale_class:
+        named = ("产业规模等级", "industry")
+    else:
+        named = _name(q, pre, post, lx, sentence[wide_start:rel])
+        if named is None and q.magnitude and not q.unit:
+            q, named = _bare_magnitude(q, pre, post, lx, sentence[wide_start:rel])
+    if listed and listed[1] != rel and listed[1] in sent.names_at:
+        named = sent.names_at[listed[1]]  # 甲县、乙县GDP分别为……: the later values share the first's name
+    if named is None:
+        return None
+    sent.names_at[rel] = named
+    indicator, sign = signed_name(_subject_of_rate(named[0], q, rel, listed, clause_start, sent, lx), lx)
+    if sign > 0 and q.measure_kind in ("percent", "points") and _falls(sentence, wide_start, rel, lx):
+        sign = -1  # 分别增长5%、3%和下降2%: the fall word before this item of the list
+    if q.value < 0:
+        sign = 1  # 增长-1.2%: the number carries its own sign
+    ident, qualifier = canonical_indicator(indicator, q.measure, lx)
+    if q.scale_class:
+        ident, qualifier = "industry_scale_class", ""
+    base["entity"] = entity_of(sentence, rel, rel_end, sent.entities, sent.subjects,
+                               q.needs_noun or q.measure_kind == "count")
+    return [{**base, "indicator": indicator, "indicator_id": ident, "qualifier": qualifier,
+             "value": sign * q.value, "measure": q.measure,
+             "value_normalized": sign * q.value_normalized, "measure_normalized": q.measure_normalized,
+             "category": named[1] if named[1] in CATEGORIES else "other",
+             "start": p["start"] + q.start, "end": p["start"] + q.end}]
+
+
+def _falls(sentence: str, list_start: int, rel: int, lx: _Lexicons) -> bool:
+    """True when the nearest rate word before the figure at `rel` in its 、-list is a fall (下降, 减少)."""
+    rate = None
+    for m in lx.rate_re.finditer(sentence, list_start, rel):
+        rate = m
+    return rate is not None and rate.lastgroup == "fall"
 
 
 def _subject_of_rate(indicator: str, q: Quantity, rel: int, listed, clause_start: int, sent: _Sentence,
@@ -671,10 +869,15 @@ def _subject_of_rate(indicator: str, q: Quantity, rel: int, listed, clause_start
     return indicator
 
 
-def _ratio_parts(q: Quantity, pre: str, base: dict, passage_start: int, lx: _Lexicons) -> list[dict]:
+def _ratio_parts(q: Quantity, pre: str, base: dict, passage_start: int, lx: _Lexicons,
+                 paragraph: str = "") -> list[dict]:
     """三次产业比重8.4:64.9:26.7: one figure per part, named from the lexicon's parts; no ratio indicator
-    before it (9:30, a score) is no structure."""
+    before it (9:30, a score) is no structure. Parts summing to 100 take the structure named earlier in
+    their paragraph (北林区三次产业结构为……；肇东市为26.4:29.8:43.8)."""
     m = _last(lx.indicator_re, pre)
+    if (m is None or _lexicon_row(m, lx)["kind"] != "ratio") and abs(sum(v for v, _, _ in q.parts) - 100) < 0.6:
+        m = next((x for x in reversed(list(lx.indicator_re.finditer(paragraph)))
+                  if _lexicon_row(x, lx)["kind"] == "ratio"), None)
     if m is None or _lexicon_row(m, lx)["kind"] != "ratio":
         return []
     row = _lexicon_row(m, lx)
@@ -730,14 +933,17 @@ def extract_figures(passages: pd.DataFrame, dates: dict[str, str] | None = None,
     rows: list[dict] = []
     dates = dates or {}
     named: dict[str, list[Mention]] = {}
+    kinds: dict[str, dict[str, str]] = {}
     if mentions is not None and len(mentions):
-        for doc_id, a, b, unit in mentions[["doc_id", "start", "end", "unit"]].itertuples(index=False):
+        for doc_id, a, b, unit, kind in mentions[["doc_id", "start", "end", "unit", "kind"]].itertuples(index=False):
             named.setdefault(doc_id, []).append((a, b, unit))
+            kinds.setdefault(doc_id, {})[unit] = kind
     for p in passages[["doc_id", "unit", "start", "end", "text"]].to_dict("records"):
         if isinstance(p["text"], str) and p["text"]:
             inside = [(a - p["start"], b - p["start"], u) for a, b, u in named.get(p["doc_id"], ())
                       if p["start"] <= a and b <= p["end"]]
-            rows.extend(_figures_of_passage(p, lx, _document_year(dates.get(p["doc_id"], "")), inside))
+            rows.extend(_figures_of_passage(p, lx, _document_year(dates.get(p["doc_id"], "")), inside,
+                                            kinds.get(p["doc_id"], {})))
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.astype({"value": "float64", "value_normalized": "float64", "year": "Int64",
                        "is_target": "bool", "start": "int64", "end": "int64"})

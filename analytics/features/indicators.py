@@ -13,6 +13,7 @@ from functools import lru_cache
 from analytics.resources import read_records, taxonomy_values
 
 GROWTH = "_growth"
+CHANGE = "_change"  # a change of a level in its own measure (粮食产量减少0.3亿斤 -> grain_output_change, -0.3)
 STATUSES = tuple(taxonomy_values("figure_status"))  # actual, estimate, target, plan
 PERIODS = ("", *taxonomy_values("period"))  # '' = a point or one calendar year
 DIMENSIONS = {"people", "visits", "households", "area", "percent", "count", "money", "mass", "energy", "power",
@@ -47,19 +48,28 @@ def catalogue() -> dict[str, Indicator]:
 
 
 def base_id(indicator_id: str) -> str:
-    return indicator_id[: -len(GROWTH)] if indicator_id.endswith(GROWTH) else indicator_id
+    for suffix in (GROWTH, CHANGE):
+        if indicator_id.endswith(suffix):
+            return indicator_id[: -len(suffix)]
+    return indicator_id
 
 
 def indicator(indicator_id: str) -> Indicator | None:
-    """The catalogue entry of an id; a growth id gets a derived entry (地区生产总值增速, GDP growth)."""
+    """The catalogue entry of an id; a growth id gets a derived entry (地区生产总值增速, GDP growth), and so
+    does a change id (粮食产量增量, grain output change: the base's dimension, never comparable with it)."""
     cat = catalogue()
     if indicator_id in cat:
         return cat[indicator_id]
     base = cat.get(base_id(indicator_id))
-    if base is None or not indicator_id.endswith(GROWTH):
+    if base is None or base.catch_all:
         return None
-    return Indicator(indicator_id, base.zh + "增速", base.en + " growth", "percent", base.category,
-                     base.qualifiers, "", False, f"growth rate of {base.en.lower()}")
+    if indicator_id.endswith(GROWTH):
+        return Indicator(indicator_id, base.zh + "增速", base.en + " growth", "percent", base.category,
+                         base.qualifiers, "", False, f"growth rate of {base.en.lower()}")
+    if indicator_id.endswith(CHANGE):
+        return Indicator(indicator_id, base.zh + "增量", base.en + " change", base.dimension, base.category,
+                         base.qualifiers, base.bare_measure, False, f"change of {base.en.lower()} in a period")
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -103,3 +113,20 @@ def comparable(a: dict, b: dict) -> tuple[bool, str]:
             a["measure_normalized"] != b["measure_normalized"]:
         return False, "measure"
     return True, ""
+
+
+@lru_cache(maxsize=1)
+def _no_names() -> frozenset[str]:
+    """Own words that name nothing (比例, 数量, 金额, 人数, 数值, 增速 …): the catch-all indicators' Chinese names,
+    the names a measure gives a figure that names nothing (data/measure_units.csv), and the bare rate words."""
+    words = {entry.zh for entry in catalogue().values() if entry.catch_all}
+    words |= {r["default_indicator"] for r in read_records("measure_units.csv") if r["default_indicator"]}
+    words |= {r["indicator"] for r in read_records("indicators.csv") if r["kind"] in ("growth", "decline")}
+    words |= {w + "增速" for w in words} | {w + "增量" for w in words}
+    return frozenset(words | {"增量"})
+
+
+def is_unnamed(own_words: str) -> bool:
+    """True when a figure's own words say nothing of what it measures (比例, 数量增速): such a figure is
+    kept, but out of every comparison."""
+    return not own_words or own_words in _no_names()

@@ -256,9 +256,11 @@ def _quantity(m: re.Match, text: str, voc: _Vocabulary) -> Quantity | None:
     if value is None:
         return None
     chinese = not num_text[0].isdigit()
+    if _minus_before(text, num_start) and not m.group("pre"):
+        value, start = -value, start - 1  # 增长-1.2%, -0.4‰: the sign is part of the number as written
     hedge = "".join(h for h in (m.group(g) for g in ("pre", "h1", "h2", "h3", "post")) if h)
     if m.group("pnum"):
-        return Quantity(start, end, m.group(), value, None, hedge, "", "%", "%", value, "%", "percent",
+        return Quantity(start, end, text[start:end], value, None, hedge, "", "%", "%", value, "%", "percent",
                         "chinese" if chinese else "arabic")
     mag = m.group("mag") or m.group("bare") or ""
     unit = m.group("unit") or ""
@@ -296,9 +298,20 @@ def _quantity(m: re.Match, text: str, voc: _Vocabulary) -> Quantity | None:
         uom, unorm, kind = mag, "", "count"
         needs_noun = True  # 3万多 what? only a following noun says
     return Quantity(
-        start, end, m.group(), value, value_high, hedge, mag, unit, uom, value * multiplier, unorm, kind,
+        start, end, text[start:end], value, value_high, hedge, mag, unit, uom, value * multiplier, unorm, kind,
         "chinese" if chinese else "arabic", needs_noun,
     )
+
+
+_MINUS = "-−－﹣"
+
+
+def _minus_before(text: str, at: int) -> bool:
+    """A minus sign right before the number at `at` that is no range dash (1-9月) or word dash (H-1)."""
+    if at == 0 or text[at - 1] not in _MINUS:
+        return False
+    before = text[at - 2] if at >= 2 else ""
+    return not (before.isascii() and before.isalnum()) and not before.isdigit()
 
 
 def scan_quantities(text: str) -> list[Quantity]:

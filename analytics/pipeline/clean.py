@@ -479,6 +479,31 @@ def to_simplified(text: str, keep_simplified: bool = False) -> tuple[str, int]:
 # --------------------------------------------------------------------------------------------------
 # 4. Whitespace and punctuation
 
+_CELL_GAP = re.compile(r"\t+|\u3000+| {2,}")
+TABLE_MIN_LINES = 3  # a header and two rows: fewer is no table
+
+
+def mark_table_cells(text: str) -> tuple[str, int]:
+    """Keep the columns of a table flattened to text (a yearbook's or a bulletin's columns set apart by tabs,
+    full-width spaces or runs of spaces): three or more consecutive lines that split into the same number
+    (two or more) of cells have their cells rejoined with ' | ', which the later whitespace steps keep and
+    analytics.features.tables reads; return (text, lines marked). Lines that already hold '|' are left."""
+    lines = text.split("\n")
+    widths = [0 if "|" in line else len([c for c in _CELL_GAP.split(line.strip()) if c]) for line in lines]
+    marked = 0
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and widths[j + 1] == widths[i]:
+            j += 1
+        if widths[i] >= 2 and j - i + 1 >= TABLE_MIN_LINES:
+            for k in range(i, j + 1):
+                lines[k] = " | ".join(c for c in _CELL_GAP.split(lines[k].strip()) if c)
+            marked += j - i + 1
+        i = j + 1
+    return "\n".join(lines), marked
+
+
 def normalize_whitespace(text: str) -> tuple[str, int]:
     """Unify line breaks and space characters, trim lines, collapse space runs and blank lines
     (paragraphs are separated by one '\\n'); return (text, 0) — layout changes are not counted."""
@@ -624,6 +649,7 @@ def clean_document(raw: str) -> CleanResult:
     converted_text, converted = to_simplified(text)
     script = _script_of(converted, before)
     text, converted = (converted_text, converted) if script == "traditional" else to_simplified(text, True)
+    text, _ = mark_table_cells(text)  # layout, like whitespace: not counted
     text, _ = normalize_whitespace(text)
     text, punct = normalize_punctuation(text)
     text, boilerplate, n_boiler = split_boilerplate(text)

@@ -6,6 +6,7 @@ import pulls `pkg_resources`, gone from recent setuptools).
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.resources
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -48,12 +49,12 @@ def _ethnic_names() -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-def short_name(name: str, kind: str, suffixes: list[str], ethnic: list[str],
-               stopwords: set[str], generic: set[str]) -> str:
+def short_name(name: str, kind: str, suffixes: list[str], ethnic: list[str], generic: set[str]) -> str:
     """The name people write without its administrative suffix, or `name` itself when that is unsafe.
 
     The suffix goes (沁源县 -> 沁源, 广西壮族自治区 -> 广西), but a one-character stem is no name
-    (岚县 stays 岚县), nor an everyday word (和平区), nor a district stem made of direction words (河东区).
+    (岚县 stays 岚县), nor a district stem made of direction words (河东区). A stem that is also an everyday
+    word (合作, 资源, 和平) stays a short name, read only in a place context (`everyday_forms`).
     """
     stem = name
     for suffix in suffixes:
@@ -70,7 +71,7 @@ def short_name(name: str, kind: str, suffixes: list[str], ethnic: list[str],
                             peeled = True
                             break
             break
-    if stem == name or len(stem) < 2 or stem in stopwords:
+    if stem == name or len(stem) < 2:
         return name
     if kind == "district" and set(stem) <= generic:
         return name
@@ -117,9 +118,8 @@ def load_gazetteer() -> pd.DataFrame:
 
     suffixes = sorted(read_lines("admin_suffixes.csv", "suffix"), key=len, reverse=True)
     ethnic = _ethnic_names()
-    stopwords = set(read_lines("short_name_stopwords.txt", "stem"))
     generic = set(read_lines("short_name_generic_chars.txt", "char"))
-    shorts = [short_name(nm, kd, suffixes, ethnic, stopwords, generic) for nm, kd in zip(raw["name"], kind)]
+    shorts = [short_name(nm, kd, suffixes, ethnic, generic) for nm, kd in zip(raw["name"], kind)]
 
     table = pd.DataFrame({
         "adcode": code.astype(str),
@@ -168,3 +168,63 @@ def former_names(gazetteer: pd.DataFrame) -> dict[str, int]:
         if form not in current and _CJK_NAME.match(form):
             out[form] = -1 if form in out else pos  # two successors: ambiguous, never matched
     return {form: pos for form, pos in out.items() if pos >= 0}
+
+
+# The segmenter's dictionary (jieba's dict.txt: word, frequency, part of speech) says which division names are
+# also ordinary words. A word of at least EVERYDAY_FREQ in it that is not tagged a place (ns…) is an everyday
+# word (合作 13478 vn, 资源 17453 n, 通道 2130 v, 和平 7998 nz, 城区 1517 n); a word of at least
+# COMMON_FREQ is one whatever its tag (长安 5355 ns, 平原 7457 ns). Place names proper stay far below
+# (沁源 138, 长治 103, 永济 35).
+EVERYDAY_FREQ = 300
+COMMON_FREQ = 2000
+_DICTIONARY = ("jieba", "dict.txt")
+
+
+def _dictionary_entries(words: set[str]) -> tuple[dict[str, tuple[int, str]], dict[str, set[str]]]:
+    """(word -> (frequency, tag), word -> the longer dictionary words that start with it, up to two characters
+    longer: 合作 -> 合作社, 合作化 …) in the segmenter's dictionary, for the given words."""
+    entries: dict[str, tuple[int, str]] = {}
+    longer: dict[str, set[str]] = {}
+    prefixes = {w[:2] for w in words}
+    path = importlib.resources.files(_DICTIONARY[0]).joinpath(_DICTIONARY[1])
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line[:2] not in prefixes:
+                continue
+            word, _, rest = line.partition(" ")
+            if word in words:
+                freq, _, tag = rest.strip().partition(" ")
+                entries[word] = (int(freq), tag)
+            for k in (len(word) - 1, len(word) - 2):
+                if k >= 2 and word[:k] in words:
+                    longer.setdefault(word[:k], set()).add(word)
+    return entries, longer
+
+
+@lru_cache(maxsize=1)
+def everyday_forms() -> dict[str, frozenset[str]]:
+    """The names and short names of county-level divisions that are everyday words by the segmenter's
+    dictionary (合作, 资源, 通道, 和平, 城区, 郊区), each with the dictionary's longer words that start with it
+    (合作 -> 合作社 …). Such a form names the division only in a place context: after its prefecture or
+    province, in a list of places, or, where the text names the division in full, where it does not begin
+    one of those longer words (合作社 is no mention of 合作市)."""
+    g = load_gazetteer()
+    county = g[g["level"] == "county"]
+    shorts = set(county["short_name"]) - set(county["name"])
+    names = set(county["name"])
+    entries, longer = _dictionary_entries(shorts | names)
+    out = {}
+    for word, (freq, tag) in entries.items():
+        if word in shorts and (freq >= COMMON_FREQ or (freq >= EVERYDAY_FREQ and not tag.startswith("ns"))):
+            out[word] = frozenset(longer.get(word, ()))
+        # a full name is an everyday word only as a common noun or another word class (城区 n, 郊区 s), not
+        # when the dictionary lists it as a proper name (石首市 ns, 解放区 nt)
+        elif word in names and freq >= EVERYDAY_FREQ and not (tag.startswith("n") and len(tag) > 1):
+            out[word] = frozenset(longer.get(word, ()))
+    return out
+
+
+def gazetteer_is_full(gazetteer: pd.DataFrame) -> bool:
+    """True for the shipped gazetteer (tests pass small hand-made ones, whose names the dictionary knows
+    nothing of)."""
+    return gazetteer is load_gazetteer() or len(gazetteer) == len(load_gazetteer())

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.pipeline.gazetteer import former_names, matchable_names, read_lines, read_table
+from analytics.pipeline.gazetteer import (everyday_forms, former_names, gazetteer_is_full, matchable_names,
+                                          read_lines, read_table)
 from analytics.pipeline.text import CJK, UNRECOVERABLE, sentence_spans
 from analytics.registry import TABLES
 
@@ -74,6 +75,7 @@ class _Matcher:
     placing: re.Pattern | None = None  # 位于 / 地处: the places after it place the subject before it
     formal_tail: re.Pattern | None = None  # a formal zone ending right after a name (宁乡|经济技术开发区)
     name_follower: re.Pattern | None = None  # 芙蓉|镇, 青山|村: a short name inside a longer proper name
+    everyday: dict = field(default_factory=dict)  # everyday-word names (合作, 城区) -> longer words (合作社)
 
 
 _MATCHERS: dict[str, _Matcher] = {}
@@ -170,6 +172,7 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
         placing=re.compile(alt(placing)) if placing else None,
         formal_tail=re.compile(alt(free)),
         name_follower=re.compile(alt(sorted(read_lines("short_name_followers.txt", "word"), key=len, reverse=True))),
+        everyday=everyday_forms() if gazetteer_is_full(gazetteer) else {},
     )
     _MATCHERS[key] = matcher
     return matcher
@@ -187,6 +190,13 @@ class _Mention:
     mid: str = ""
     suffix: str = ""
     row: int | None = None          # resolved gazetteer row (the place, or the zone's host)
+
+
+def heading_end(text: str) -> int:
+    """End of the first line when it is a heading of its own (at most 40 characters, text after it), else 0."""
+    stripped = len(text) - len(text.lstrip())
+    end = text.find("\n", stripped)
+    return end if 0 <= end - stripped <= _TITLE_MAX and text[end:].strip() else 0
 
 
 def first_line_end(text: str) -> int:
@@ -264,19 +274,21 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     g = m.col
     names, levels = g["name"], g["level"]
     name_set = m.name_set
+    candidates = [list(x.rows) for x in mentions]
+    _everyday_in_context(text, mentions, m)
     full = {x.surface for x in mentions}
     counts = Counter(x.surface for x in mentions)
     areas = {names[r] for x in mentions for r in x.rows if levels[r] != "county"}
     prefectures, provinces = g["prefecture"], g["province"]
-    # a heading line of its own (关于岚县……的思考), not a lead paragraph
-    head = text.lstrip().split("\n", 1)
-    title_end = len(text) - len(text.lstrip()) + len(head[0]) if len(head) == 2 and len(head[0]) <= 40 else 0
+    title_end = heading_end(text)  # a heading line of its own (关于岚县……的思考), not a lead paragraph
     vouched = {x.surface for x in mentions if m.formal_tail.match(text, x.end)}
     # 炎陵黄桃……全县: a short name in the title (or named twice) of a text that calls itself 全县 / 我市 is the
     # division of that level it names
     hint = _level_hint(text, [(0, len(text))], m)
     kinds = g["kind"]
     for x in mentions:
+        if not x.rows:
+            continue  # an everyday word out of a place context
         if x.surface not in name_set and x.surface not in m.former and m.name_follower.match(text, x.end):
             x.rows = []  # 芙蓉镇, 青山村: a short name that begins a longer proper name names no division
             continue
@@ -290,6 +302,98 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
                   if x.surface == names[r] or x.surface in m.former or names[r] in full or levels[r] == "province"
                   or prefectures[r] in areas or provinces[r] in areas
                   or (hint is not None and named_enough and _matches_level(kinds[r], hint))]
+    _listed_with_places(text, mentions, candidates, m)
+    _everyday_as_named(text, mentions, candidates, m)
+
+
+_ITEM_OPENERS = "、，；：,;:\n"
+_LIST_SPAN = 40  # how far the next item of a list of places may stand (its value between: 甲县38个、乙县35个)
+
+
+def _opens_item(text: str, start: int) -> bool:
+    """True when a mention at `start` opens a list item or a line (after 、，；： or a line break)."""
+    j = start
+    while j > 0 and text[j - 1] in " \t　-—·•●▲■◆": 
+        j -= 1
+    return j == 0 or text[j - 1] in _ITEM_OPENERS
+
+
+def _placed_by(text: str, before: _Mention | None, x: _Mention, row: int, m: _Matcher) -> bool:
+    """True when the mention right before `x` (河北|清河, 甘南州|合作) names the prefecture or province of `row`."""
+    if before is None or not before.rows:
+        return False
+    gap = text[before.end:x.start]
+    if len(gap) > 1 or (gap and gap not in "省市州盟地区"):
+        return False
+    g = m.col
+    areas = {g["prefecture"][row], g["province"][row]}
+    return any(g["name"][r] in areas for r in before.rows)
+
+
+def _everyday_in_context(text: str, mentions: list[_Mention], m: _Matcher) -> None:
+    """A county-level division whose name here is an everyday word (合作, 资源, 城区: gazetteer.everyday_forms)
+    is read right after its prefecture or province, before a formal zone ending (仙桃|高新技术产业开发区),
+    or, in a text that names it in full, where the word does not begin a longer dictionary word (合作|社);
+    in a list of places `_listed_with_places` may restore it. Prefecture and province readings of the same
+    form (长沙, 西安) are kept."""
+    g = m.col
+    levels, names = g["level"], g["name"]
+    written = {x.surface for x in mentions}
+    for i, x in enumerate(mentions):
+        if m.everyday.get(x.surface) is None or m.formal_tail.match(text, x.end):
+            continue
+        before = mentions[i - 1] if i else None
+        x.rows = [r for r in x.rows if levels[r] != "county" or _placed_by(text, before, x, r, m)
+                  or (names[r] in written and names[r] != x.surface and _opens_as_name(text, x, m))]
+
+
+def _opens_as_name(text: str, x: _Mention, m: _Matcher) -> bool:
+    """An everyday-word name (合作, 城区) that opens a clause, a list item or a line and begins no longer
+    dictionary word there (合作|社 does): read as the place where the text names the place elsewhere."""
+    return _opens_item(text, x.start) and not any(text.startswith(w, x.start) for w in m.everyday.get(x.surface, ()))
+
+
+def _everyday_as_named(text: str, mentions: list[_Mention], candidates: list[list[int]], m: _Matcher) -> None:
+    """An everyday-word name left unsupported where the same form is a supported place elsewhere in the text
+    (城区 in 分县区看，城区、矿区、郊区…… vouches for 城区加快推进……): supported where it opens as a name."""
+    supported = {x.surface: x.rows for x in mentions if x.rows and x.surface in m.everyday}
+    for i, x in enumerate(mentions):
+        if not x.rows and x.surface in supported and _opens_as_name(text, x, m):
+            x.rows = [r for r in candidates[i] if r in supported[x.surface]]
+
+
+def _listed_with_places(text: str, mentions: list[_Mention], candidates: list[list[int]], m: _Matcher) -> None:
+    """A county-level name the rules above left unsupported (兴县, 临县: a one-character stem; 合作: an
+    everyday word) is a place when it is an item of a list of places (分县看，岚县、兴县、临县分别为……;
+    甲县38个、乙县35个): each opens an item (after 、，；： or a line break), the next within a short span of the
+    same sentence. A list vouches for its members of the province of its supported ones; a list of three or
+    more with none supported, for the members that share one prefecture."""
+    g = m.col
+    levels, provinces, prefectures = g["level"], g["province"], g["prefecture"]
+    runs: list[list[int]] = []
+    for i, x in enumerate(mentions):
+        if not (x.rows or candidates[i]) or not _opens_item(text, x.start):
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            y = mentions[i - 1]
+            if x.start - y.end <= _LIST_SPAN and not re.search(r"[。！？\n]", text[y.end:x.start]):
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        anchors = {provinces[r] for i in run for r in mentions[i].rows if levels[r] == "county"}
+        if anchors:
+            for i in run:
+                if not mentions[i].rows:
+                    mentions[i].rows = [r for r in candidates[i] if levels[r] == "county" and provinces[r] in anchors]
+        elif len(run) >= 3:
+            shared = set.intersection(*({prefectures[r] for r in candidates[i] if levels[r] == "county"} for i in run))
+            shared.discard("")
+            if len(shared) == 1:
+                for i in run:
+                    mentions[i].rows = [r for r in candidates[i] if prefectures[r] in shared]
 
 
 def _resolve(mentions: list[_Mention], m: _Matcher) -> str:
@@ -302,10 +406,14 @@ def _resolve(mentions: list[_Mention], m: _Matcher) -> str:
         for p in distinct:
             votes[p] += 1 / len(distinct)
     top = votes.most_common(1)[0][0] if votes else ""
+    # the prefectures the text names unambiguously: a shared name (市中区, 城区) is the one under them
+    named = {names[x.rows[0]] for x in mentions if len(x.rows) == 1 and levels[x.rows[0]] == "prefecture"}
+    prefectures = g["prefecture"]
     rank = {"province": 0, "prefecture": 1, "county": 2}
     for x in mentions:
         if x.rows:
-            x.row = min(x.rows, key=lambda r: (provinces[r] != top, x.surface != names[r], rank[levels[r]], r))
+            x.row = min(x.rows, key=lambda r: (provinces[r] != top, levels[r] == "county" and prefectures[r] not in named,
+                                               x.surface != names[r], rank[levels[r]], r))
     return top
 
 
@@ -763,6 +871,9 @@ def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speak
     if not scores:
         return ("unknown",)
     candidates = [k for k in scores if scores[k] > 0] or list(scores)
+    area = _enclosing_area(doc, scores, hint)
+    if area is not None:
+        return area
     if hint and any(_matches_level(doc.kind(k), hint) for k in candidates):
         candidates = [k for k in candidates if _matches_level(doc.kind(k), hint)]
     title_end = first_line_end(doc.text)
@@ -786,6 +897,44 @@ def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speak
         if len(inside) == 1 and scores[inside[0]] >= 2:
             return inside[0]
     return best
+
+
+_AREA_SHARE = 0.75  # the share of a text's county-level units an area must hold to be the text's own
+
+
+def _enclosing_area(doc: _Doc, scores: Counter, hint: str | None) -> Key | None:
+    """The prefecture or province a text comparing its county-level units speaks for (a prefecture's
+    bulletin that calls itself 全市, a province's list), or None.
+
+    Such a text names three or more county-level units none of which dominates (the most named has less
+    than twice the evidence of the next, and no title names one); or it calls itself 全市/全省 and names two
+    or more of them without the most named being a county-level city that dominates. Its own unit is the
+    area that holds at least three in four of them: the prefecture, else the province (at once with 全省)."""
+    g = doc.m.col
+    units = [k for k in scores if k[0] == "place" and doc.kind(k) in ("county", "county_city", "district")]
+    if len(units) < 2 or (len(units) < 3 and hint not in ("city", "province")):
+        return None
+    ranked = sorted((scores[k] for k in units), reverse=True)
+    title_end = heading_end(doc.text)
+    placing, _ = _placing_mentions(doc)
+    titled = {x.row for i, x in enumerate(doc.mentions)
+              if x.start < title_end and x.row is not None and not x.zone and i not in placing}
+    area = None
+    for level in ("province",) if hint == "province" else ("prefecture", "province"):
+        areas = Counter(g[level][k[1]] for k in units)
+        name, held = areas.most_common(1)[0]
+        if name and held >= _AREA_SHARE * len(units):
+            area = doc._row_of(name, level)
+            if area is not None:
+                break
+    if area is None:
+        return None
+    # a title that names the area (湖南县域经济十强出炉 长沙县继续领跑) speaks for it whatever county it names too
+    if area in titled:
+        return ("place", area)
+    if ranked[0] >= 2 * max(ranked[1], 1) or any(("place", r) in units for r in titled):
+        return None
+    return ("place", area)
 
 
 def _deferred(doc: _Doc, sp: _Speaker, own: Key) -> Key:
