@@ -142,7 +142,7 @@ def _enums() -> dict[tuple[str, str], set[str]]:
         ("speaker_cues.csv", "type"): {"role", "verb", "pronoun", "organ", "host", "placing"},
         ("status_cues.csv", "scope"): {"before", "clause"},
         ("status_cues.csv", "status"): set(STATUSES),
-        ("period_cues.csv", "period"): set(PERIODS) | {"m1_m{m}"},
+        ("period_cues.csv", "period"): set(PERIODS) | {"m1_m{m}", "until_m{m}"},
         ("indicator_catalogue.csv", "dimension"): DIMENSIONS,
         ("indicator_catalogue.csv", "category"): set(CATEGORIES),
         ("indicator_catalogue.csv", "catch_all"): {"yes", ""},

@@ -61,7 +61,14 @@ def test_growth_ids_are_derived_from_their_base():
     ("风电项目", "个", ("projects", "")),
     ("高新技术企业", "家", ("enterprises", "")),
     ("数值", "亿元", ("amount", "")),
-    ("数值", "万人次", ("tourist_visits", "")),
+    ("数值", "万人次", ("other", "")),          # person-times of what? the measure alone names nothing
+    ("接待游客", "万人次", ("tourist_visits", "")),
+    ("财政总收入", "亿元", ("amount", "")),     # total fiscal revenue is no general budget revenue
+    ("地方级收入", "亿元", ("amount", "")),     # nor is any other revenue an operating revenue
+    ("公益林面积", "万亩", ("area", "")),       # an area of the county is no land area
+    ("森林覆盖率", "个", ("count", "")),        # 森林覆盖率超过75%的有23个: a count, whatever its words
+    ("固定资产投资下降", "%", ("fixed_asset_investment_growth", "")),
+    ("粮食产量增量", "亿斤", ("grain_output_change", "")),
     ("旅游总收入", "亿元", ("tourism_revenue", "")),
     ("实际利用外资", "亿美元", ("attracted_investment", "")),
     ("平遥县总面积", "平方公里", ("land_area", "")),

@@ -41,7 +41,7 @@ import pandas as pd
 from analytics.features.attribution import (COUNTY_LEVEL, RESPECTIVELY, Mention, Scope, SelfReference,
                                             clause_subjects, entity_of, entity_spans, listed_before,
                                             respective_units, self_reference_in)
-from analytics.features.indicators import catch_all_ids
+from analytics.features.indicators import catch_all_ids, is_unnamed
 from analytics.features.indicators import indicator as catalogued
 from analytics.features.quantities import Quantity, normalized_measure, parse_number, scan_quantities, vocabulary
 from analytics.features.tables import Table, find_tables, is_bare_growth, is_rank, is_total_row, number
@@ -230,7 +230,9 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
             change = _CHANGE_GAP.fullmatch(scope_text[growth.end():]) is not None
             growth = growth if change else None
     head = _last(lx.head_re, scope_text)
-    noun = _last(lx.noun_re, scope_text) if counted else None
+    # a measure that is a noun itself (5乡, 4镇) names its figure; a classifier (个, 家) leaves it to the noun
+    generic_measure = is_unnamed(unit_row.get("default_indicator", ""))
+    noun = _last(lx.noun_re, scope_text) if counted and generic_measure else None
     candidates = []
     if lex is not None and _lexicon_row(lex, lx)["kind"] == "measure":
         candidates.append((lex.end(), 2, "lex", lex))
@@ -340,55 +342,81 @@ def _cue_year(cue: str, lx: _Lexicons) -> int | None:
 
 
 _MONTH_PERIODS = {3: "q1", 6: "h1", 9: "q1_q3", 12: ""}
+# the calendar periods a sentence hands on to the next (年均, 每年, 累计 qualify their own clause only)
+CARRIED_PERIODS = frozenset(p for p in taxonomy_values("period") if p == "q1" or p == "h1" or p.startswith(("q1_", "m1_"))
+                            or p == "holiday")
+# measures of flows over a period (an amount, visits, an output, energy, a growth rate): a stock (a count, an
+# area, people, a capacity) takes a period only from its own sentence
+FLOW_KINDS = frozenset({"currency", "visits", "mass", "energy", "points"})
 _COMPARISON_BASE = re.compile(r"(?:比|较|与|和|同|于|相比)\s*$")  # 增速比1—9月回落: a base, not the period
+
+
+_UNTIL = "until_"  # 截至9月底: January to that month for a flow, a point for a stock
 
 
 def _cue_period(m: re.Match, period: str) -> str:
     if "{m}" not in period:
         return period
     month = int(parse_number(m["m"]) or 0)
-    return _MONTH_PERIODS.get(month, period.replace("{m}", str(month)) if 1 < month < 12 else "")
+    until = period.startswith(_UNTIL)
+    span = _MONTH_PERIODS.get(month, f"m1_m{month}" if 1 < month < 12 else "")
+    return _UNTIL + span if until and span else span
 
 
-def _period_cue(text: str, lx: _Lexicons) -> tuple[int, str] | None:
-    """(position, period) of the last period cue in `text` that is not a comparison's base, or None."""
+def _period_cue(text: str, lx: _Lexicons, clause_start: int | None = None) -> tuple[int, str] | None:
+    """(position, period) of the last period cue in `text` that is not a comparison's base, or None. With
+    `clause_start`, a cue that qualifies its clause only (年均, 每年, 累计) counts only after it."""
     best: tuple[int, str] | None = None
     for cue, name in lx.period_cues:
         for m in cue.finditer(text):
             if _COMPARISON_BASE.search(text, max(0, m.start() - 3), m.start()):
                 continue
+            period = _cue_period(m, name)
+            if clause_start is not None and m.start() < clause_start and period and \
+                    period.removeprefix(_UNTIL) not in CARRIED_PERIODS:
+                continue
             if best is None or m.start() > best[0]:
-                best = (m.start(), _cue_period(m, name))
+                best = (m.start(), period)
     return best
 
 
-def _period(sentence: str, rel: int, lx: _Lexicons) -> str:
-    """The period the figure covers, from the nearest period cue before it in its sentence ('' = a point
-    or one calendar year)."""
-    found = _period_cue(sentence[:rel], lx)
-    return found[1] if found else ""
 
 
 class _PeriodScope:
     """The period a paragraph's sentences speak of: the last period cue of an earlier sentence (上半年，……。
     规上工业增加值增长6%。 -> h1) until a sentence names a time of its own or the paragraph ends."""
 
-    def __init__(self) -> None:
-        self.carried = ""
+    def __init__(self, title: str = "", lx: _Lexicons | None = None) -> None:
+        # a title that names a period (上半年全市财政运行情况, 中秋国庆假期文旅市场综述) gives it to every
+        # paragraph that names no time of its own
+        cue = _period_cue(title, lx) if title and lx is not None else None
+        self.document = cue[1] if cue else ""
+        self.carried = self.document
         self._sentence_cue: tuple[int, str] | None = None
 
     def new_paragraph(self) -> None:
-        self.carried, self._sentence_cue = "", None
+        self.carried, self._sentence_cue = self.document, None
 
     def read(self, sentence: str, lx: _Lexicons) -> None:
-        """Take the next sentence: the one before hands on its last cue, if it had one."""
+        """Take the next sentence: the one before hands on its last cue, if it had one; only a calendar
+        period (一季度, 上半年, 1—10月, a holiday) carries on, not 年均 or 累计, which qualify their own clause."""
         if self._sentence_cue is not None:
-            self.carried = self._sentence_cue[1]
+            period = self._sentence_cue[1].removeprefix(_UNTIL)
+            self.carried = period if period in CARRIED_PERIODS or not period else self.carried
         self._sentence_cue = _period_cue(sentence, lx)
 
-    def period_at(self, sentence: str, rel: int, lx: _Lexicons) -> str:
-        found = _period_cue(sentence[:rel], lx)
-        return found[1] if found else self.carried
+    def period_at(self, sentence: str, rel: int, lx: _Lexicons, flow: bool = True) -> str:
+        """The period of a figure at `rel`: its sentence's nearest cue, else, for a flow (an amount, visits,
+        an output, a growth rate, a rank) the period carried into the sentence; a stock (a count of firms, an
+        area, a capacity at 截至6月底) takes none it does not name itself."""
+        clause_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
+        found = _period_cue(sentence[:rel], lx, clause_start)
+        if found:
+            period = found[1]
+            if period.startswith(_UNTIL):
+                return period.removeprefix(_UNTIL) if flow else ""
+            return period
+        return self.carried if flow else ""
 
 
 _RELATIVE_YEAR = re.compile(r"(今年|去年|上年|前年|明年)")
@@ -436,14 +464,36 @@ def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) ->
             ident = "share"
         elif tail:
             ident = lx.head_ids[tail]
+    unit = lx.units.get(_base_measure(measure, lx), {})
+    if ident and not growth and not _fits(ident, unit.get("kind", "")):
+        ident, qualifier = "", ""  # 森林覆盖率超过75%的有23个: a count is no coverage, whatever its words
     if not ident:
-        unit = lx.units.get(_base_measure(measure, lx), {})
         ident = unit.get("indicator_id", "") or "other"
     if change:
         return (ident + CHANGE_ID if ident not in catch_all_ids() else "change"), qualifier
     if growth:
         return (ident + "_growth" if ident not in catch_all_ids() else "growth"), qualifier
     return ident, qualifier
+
+
+# The dimensions a measure of each kind (data/measure_units.csv) may give a catalogue indicator; a firm
+# counted in 户 is a count, a household a count of 户.
+_FITTING_DIMENSIONS = {
+    "percent": {"percent"}, "permille": {"percent"}, "currency": {"money"}, "people": {"people"},
+    "visits": {"visits"}, "area": {"area"}, "count": {"count", "households"}, "households": {"households", "count"},
+    "mass": {"mass"}, "energy": {"energy"}, "power": {"power"}, "temperature": {"temperature"},
+    "length": {"length"}, "duration": {"duration"}, "volume": {"volume"}, "multiple": {"multiple"},
+}
+
+
+def _fits(ident: str, measure_kind: str) -> bool:
+    """True when a figure of this measure's kind can be what the catalogue entry measures (its dimension):
+    a catalogue id is given only where its definition fits. Unknown kinds and bare magnitudes pass."""
+    entry = catalogued(ident)
+    allowed = _FITTING_DIMENSIONS.get(measure_kind)
+    if entry is None or allowed is None or entry.dimension in ("other", "rank"):
+        return True
+    return entry.dimension in allowed
 
 
 def _base_measure(measure: str, lx: _Lexicons) -> str:
@@ -529,6 +579,10 @@ def _sentence_term(sentence: str, clause_start: int, q: Quantity, lx: _Lexicons)
     return row["indicator"] if entry is not None and entry.dimension == dimension else ""
 
 
+_ORDINAL_ITEM = re.compile(r"第?([一二三四五六七八九十])")
+_ORDINAL_TAIL = re.compile(r"第?([一二三四五六七八九十])(.+)")
+
+
 def _respective_names(sentence: str, positions: list[int], lx: _Lexicons) -> dict[int, str]:
     """Figure position -> indicator for "A、B分别为x、y" lists of indicators: 城镇、农村居民人均可支配收入
     分别达到41200元、19800元 -> 城镇居民人均可支配收入, 农村居民人均可支配收入 (a short first item borrows
@@ -545,8 +599,14 @@ def _respective_names(sentence: str, positions: list[int], lx: _Lexicons) -> dic
                 last = _YEAR_PREFIX.sub("", parts[-1][:last_term.end()])
                 last = lx.lead_re.sub("", _LEADING_JUNK.sub("", last))
                 items = [lx.lead_re.sub("", _LEADING_JUNK.sub("", _YEAR_PREFIX.sub("", p))) for p in parts[:-1]]
-                names = [item if _lexicon_name(item, lx) or len(item) >= len(last) else item + last[len(item):]
-                         for item in items] + [last]
+                ordinal = _ORDINAL_TAIL.match(last)
+                if ordinal and all(_ORDINAL_ITEM.fullmatch(item) for item in items):
+                    # 第一、二、三产业增加值: each ordinal takes the tail the last item writes in full
+                    names = [f"第{_ORDINAL_ITEM.fullmatch(item)[1]}{ordinal[2]}" for item in items] + \
+                        [f"第{ordinal[1]}{ordinal[2]}"]
+                else:
+                    names = [item if _lexicon_name(item, lx) or len(item) >= len(last) else item + last[len(item):]
+                             for item in items] + [last]
         if not names:
             continue
         end = cues[k + 1].start() if k + 1 < len(cues) else len(sentence)
@@ -575,6 +635,7 @@ class _Sentence:
         self.names_at: dict[int, tuple[str, str]] = {}  # figure position -> (indicator, category)
         self.levels: list[str] = []  # level (not rate) indicators named so far
         self.rates: list[str] = []   # rates (%) named so far
+        self.growths: list[str] = []  # the subjects of the growth rates named so far
         self._names: dict[int, str] | None = None
         self._level_rates: dict[int, str] | None = None
 
@@ -590,6 +651,8 @@ class _Sentence:
             self._level_rates = {}
             for cue in RESPECTIVELY.finditer(self.text):
                 after = [r for r in self.percent_positions if r > cue.end()]
+                if not after or not self.lx.rate_re.search(self.text, cue.end(), after[0]):
+                    continue  # 分别占40%、60%: shares, not the levels' growth
                 n = len([r for r in after if not _CLAUSE_NO_LIST.search(self.text, cue.end(), r)])
                 if 2 <= n <= len(self.levels):
                     self._level_rates.update(zip(after[:n], self.levels[-n:]))
@@ -620,7 +683,7 @@ def _base(p: dict, text: str, s0: int, sentence: str, rel: int, rel_end: int, un
     para_first_clause = _CLAUSE.split(text[para_start:s0], 1)[0] if para_start < s0 else ""
     year = target_year or _year_of(sentence, rel, para_first_clause, document_year)
     return {"doc_id": p["doc_id"], "unit": unit, "year": year, "status": status,
-            "is_target": status == "target", "period": _period(sentence, rel, lx), "entity": "",  # ranks; figures: _PeriodScope
+            "is_target": status == "target", "period": "", "entity": "",  # the caller's _PeriodScope sets it
             "evidence": sentence, "_clause": (clause_start, clause_end)}
 
 
@@ -633,7 +696,7 @@ def _rank_value(m: re.Match) -> list[float]:
 
 
 def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[Mention], lx: _Lexicons,
-           document_year: int | None, units: Scope) -> list[dict]:
+           document_year: int | None, units: Scope, periods: "_PeriodScope") -> list[dict]:
     """居全省第12位, 位列第39位, 居全市首位; 甲县、乙县、丙县分列前三 (ranks 1..3 of the listed units);
     甲县、乙县分别位列第11位、第13位: one figure per rank, indicator_id 'rank', measure 位次, the indicator
     naming what is ranked and where (县域经济综合排名（全省）)."""
@@ -659,6 +722,7 @@ def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[
             unit = listed[k] if k < len(listed) else units.unit_at(m.start(), subjects)
             row = _base(p, text, s0, sentence, m.start(), m.end(), unit, lx, document_year)
             row.pop("_clause")
+            row["period"] = periods.period_at(sentence, m.start(), lx)  # a rank of a period's figure
             rows.append({**row, "indicator": indicator, "indicator_id": "rank", "qualifier": "",
                          "value": value, "measure": "位次", "value_normalized": value,
                          "measure_normalized": "位次", "category": "other",
@@ -686,7 +750,7 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
                  if by_sentence.get(i) or _has_mention(mentions, s0, s1) or lx.rank_hint.search(text, s0, s1)
                  else None for i, (s0, s1) in enumerate(spans)]
     scope = Scope(passage_unit, kinds or {}, carry=_topics_carry(passage_unit, sentences, kinds or {}))
-    periods = _PeriodScope()
+    periods = _PeriodScope(_title(text), lx)
     rows = []
     tabled: list[tuple[int, int]] = []  # the lines of flattened tables, read by their columns instead
     for table in find_tables(text):
@@ -706,7 +770,8 @@ def _figures_of_passage(p: dict, lx: _Lexicons, document_year: int | None = None
         periods.read(sent.text, lx)
         scope.open_sentence(sent.text, sent.subjects)
         if lx.rank_hint.search(text, s0, s1):
-            rows.extend(_ranks(p, text, s0, sent.text, sent.subjects, sent.mentions, lx, document_year, scope))
+            rows.extend(_ranks(p, text, s0, sent.text, sent.subjects, sent.mentions, lx, document_year, scope,
+                               periods))
         for q in by_sentence.get(i, ()):
             row = _figure(q, p, text, sent, scope, periods, lx, document_year)
             if row is not None:
@@ -760,6 +825,12 @@ def _table_figures(table: Table, p: dict, text: str, mentions: list[Mention], pa
     return out
 
 
+def _title(text: str) -> str:
+    """The passage's first line when it is a title (a short line of its own), else ''."""
+    end = text.find("\n")
+    return text[:end] if 0 < end <= 40 else ""
+
+
 def _has_mention(mentions: list[Mention], s0: int, s1: int) -> bool:
     return any(s0 <= a and b <= s1 for a, b, _ in mentions)
 
@@ -800,7 +871,8 @@ def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, pe
     if _out_of_scope(sentence, rel, unit, q.measure_kind, sent.subjects, lx):
         return None
     base = _base(p, text, s0, sentence, rel, rel_end, unit, lx, document_year)
-    base["period"] = periods.period_at(sentence, rel, lx)
+    base["period"] = periods.period_at(sentence, rel, lx, flow=q.measure_kind in FLOW_KINDS
+                                       or (q.measure_kind == "percent" and _rate_word_before(sentence, rel, lx)))
     clause_start, clause_end = base.pop("_clause")
     if _set_or_threshold(q, sentence, rel_end):
         return None
@@ -821,7 +893,9 @@ def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, pe
     if named is None:
         return None
     sent.names_at[rel] = named
-    indicator, sign = signed_name(_subject_of_rate(named[0], q, rel, listed, clause_start, sent, lx), lx)
+    indicator, sign = signed_name(_subject_of_rate(named[0], q, rel, listed, clause_start, sent, lx,
+                                                   _context_before(text, s0),
+                                                   _names_nothing(sentence, clause_start, rel, sent.mentions, lx)), lx)
     if sign > 0 and q.measure_kind in ("percent", "points") and _falls(sentence, wide_start, rel, lx):
         sign = -1  # 分别增长5%、3%和下降2%: the fall word before this item of the list
     if q.value < 0:
@@ -838,6 +912,39 @@ def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, pe
              "start": p["start"] + q.start, "end": p["start"] + q.end}]
 
 
+_FRAME_WORDS = re.compile(r"(?:同比|比上年|较上年|分别|其中|共|约|达到|达|为|是|有|完成|实现|累计|全年|今年|去年)")
+
+
+def _names_nothing(sentence: str, clause_start: int, rel: int, mentions: list[Mention], lx: _Lexicons) -> bool:
+    """True when the figure's clause says nothing of what it measures: only places, rate words, verbs and
+    particles stand before it (西华县4.97亿元 / 长阳县增长6.8% / 甲县、乙县分别为13675元、13418元), so it
+    may take its name from the text before (its paragraph's term); 全旗高标准农田将累计达到300万亩 names
+    高标准农田 even if no lexicon knows it."""
+    pre = sentence[clause_start:rel]
+    for a, b, _ in sorted(mentions, reverse=True):
+        if clause_start <= a and b <= rel:
+            pre = pre[: a - clause_start] + pre[b - clause_start:]
+    pre = lx.rate_re.sub("", pre)
+    pre = _FRAME_WORDS.sub("", lx.split_re.sub("", lx.lead_re.sub("", _YEAR_PREFIX.sub("", pre))))
+    return len(re.findall(f"[{CJK}]", pre)) < 2
+
+
+def _context_before(text: str, s0: int) -> tuple[str, ...]:
+    """The texts a sentence at s0 may take a name from, nearest first: its paragraph before it, the paragraph
+    before that, and the passage's first line (the title)."""
+    para = text.rfind("\n", 0, s0) + 1
+    previous = text.rfind("\n", 0, max(0, para - 1)) + 1 if para else para
+    first = text.find("\n")
+    title = text[:first] if 0 < first < previous else ""
+    return tuple(t for t in (text[para:s0], text[previous:para], title) if t)
+
+
+def _rate_word_before(sentence: str, rel: int, lx: _Lexicons) -> bool:
+    """True when a rate word (增长, 下降) stands in the figure's clause before it: a growth rate, a flow."""
+    clause_start = max([0] + [m.end() for m in _CLAUSE_NO_LIST.finditer(sentence, 0, rel)])
+    return lx.rate_re.search(sentence, clause_start, rel) is not None
+
+
 def _falls(sentence: str, list_start: int, rel: int, lx: _Lexicons) -> bool:
     """True when the nearest rate word before the figure at `rel` in its 、-list is a fall (下降, 减少)."""
     rate = None
@@ -846,26 +953,59 @@ def _falls(sentence: str, list_start: int, rel: int, lx: _Lexicons) -> bool:
     return rate is not None and rate.lastgroup == "fall"
 
 
+def _paragraph_term(indicator: str, q: Quantity, lx: _Lexicons, context: tuple[str, ...]) -> str:
+    """The name a figure takes from the text before its sentence when its own words name nothing (金额, 增速)
+    or only the tail of a term named there (投资 after 固定资产投资, 收入 after 人均可支配收入): the last
+    lexicon term of its paragraph, else of the paragraph before or the title, that fits its measure (any
+    level, for a growth rate). '' when there is none: 分县看，……长阳县增长6.8% -> 固定资产投资增速."""
+    growth = _growth_suffix(indicator, lx) or (CHANGE if indicator.endswith(CHANGE) else "")
+    base = indicator[: len(indicator) - len(growth)] if growth else indicator
+    unnamed = is_unnamed(base) or base == _measure_default(q, lx)
+    if not unnamed and len(base) > 3:
+        return ""
+    dimension = None if growth in lx.bare_growth else _DIMENSION_OF_KIND.get(q.measure_kind)
+    for text in context:
+        for m in reversed(list(lx.indicator_re.finditer(text))):
+            row = _lexicon_row(m, lx)
+            if row["kind"] != "measure":
+                continue
+            entry = catalogued(row["indicator_id"])
+            if dimension is not None and (entry is None or entry.dimension != dimension):
+                continue
+            if unnamed or (row["indicator"] != base and row["indicator"].endswith(base)):
+                return row["indicator"] + growth
+            break  # the nearest term of the right dimension names another thing: keep the own words
+    return ""
+
+
 def _subject_of_rate(indicator: str, q: Quantity, rel: int, listed, clause_start: int, sent: _Sentence,
-                     lx: _Lexicons) -> str:
+                     lx: _Lexicons, context: tuple[str, ...] = (), names_nothing: bool = False) -> str:
     """The indicator with the subject a growth rate or an unnamed figure takes from its sentence, and the
     sentence's record of what its figures named updated."""
     own = sent.respective_names().get(rel)
     growth = _growth_suffix(indicator, lx)
-    if own is None and growth and rel in sent.respective_levels():
+    if own is None and (growth or is_unnamed(indicator)) and rel in sent.respective_levels():
         own = sent.respective_levels()[rel]  # 游客85万人次、收入6.2亿元，分别增长12%、15%
+        growth = growth or lx.growth_name
     if own and not listed:
         indicator = own + growth
     elif indicator in lx.bare_growth and q.measure_kind == "points" and sent.rates:
         indicator = sent.rates[-1] + indicator  # 城镇化率达到52.3%，提高1.2个百分点
     elif indicator in lx.bare_growth and sent.levels:
         indicator = sent.levels[-1] + indicator  # 地区生产总值完成86.2亿元，增长6.1%: the growth of that
+    elif indicator in lx.bare_growth and sent.growths:
+        indicator = sent.growths[-1] + indicator  # 规上工业增加值增长8.3%，其中长兴县增长10.2%
     elif indicator == _measure_default(q, lx):
         indicator = _sentence_term(sent.text, clause_start, q, lx) or indicator  # 崇义县……森林覆盖率……，分别为88.4%
+    if names_nothing:
+        indicator = _paragraph_term(indicator, q, lx, context) or indicator
     if not growth and q.measure_kind not in ("percent", "points"):
         sent.levels.append(indicator)
     elif not growth and q.measure_kind == "percent":
         sent.rates.append(indicator)
+    rate = _growth_suffix(indicator, lx)
+    if rate and indicator != rate:
+        sent.growths.append(indicator[: -len(rate)])
     return indicator
 
 

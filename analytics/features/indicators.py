@@ -118,9 +118,15 @@ def comparable(a: dict, b: dict) -> tuple[bool, str]:
 @lru_cache(maxsize=1)
 def _no_names() -> frozenset[str]:
     """Own words that name nothing (比例, 数量, 金额, 人数, 数值, 增速 …): the catch-all indicators' Chinese names,
-    the names a measure gives a figure that names nothing (data/measure_units.csv), and the bare rate words."""
+    the names a measure gives a figure that names nothing where that measure's indicator is a catch-all
+    (data/measure_units.csv: 元 -> 金额; not 乡 -> 乡数, which names administrative divisions), and the bare
+    rate words; never a word the lexicon or an indicator head names (人口)."""
+    catch_all = {ident for ident, entry in catalogue().items() if entry.catch_all}
     words = {entry.zh for entry in catalogue().values() if entry.catch_all}
-    words |= {r["default_indicator"] for r in read_records("measure_units.csv") if r["default_indicator"]}
+    words |= {r["default_indicator"] for r in read_records("measure_units.csv")
+              if r["default_indicator"] and r["indicator_id"] in catch_all}
+    words -= {r["indicator"] for r in read_records("indicators.csv") if r["kind"] == "measure"}
+    words -= {r["head"] for r in read_records("indicator_heads.csv") if r["indicator_id"] not in catch_all}
     words |= {r["indicator"] for r in read_records("indicators.csv") if r["kind"] in ("growth", "decline")}
     words |= {w + "增速" for w in words} | {w + "增量" for w in words}
     return frozenset(words | {"增量"})
