@@ -75,7 +75,7 @@ def analyse_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = No
         main = unit_shares(passages).drop_duplicates("doc_id").set_index("doc_id")["unit"]
         inferred = described["doc_id"].map(main).fillna("")
         described["place"] = described["place"].where(described["place"] != "", inferred)
-    figures = extract_figures(passages, dict(zip(described["doc_id"], described["date"])), mentions)
+    figures = extract_figures(passages, dict(zip(described["doc_id"], described["date"])), mentions, units)
     tables = {
         "documents": described[TABLES["documents"]],
         # one row per document x unit (its doc_id last, as the store serves it); merge_units merges them

@@ -43,6 +43,8 @@ HELDOUT_DIR = ROOT / "tests" / "evaluation" / "heldout"
 # heldout_compare/: texts that compare units (prefecture bulletins, province lists, roundups, tables),
 # written by a helper that had seen neither the rules nor their misses
 COMPARE_DIR = ROOT / "tests" / "evaluation" / "heldout_compare"
+# heldout_final/: a second such set by another helper, seen by no one here until the rules were done
+FINAL_DIR = ROOT / "tests" / "evaluation" / "heldout_final"
 STYLES = ("profile", "work_report", "news", "web_page", "roundtable", "ranking", "zone", "plan", "traditional",
           "roundup", "table")
 PHENOMENA = tuple("""
@@ -55,6 +57,7 @@ scant_self_reference decline holiday fiscal_terms uncatalogued structure""".spli
 GOLD_FIGURE_COLUMNS = ["unit", "value", "measure", "indicator", "label", "qualifier", "status", "year", "period",
                        "entity"]
 UNCATALOGUED = "uncatalogued"
+_SPAN_NAMES = {"m1_m3": "q1", "m1_m6": "h1", "m1_m9": "q1_q3", "m1_m12": ""}
 _RATE_MEASURES = frozenset({"%", "百分点", "个百分点", "‰", "千分点", "个千分点"})
 _TOLERANCE = 1e-6
 
@@ -76,6 +79,8 @@ def load_texts(directory: Path = CORPUS_DIR) -> list[EvalText]:
         with path.open("rb") as f:
             raw = tomllib.load(f)
         rows = [{column: fig.get(column, "") for column in GOLD_FIGURE_COLUMNS} for fig in raw.get("figures", [])]
+        for row in rows:  # January to March / June / September have names of their own
+            row["period"] = _SPAN_NAMES.get(row["period"], row["period"])
         figures = pd.DataFrame(rows, columns=GOLD_FIGURE_COLUMNS)
         texts.append(EvalText(path.stem, raw.get("style", ""), list(raw.get("phenomena", [])),
                               str(raw.get("date", "")), list(raw.get("units", [])), raw.get("text", ""), figures))
@@ -106,7 +111,7 @@ def check_texts(texts: list[EvalText]) -> list[str]:
         if t.style not in STYLES:
             say(f"{t.name}: style {t.style!r} is not one of {', '.join(STYLES)}")
         for p in t.phenomena:
-            if p not in PHENOMENA:
+            if p not in PHENOMENA and p not in STYLES:
                 say(f"{t.name}: phenomenon {p!r} is not in the list")
         if not t.text.strip():
             say(f"{t.name}: no text")
@@ -162,6 +167,16 @@ def same_unit(found: str, gold: str) -> bool:
     return found.endswith(gold) and found[: -len(gold)] in names
 
 
+def _same_holder(e: dict, g: dict) -> bool:
+    """The figure's unit is the gold's, or the engine's unit is a zone the gold keeps as the entity of its
+    host (潍坊滨海经济技术开发区: the engine's unit 滨海经开区, a gold figure of 潍坊市 with that entity)."""
+    if same_unit(e["unit"], g["unit"]):
+        return True
+    _, zone_endings = _unit_names()
+    entity = str(g.get("entity") or "") if isinstance(g.get("entity"), str) else ""
+    return bool(entity) and str(e["unit"]).endswith(zone_endings) and str(e["unit"])[:2] in entity
+
+
 def match_figures(gold: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     """One row per gold figure and per extracted figure: the gold columns (g_*), the extracted ones (e_*),
     and `match`: 'attributed' (value, measure and unit agree), 'found' (value and measure only), 'missed'
@@ -182,7 +197,7 @@ def match_figures(gold: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
             if gi in pairs:
                 continue
             for ei, e in enumerate(extracted):
-                if ei in taken or (need_unit and not same_unit(e["unit"], g["unit"])):
+                if ei in taken or (need_unit and not _same_holder(e, g)):
                     continue
                 if e["measure_normalized"] == g["measure_normalized"] and \
                         _same_value(abs(float(e["value_normalized"])), abs(g["value_normalized"])):
@@ -191,14 +206,14 @@ def match_figures(gold: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for gi, g in enumerate(golds):
         e = extracted[pairs[gi]] if gi in pairs else {}
-        state = "missed" if not e else ("attributed" if same_unit(e["unit"], g["unit"]) else "found")
+        state = "missed" if not e else ("attributed" if _same_holder(e, g) else "found")
         rows.append({"match": state, **{f"g_{k}": v for k, v in g.items()}, **{f"e_{k}": v for k, v in e.items()}})
     for ei, e in enumerate(extracted):
         if ei not in taken:
             rows.append({"match": "extra", **{f"e_{k}": v for k, v in e.items()}})
     for ei in taken:  # a figure matched to a gold figure of another unit is also a wrong claim
         gi = next(k for k, v in pairs.items() if v == ei)
-        if not same_unit(extracted[ei]["unit"], golds[gi]["unit"]):
+        if not _same_holder(extracted[ei], golds[gi]):
             rows.append({"match": "extra", **{f"e_{k}": v for k, v in extracted[ei].items()}})
     return pd.DataFrame(rows)
 
@@ -299,7 +314,7 @@ def _share(rows: pd.DataFrame, test) -> float:
 def report(texts: list[EvalText], matches: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """One row for all texts, then one per phenomenon (the texts tagged with it)."""
     rows = [{"scope": "all", **measures(matches, documents)}]
-    for p in PHENOMENA:
+    for p in (*PHENOMENA, *STYLES):
         names = {t.name for t in texts if p in t.phenomena}
         if names:
             rows.append({"scope": p, **measures(matches[matches["text"].isin(names)],
@@ -332,12 +347,29 @@ def _print_misses(matches: pd.DataFrame, documents: pd.DataFrame) -> None:
                   f"{r['g_value']}{r['g_measure']}{got}")
 
 
+def _print_sweep(every: int, misses: bool) -> int:
+    from analytics.evaluate.sweep import sweep
+
+    result, report = sweep(every)
+    if misses:
+        for r in result[~result["passed"]].to_dict("records"):
+            print(f"{r['form']}: {r['unit']} -> figure to {r['got'] or 'nobody'}, document to {r['place'] or '-'}")
+    with pd.option_context("display.width", 200, "display.float_format", "{:.4f}".format):
+        print(report.to_string(index=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="folder of gold .toml texts")
     parser.add_argument("--check", action="store_true", help="only check the gold files' format")
     parser.add_argument("--misses", action="store_true", help="also list every miss and extra figure")
+    parser.add_argument("--sweep", action="store_true",
+                        help="the gazetteer sweep instead: every county-level unit in four forms (see analytics.evaluate.sweep)")
+    parser.add_argument("--every", type=int, default=1, metavar="K", help="with --sweep: every K-th unit only")
     args = parser.parse_args(argv)
+    if args.sweep:
+        return _print_sweep(args.every, args.misses)
     texts = load_texts(args.corpus)
     problems = check_texts(texts)
     for p in problems:

@@ -44,7 +44,8 @@ from analytics.features.attribution import (COUNTY_LEVEL, RESPECTIVELY, Mention,
 from analytics.features.indicators import catch_all_ids, is_unnamed
 from analytics.features.indicators import indicator as catalogued
 from analytics.features.quantities import Quantity, normalized_measure, parse_number, scan_quantities, vocabulary
-from analytics.features.tables import Table, find_tables, is_bare_growth, is_rank, is_total_row, number
+from analytics.features.tables import (Table, column_measure, find_tables, is_bare_growth, is_rank, is_total_row,
+                                      number, table_measures)
 from analytics.pipeline.lexicon import longest_first
 from analytics.pipeline.text import CJK, sentence_spans
 from analytics.registry import TABLES
@@ -54,6 +55,7 @@ COLUMNS = TABLES["figures"]
 CATEGORIES = taxonomy_values("category")  # data/taxonomies.csv
 MAX_INDICATOR_CHARS = 8
 POST_WINDOW = 12
+BOTTOM_RANK = "倒数位次"  # a rank counted from the bottom (倒数第二): never compared with one from the top
 GROWTH_KINDS = ("growth", "decline")  # data/indicators.csv kinds of a rate word (增长; 下降 gives a negative value)
 CHANGE = "增量"            # the name's ending of a change of a level (粮食产量增量)
 CHANGE_ID = "_change"      # and its id's (grain_output_change)
@@ -512,7 +514,8 @@ _SELECTED = re.compile(rf"的[{CJK}A-Za-z“”]{{1,12}}?(?=[有达占共为])")
 _THRESHOLD_HEDGES = ("以上", "以下", "超过", "超", "不低于", "不少于", "不足", "不到", "逾", "过")
 
 
-def _out_of_scope(sentence: str, rel: int, unit: str, kind: str, subjects, lx: _Lexicons) -> bool:
+def _out_of_scope(sentence: str, rel: int, unit: str, kind: str, subjects, lx: _Lexicons,
+                  mentions: list[Mention] = ()) -> bool:
     """True when the figure at `rel` is the nation's, the province's or another area's (全国森林覆盖率
     24.02%, 远高于全国平均水平24.02%, 纳入全省40个重点县) rather than `unit`'s.
 
@@ -527,6 +530,8 @@ def _out_of_scope(sentence: str, rel: int, unit: str, kind: str, subjects, lx: _
     sentence_start = len(sentence) - len(sentence.lstrip(" \u3000“”\"'"))
     last_subject = max([start for start, _ in subjects if start < rel], default=-1)
     for m in lx.scope_re.finditer(sentence, 0, rel):
+        if any(a <= m.start() < b for a, b, _ in mentions):
+            continue  # 全州县 is a county, not 全州 the whole prefecture
         suffix = lx.scope_suffix[m.lastgroup]
         if suffix and unit.endswith(suffix):
             continue
@@ -716,6 +721,8 @@ def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[
                 what = what.replace(sentence[a:b], "")
         scope = m["scope"].strip("的")
         indicator = (lx.lead_re.sub("", what)[-MAX_INDICATOR_CHARS:] or "") + "排名" + (f"（{scope}）" if scope else "")
+        # 居全市倒数第一: counted from the bottom, a rank of its own kind (the list's size is seldom written)
+        measure = BOTTOM_RANK if "倒数" in scope else "位次"
         for k, value in enumerate(values):
             if value is None:
                 continue
@@ -724,8 +731,8 @@ def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[
             row.pop("_clause")
             row["period"] = periods.period_at(sentence, m.start(), lx)  # a rank of a period's figure
             rows.append({**row, "indicator": indicator, "indicator_id": "rank", "qualifier": "",
-                         "value": value, "measure": "位次", "value_normalized": value,
-                         "measure_normalized": "位次", "category": "other",
+                         "value": value, "measure": measure, "value_normalized": value,
+                         "measure_normalized": measure, "category": "other",
                          "start": p["start"] + s0 + m.start("rank"), "end": p["start"] + s0 + m.end("rank")})
     return rows
 
@@ -788,6 +795,7 @@ def _table_figures(table: Table, p: dict, text: str, mentions: list[Mention], pa
     year_match = _last(_YEAR, title)
     year = int(year_match.group(1)) if year_match else None
     period = _period_cue(title, lx)
+    measures = table_measures(title)
     names: list[str] = []
     for k, column in enumerate(table.header):
         if k > 0 and is_bare_growth(column.name):
@@ -810,7 +818,7 @@ def _table_figures(table: Table, p: dict, text: str, mentions: list[Mention], pa
             if is_rank(column.name):
                 indicator, ident, qualifier, measure = "排名", "rank", "", "位次"
             else:
-                measure = written or column.measure
+                measure = written or column_measure(column, measures)
                 indicator = names[k]
                 ident, qualifier = canonical_indicator(indicator, measure, lx)
             normalized, base = normalized_measure(value, measure)
@@ -868,7 +876,7 @@ def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, pe
     rel, rel_end = q.start - s0, min(q.end - s0, len(sentence))
     listed = sent.respective.get(rel)
     unit = listed[0] if listed else scope.unit_at(rel, sent.subjects)
-    if _out_of_scope(sentence, rel, unit, q.measure_kind, sent.subjects, lx):
+    if _out_of_scope(sentence, rel, unit, q.measure_kind, sent.subjects, lx, sent.mentions):
         return None
     base = _base(p, text, s0, sentence, rel, rel_end, unit, lx, document_year)
     base["period"] = periods.period_at(sentence, rel, lx, flow=q.measure_kind in FLOW_KINDS
@@ -1055,7 +1063,7 @@ def _document_year(date: str) -> int | None:
 
 
 def extract_figures(passages: pd.DataFrame, dates: dict[str, str] | None = None,
-                    mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+                    mentions: pd.DataFrame | None = None, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Passages -> figures.
 
     Input columns: passage_id, doc_id, unit, speaker, start, end, text (text == clean_text[start:end]).
@@ -1074,6 +1082,8 @@ def extract_figures(passages: pd.DataFrame, dates: dict[str, str] | None = None,
     dates = dates or {}
     named: dict[str, list[Mention]] = {}
     kinds: dict[str, dict[str, str]] = {}
+    # the kind of every unit, also of a passage's unit its text never names (a publisher's place)
+    known = dict(zip(units["unit"], units["kind"])) if units is not None and len(units) else {}
     if mentions is not None and len(mentions):
         for doc_id, a, b, unit, kind in mentions[["doc_id", "start", "end", "unit", "kind"]].itertuples(index=False):
             named.setdefault(doc_id, []).append((a, b, unit))
@@ -1083,7 +1093,7 @@ def extract_figures(passages: pd.DataFrame, dates: dict[str, str] | None = None,
             inside = [(a - p["start"], b - p["start"], u) for a, b, u in named.get(p["doc_id"], ())
                       if p["start"] <= a and b <= p["end"]]
             rows.extend(_figures_of_passage(p, lx, _document_year(dates.get(p["doc_id"], "")), inside,
-                                            kinds.get(p["doc_id"], {})))
+                                            {**known, **kinds.get(p["doc_id"], {})}))
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.astype({"value": "float64", "value_normalized": "float64", "year": "Int64",
                        "is_target": "bool", "start": "int64", "end": "int64"})

@@ -31,6 +31,7 @@ class Indicator:
     bare_measure: str
     catch_all: bool   # the last resort of a figure no narrower indicator names: never compared
     definition: str
+    within_document: bool = False  # one event's batch (签约项目): compared only within one document
 
     @property
     def default_qualifier(self) -> str:
@@ -43,7 +44,8 @@ def catalogue() -> dict[str, Indicator]:
     for r in read_records("indicator_catalogue.csv"):
         qualifiers = tuple(q for q in r["qualifiers"].split("|") if q)
         out[r["id"]] = Indicator(r["id"], r["zh"], r["en"], r["dimension"], r["category"], qualifiers,
-                                 r["bare_measure"], r["catch_all"] == "yes", r["definition"])
+                                 r["bare_measure"], r["catch_all"] == "yes", r["definition"],
+                                 r["compared"] == "within_document")
     return out
 
 
@@ -65,10 +67,11 @@ def indicator(indicator_id: str) -> Indicator | None:
         return None
     if indicator_id.endswith(GROWTH):
         return Indicator(indicator_id, base.zh + "增速", base.en + " growth", "percent", base.category,
-                         base.qualifiers, "", False, f"growth rate of {base.en.lower()}")
+                         base.qualifiers, "", False, f"growth rate of {base.en.lower()}", base.within_document)
     if indicator_id.endswith(CHANGE):
         return Indicator(indicator_id, base.zh + "增量", base.en + " change", base.dimension, base.category,
-                         base.qualifiers, base.bare_measure, False, f"change of {base.en.lower()} in a period")
+                         base.qualifiers, base.bare_measure, False, f"change of {base.en.lower()} in a period",
+                         base.within_document)
     return None
 
 
@@ -96,11 +99,18 @@ def qualifier_or_default(indicator_id: str, qualifier: str) -> str:
 def comparable(a: dict, b: dict) -> tuple[bool, str]:
     """Whether two figures measure the same thing, and if not, why (the first difference found).
 
-    a, b: mappings with indicator_id, qualifier, status, period, entity and measure_normalized.
+    a, b: mappings with indicator_id, qualifier, status, period, entity, measure_normalized and doc_id.
+    Never comparable: different indicators (a level and its growth rate included); a figure that no
+    catalogue indicator names (a catch-all: its own words only); different qualifiers, statuses or periods;
+    an entity's figure; different measures; two batches of an event reported by two documents (签约项目
+    of two ceremonies: the catalogue's compared=within_document).
     """
     if a.get("indicator_id") != b.get("indicator_id"):
         return False, "indicator"
     ident = a.get("indicator_id", "")
+    entry = indicator(ident)
+    if entry is None or entry.catch_all:
+        return False, "uncatalogued"
     if qualifier_or_default(ident, a.get("qualifier", "")) != qualifier_or_default(ident, b.get("qualifier", "")):
         return False, "qualifier"
     if (a.get("status") or "actual") != (b.get("status") or "actual"):
@@ -112,6 +122,8 @@ def comparable(a: dict, b: dict) -> tuple[bool, str]:
     if a.get("measure_normalized") and b.get("measure_normalized") and \
             a["measure_normalized"] != b["measure_normalized"]:
         return False, "measure"
+    if entry.within_document and a.get("doc_id") != b.get("doc_id"):
+        return False, "batch"
     return True, ""
 
 

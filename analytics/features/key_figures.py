@@ -68,15 +68,17 @@ def selection_indicators(figures: pd.DataFrame, units: list[str]) -> list[str]:
 
 def _mark_comparability(chosen: pd.DataFrame) -> pd.DataFrame:
     """comparable / why of each figure of one slot against the column's most common kind of figure (on a
-    tie, the kind the slot prefers: its first qualifier, an actual, no period)."""
-    keys = list(zip(chosen["qualifier"], chosen["status"], chosen["period"]))
-    preference = dict(zip(keys, zip(chosen["_qualifier"], chosen["_status"], chosen["_period"])))
+    tie, the kind the slot prefers: its first qualifier, an actual, no period; for a batch indicator, the
+    document most of them come from), by the one rule, analytics.features.indicators.comparable."""
+    rows = chosen.to_dict("records")
+    batch = indicator(chosen["indicator_id"].iloc[0])
+    keys = [(r["qualifier"], r["status"], r["period"], r["measure_normalized"],
+             r["doc_id"] if batch is not None and batch.within_document else "") for r in rows]
+    preference = {k: (r["_qualifier"], r["_status"], r["_period"]) for k, r in zip(keys, rows)}
     reference_key = max(dict.fromkeys(keys),
                         key=lambda k: (keys.count(k), tuple(-x for x in preference[k]), -keys.index(k)))
-    reference = {"indicator_id": chosen["indicator_id"].iloc[0], "qualifier": reference_key[0],
-                 "status": reference_key[1], "period": reference_key[2], "entity": ""}
-    verdicts = [comparable(reference, {**reference, "qualifier": q, "status": s, "period": p})
-                for q, s, p in keys]
+    reference = rows[keys.index(reference_key)]
+    verdicts = [comparable(reference, r) for r in rows]
     return chosen.assign(comparable=[ok for ok, _ in verdicts], why=[why for _, why in verdicts])
 
 

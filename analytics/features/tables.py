@@ -82,10 +82,32 @@ def number(cell: str) -> tuple[float, str] | None:
 
 
 def _column(header: str) -> Column:
-    m = _HEADER_MEASURE.match(header.strip())
+    header = _SUBSET.sub("", header.strip())  # 其中：税收收入 is a column of its own
+    m = _HEADER_MEASURE.match(header)
     if m:
         return Column(m["name"].strip(), m["measure"].strip())
-    return Column(header.strip(), "")
+    return Column(header, "")
+
+
+_SUBSET = re.compile(r"^其中[：:，,]?")
+_TABLE_UNITS = re.compile(r"(?:计量)?单位[：:]\s*(?P<units>[^\n）)]{1,20})")
+
+
+def table_measures(title: str) -> list[str]:
+    """The measures a table's title line gives all its columns (单位：万元、% -> ['万元', '%'])."""
+    m = _TABLE_UNITS.search(title)
+    return [u.strip() for u in re.split(r"[、，,/／;；]", m["units"]) if u.strip()] if m else []
+
+
+def column_measure(column: Column, measures: list[str]) -> str:
+    """A column's measure: its header's, else from the title's 单位 line — % for a rate column (增幅, 同比,
+    比重), the first other measure for the rest."""
+    if column.measure:
+        return column.measure
+    rate = is_bare_growth(column.name) or column.name.endswith(("率", "比重", "占比", "增幅", "增速"))
+    if rate:
+        return "%" if "%" in measures or "％" in measures else ""
+    return next((u for u in measures if u not in ("%", "％")), "")
 
 
 def find_tables(text: str) -> list[Table]:
@@ -113,7 +135,7 @@ def find_tables(text: str) -> list[Table]:
             j += 1
         label = _label_column(rows)
         if len(rows) >= MIN_ROWS and label is not None:
-            title_start = lines[max(0, i - 2)][0]
+            title_start = lines[max(0, i - 3)][0]
             tables.append(Table(title_start, [_column(c.text) for c in header], rows, label))
             i = j
         else:
@@ -139,7 +161,7 @@ def is_total_row(label: str) -> bool:
     return bool(_TOTAL_ROWS.match(label.strip()))
 
 
-_BARE_GROWTH = re.compile(r"^(?:同比|比上年|较上年|比上年同期)?(?:增长|增速|增幅|增减|增长率|±)?$")
+_BARE_GROWTH = re.compile(r"^(?:同比|比上年|较上年|比上年同期)?(?:增长|增速|增幅|增减|增长率|±)?(?:[（(]?%[)）]?)?$")
 _RANK = re.compile(r"^(?:位次|排名|名次|排序|序号)$")
 
 

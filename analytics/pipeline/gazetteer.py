@@ -156,15 +156,23 @@ def matchable_names(gazetteer: pd.DataFrame) -> dict[str, list[int]]:
 
 
 def former_names(gazetteer: pd.DataFrame) -> dict[str, int]:
-    """Former names the gazetteer implies -> row position: a county-level city or a district made from a
-    county (撤县设市, 撤县设区) was "<short name>县" (长垣县 -> 长垣市, 宁乡县 -> 宁乡市), as long as no division
-    carries that name today."""
+    """Other names the gazetteer implies -> row position, as long as no division carries that name today:
+    a county-level city or a district made from a county (撤县设市, 撤县设区) was "<short name>县" (长垣县 ->
+    长垣市, 宁乡县 -> 宁乡市); an autonomous county or banner is written "<short name>县/旗" (民和县 for
+    民和回族土族自治县, 互助县, 鄂伦春旗)."""
     current = set(gazetteer["name"])
     out: dict[str, int] = {}
     for pos, (name, short, kind) in enumerate(zip(gazetteer["name"], gazetteer["short_name"], gazetteer["kind"])):
-        if kind not in ("county_city", "district") or short == name or len(short) < 2:
+        if short == name or len(short) < 2:
             continue
-        form = short + "县"
+        if kind in ("county_city", "district"):
+            form = short + "县"
+        elif name.endswith("自治县"):
+            form = short + "县"
+        elif name.endswith("自治旗"):
+            form = short + "旗"
+        else:
+            continue
         if form not in current and _CJK_NAME.match(form):
             out[form] = -1 if form in out else pos  # two successors: ambiguous, never matched
     return {form: pos for form, pos in out.items() if pos >= 0}

@@ -73,6 +73,7 @@ class _Matcher:
     colon_speaker: re.Pattern | None = None  # 清河县委书记 王立群：…… (a speech after a colon)
     host: re.Pattern | None = None  # 主持人：/ 记者： a line of the narrator's
     placing: re.Pattern | None = None  # 位于 / 地处: the places after it place the subject before it
+    neighbour: re.Pattern | None = None  # 接壤 / 东邻: the places of its clause are neighbours, no evidence
     formal_tail: re.Pattern | None = None  # a formal zone ending right after a name (宁乡|经济技术开发区)
     name_follower: re.Pattern | None = None  # 芙蓉|镇, 青山|村: a short name inside a longer proper name
     everyday: dict = field(default_factory=dict)  # everyday-word names (合作, 城区) -> longer words (合作社)
@@ -137,6 +138,7 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
     organs = sorted(cues.loc[cues["type"] == "organ", "cue"], key=len, reverse=True)
     hosts = sorted(cues.loc[cues["type"] == "host", "cue"], key=len, reverse=True)
     placing = sorted(cues.loc[cues["type"] == "placing", "cue"], key=len, reverse=True)
+    neighbours = sorted(cues.loc[cues["type"] == "neighbour", "cue"], key=len, reverse=True)
     alt = lambda words: "(?:" + "|".join(map(re.escape, words)) + ")"  # noqa: E731
     refs = read_table("place_references.csv")
     offices = read_table("office_prefixes.csv")
@@ -170,6 +172,7 @@ def _matcher(gazetteer: pd.DataFrame) -> _Matcher:
             rf"^\s*(?P<title>{not_clause}{{0,{_TITLE_MAX}}}?{alt(roles)})\s*(?P<name>[{CJK}]{{2,4}})\s*[：:]"),
         host=re.compile(rf"^\s*{alt(hosts)}\s*[：:]") if hosts else None,
         placing=re.compile(alt(placing)) if placing else None,
+        neighbour=re.compile(alt(neighbours)) if neighbours else None,
         formal_tail=re.compile(alt(free)),
         name_follower=re.compile(alt(sorted(read_lines("short_name_followers.txt", "word"), key=len, reverse=True))),
         everyday=everyday_forms() if gazetteer_is_full(gazetteer) else {},
@@ -215,7 +218,10 @@ def _place_mentions(text: str, m: _Matcher) -> list[_Mention]:
         for length in first.get(text[i], ()):
             word = text[i:i + length]
             if word in names:
-                if word not in m.name_set and _stronger_inside(text, i, length, m):
+                # 从江|江阴高新区 gives way to the name inside it, unless the text writes 从江's own full name
+                # (信阳市……信阳新县: 信阳 stands, 阳新县 is no reading)
+                if word not in m.name_set and _stronger_inside(text, i, length, m) \
+                        and not any(m.col["name"][r] in text for r in names[word]):
                     continue
                 out.append(_Mention(i, i + length, word, names[word]))
                 i += length
@@ -231,7 +237,8 @@ def _stronger_inside(text: str, i: int, length: int, m: _Matcher) -> bool:
     for j in range(i + 1, i + length):
         for other in m.first.get(text[j], ()):
             word = text[j:j + other]
-            if word in m.names and (word in m.name_set or m.formal_tail.match(text, j + other)):
+            # a two-character name (和县, 范县) is itself too weak to break a longer name (民和县)
+            if word in m.names and ((word in m.name_set and len(word) > 2) or m.formal_tail.match(text, j + other)):
                 return True
     return False
 
@@ -286,16 +293,22 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     # division of that level it names
     hint = _level_hint(text, [(0, len(text))], m)
     kinds = g["kind"]
+    starts = {x.start for x in mentions if x.rows}
     for x in mentions:
         if not x.rows:
             continue  # an everyday word out of a place context
-        if x.surface not in name_set and x.surface not in m.former and m.name_follower.match(text, x.end):
+        if x.surface not in name_set and x.surface not in m.former and m.name_follower.match(text, x.end) \
+                and x.end not in starts:
             x.rows = []  # 芙蓉镇, 青山村: a short name that begins a longer proper name names no division
-            continue
+            continue  # (but 台州|路桥 is two places, not 台州路)
         if x.surface in vouched:
             continue  # 宁乡经济技术开发区: a formal zone ending vouches for the name, wherever it is written
         if len(x.surface) == 2 and x.surface in name_set and levels[x.rows[0]] == "county":
-            x.rows = [r for r in x.rows if prefectures[r] in areas or x.start < title_end or counts[x.surface] >= 3]
+            # 赵县2023年……: a name that opens the text, a line or a clause is no syllable of a word (示范县,
+            # 产业富县), unless its 县 begins one (新县城, 县域)
+            opens = _opens_item(text, x.start) and text[x.end:x.end + 1] not in _SUFFIX_WORD_TAILS
+            x.rows = [r for r in x.rows if prefectures[r] in areas or x.start < title_end or counts[x.surface] >= 3
+                      or opens]
             continue
         named_enough = x.start < title_end or counts[x.surface] >= 2
         x.rows = [r for r in x.rows
@@ -306,7 +319,8 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     _everyday_as_named(text, mentions, candidates, m)
 
 
-_ITEM_OPENERS = "、，；：,;:\n"
+_ITEM_OPENERS = "、，；：,;:\n。！？"
+_SUFFIX_WORD_TAILS = frozenset("城域级")  # 县城, 县域, 县级: the 县 of a short county name begins a word
 _LIST_SPAN = 40  # how far the next item of a list of places may stand (its value between: 甲县38个、乙县35个)
 
 
@@ -344,7 +358,20 @@ def _everyday_in_context(text: str, mentions: list[_Mention], m: _Matcher) -> No
             continue
         before = mentions[i - 1] if i else None
         x.rows = [r for r in x.rows if levels[r] != "county" or _placed_by(text, before, x, r, m)
+                  or _places_itself(text, x, mentions[i + 1:], r, m)
                   or (names[r] in written and names[r] != x.surface and _opens_as_name(text, x, m))]
+
+
+def _places_itself(text: str, x: _Mention, after: list[_Mention], row: int, m: _Matcher) -> bool:
+    """矿区位于山西省阳泉市: a placing cue right after the name and its prefecture or province named in that
+    clause place the name as the division."""
+    if m.placing is None or not m.placing.match(text, x.end):
+        return False
+    stop = re.search(r"[，。；！？\n]", text[x.end:])
+    clause_end = x.end + (stop.start() if stop else len(text) - x.end)
+    g = m.col
+    areas = {g["prefecture"][row], g["province"][row]}
+    return any(y.start < clause_end and any(g["name"][r] in areas for r in y.rows) for y in after)
 
 
 def _opens_as_name(text: str, x: _Mention, m: _Matcher) -> bool:
@@ -372,7 +399,7 @@ def _listed_with_places(text: str, mentions: list[_Mention], candidates: list[li
     levels, provinces, prefectures = g["level"], g["province"], g["prefecture"]
     runs: list[list[int]] = []
     for i, x in enumerate(mentions):
-        if not (x.rows or candidates[i]) or not _opens_item(text, x.start):
+        if not any(levels[r] == "county" for r in candidates[i]) or not _opens_item(text, x.start):
             continue
         if runs and runs[-1][-1] == i - 1:
             y = mentions[i - 1]
@@ -469,6 +496,7 @@ class _Doc:
     zone_hosts: dict[str, int | None] = field(default_factory=dict)
     zone_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _placing: tuple | None = None  # _placing_mentions, once per document
+    publisher: list = field(default_factory=list)  # gazetteer rows the page furniture names (来源：盐池县融媒体中心)
     damaged_forms: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
     _area: tuple[str, str] | None = None
 
@@ -806,9 +834,21 @@ def _placing_mentions(doc: _Doc) -> tuple[set[int], Counter]:
             subject = [x for x in mentions if clause_start <= x.start and x.end <= cue.start()]
             if subject and (subject[-1].row is not None or subject[-1].zone):
                 bonus[doc.key(subject[-1])] += _PLACED_SUBJECT_BONUS
-                for i, x in enumerate(mentions):
-                    if cue.end() <= x.start < clause_end and not x.zone and x.row is not None:
-                        placing.add(i)
+            # the places after the cue place the subject, named or not (我县……，地处长白山余脉)
+            for i, x in enumerate(mentions):
+                if cue.end() <= x.start < clause_end and not x.zone and x.row is not None:
+                    placing.add(i)
+    if doc.m.neighbour is not None:
+        # 东与吉林省集安市接壤 / 北邻兴县: the neighbours of the clause are no evidence; its subject (the place
+        # that opens it) is
+        for cue in doc.m.neighbour.finditer(text):
+            clause_start = max(text.rfind(c, 0, cue.start()) for c in "，。；！？\n") + 1
+            clause_end = min([j for j in (text.find(c, cue.end()) for c in "，。；！？\n") if j >= 0] or [len(text)])
+            inside = [i for i, x in enumerate(mentions) if clause_start <= x.start < clause_end and not x.zone]
+            if inside and mentions[inside[0]].start - clause_start <= 1 and mentions[inside[0]].end <= cue.start() \
+                    and not re.search("[与和同]", text[clause_start:mentions[inside[0]].start]):
+                inside = inside[1:]
+            placing.update(inside)
     doc._placing = (placing, bonus)
     return doc._placing
 
@@ -833,6 +873,31 @@ def _mention_scores(doc: _Doc, spans: list[tuple[int, int]], title_weight: int =
         if key in score:
             score[key] += extra
     return score
+
+
+def _publishers(furniture: str, m: _Matcher, text: str = "") -> list[int]:
+    """The gazetteer rows the page furniture names: the outlet, the bureau or the portal that publishes the
+    text (来源：黄山日报, 锡林郭勒盟统计局, 首页 > 走进桓仁), its short names read with the text's support."""
+    if not furniture.strip():
+        return []
+    both = furniture + "\n" + text
+    return list(dict.fromkeys(x.row for x in _mentions(both, m)
+                              if x.start < len(furniture) and x.row is not None and not x.zone))
+
+
+def _published_by(doc: _Doc, hint: str | None, candidates: list[Key]) -> Key | None:
+    """The place whose outlet publishes a text that speaks of itself at that place's level (全市 in a text
+    from 黄山日报, 全县 on 盐池县融媒体中心's page): the one furniture place of the self-references' level,
+    unless the text names another place of that level it does not enclose."""
+    if hint is None or not doc.publisher:
+        return None
+    fitting = [r for r in dict.fromkeys(doc.publisher) if _matches_level(doc.m.col["kind"][r], hint)]
+    if len(fitting) != 1:
+        return None
+    row = fitting[0]
+    rivals = [k for k in candidates if k[0] == "place" and k[1] != row and _matches_level(doc.kind(k), hint)
+              and doc.kind(k) == doc.m.col["kind"][row] and not _encloses(doc, row, k[1])]
+    return None if rivals else ("place", row)
 
 
 def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speaker]) -> Key:
@@ -868,6 +933,11 @@ def _own_place(doc: _Doc, narrator: list[tuple[int, int]], speakers: list[_Speak
                 return max(counts, key=lambda k: (counts[k], *rank(k)))
     if placed and not scores:
         return Counter(placed).most_common(1)[0][0]
+    published = _published_by(doc, hint, [k for k in scores if scores[k] > 0])
+    if published is not None and not placed:
+        return published
+    if not scores and len(doc.publisher) == 1 and not placed:
+        return ("place", doc.publisher[0])  # the text names no place; its publisher's is the one there is
     if not scores:
         return ("unknown",)
     candidates = [k for k in scores if scores[k] > 0] or list(scores)
@@ -912,7 +982,7 @@ def _enclosing_area(doc: _Doc, scores: Counter, hint: str | None) -> Key | None:
     area that holds at least three in four of them: the prefecture, else the province (at once with 全省)."""
     g = doc.m.col
     units = [k for k in scores if k[0] == "place" and doc.kind(k) in ("county", "county_city", "district")]
-    if len(units) < 2 or (len(units) < 3 and hint not in ("city", "province")):
+    if len(units) < 2:
         return None
     ranked = sorted((scores[k] for k in units), reverse=True)
     title_end = heading_end(doc.text)
@@ -932,6 +1002,8 @@ def _enclosing_area(doc: _Doc, scores: Counter, hint: str | None) -> Key | None:
     # a title that names the area (湖南县域经济十强出炉 长沙县继续领跑) speaks for it whatever county it names too
     if area in titled:
         return ("place", area)
+    if len(units) < 3 and hint not in ("city", "province"):
+        return None
     if ranked[0] >= 2 * max(ranked[1], 1) or any(("place", r) in units for r in titled):
         return None
     return ("place", area)
@@ -957,10 +1029,13 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _document_passages(text: str, m: _Matcher) -> tuple[list[dict], dict[Key, dict], list[tuple[int, int, dict]]]:
+def _document_passages(text: str, m: _Matcher, furniture: str = "") -> tuple[list[dict], dict[Key, dict],
+                                                                          list[tuple[int, int, dict]]]:
     """One document's passages (dicts with unit key, speaker, start, end), its units' descriptions, and its
-    unit mentions (start, end, description) for the figures' own units."""
+    unit mentions (start, end, description) for the figures' own units. `furniture`: the page furniture
+    cleaning set apart (byline, breadcrumb, footer), evidence of who publishes the text."""
     doc = _Doc(text, m, _mentions(text, m))
+    doc.publisher = _publishers(furniture, m, text)
     speakers = _speakers(doc)
     spans = _speaker_spans(doc, speakers)
     narrator, pos = [], 0
@@ -1070,9 +1145,10 @@ def locate_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.D
     """
     m = _matcher(gazetteer)  # fingerprinted and cached: built once per gazetteer, not per call
     passage_rows, unit_rows, mention_rows = [], {}, []
-    for doc_id, text in zip(documents["doc_id"], documents["clean_text"]):
+    furniture = documents["boilerplate"] if "boilerplate" in documents else [""] * len(documents)
+    for doc_id, text, chrome in zip(documents["doc_id"], documents["clean_text"], furniture):
         text = text if isinstance(text, str) else ""
-        passages, units, mentioned = _document_passages(text, m)
+        passages, units, mentioned = _document_passages(text, m, chrome if isinstance(chrome, str) else "")
         for i, p in enumerate(passages):
             info = units[p["key"]]
             passage_rows.append({"passage_id": f"{doc_id}:{i:03d}", "doc_id": doc_id, "unit": info["unit"],

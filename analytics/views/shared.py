@@ -14,7 +14,7 @@ import pandas as pd
 
 from analytics.export.i18n import label, t
 from analytics.features.industries import unit_industries
-from analytics.features.indicators import comparable, qualifier_or_default
+from analytics.features.indicators import comparable, indicator, qualifier_or_default
 from analytics.features.indicators import names as indicator_names
 from analytics.pipeline.text import UNRECOVERABLE
 from analytics.registry import ALL_TABLES
@@ -224,16 +224,17 @@ def comparable_figures(figures: pd.DataFrame, indicator_id: str) -> tuple[pd.Dat
     rows = figures[(figures["indicator_id"] == indicator_id) & (figures["entity"].fillna("") == "")]
     if rows.empty:
         return rows, 0
-    keys = list(zip(rows["qualifier"].fillna("").map(lambda q: qualifier_or_default(indicator_id, q)),
-                    rows["period"].fillna("")))
+    entry = indicator(indicator_id)
+    batch = entry is not None and entry.within_document
+    records = [{**r, "qualifier": qualifier_or_default(indicator_id, r["qualifier"] or ""),
+                "period": r["period"] or "", "status": "actual"}  # the chart shows targets beside actuals
+               for r in rows.fillna({"qualifier": "", "period": ""}).to_dict("records")]
+    keys = [(r["qualifier"], r["period"], r["measure_normalized"], r["doc_id"] if batch else "") for r in records]
     default = qualifier_or_default(indicator_id, "")
     # most common first; on a tie the catalogue's default qualifier, no period, then the first written
-    reference_qualifier, reference_period = max(
-        dict.fromkeys(keys), key=lambda k: (keys.count(k), k[0] == default, k[1] == "", -keys.index(k)))
-    reference = {"indicator_id": indicator_id, "qualifier": reference_qualifier, "period": reference_period,
-                 "entity": ""}
-    keep = [comparable(reference, {"indicator_id": indicator_id, "qualifier": q, "period": p, "entity": ""})[0]
-            for q, p in keys]
+    reference_key = max(dict.fromkeys(keys), key=lambda k: (keys.count(k), k[0] == default, k[1] == "", -keys.index(k)))
+    reference = records[keys.index(reference_key)]
+    keep = [comparable(reference, r)[0] for r in records]
     return rows[keep], len(rows) - sum(keep)
 
 
