@@ -135,7 +135,7 @@ def lexicons() -> _Lexicons:
     ordinal = rf"第(?:\d+|{cn})(?:位|名)?"
     rank_re = re.compile(
         rf"(?P<verb>{verbs})(?P<scope>[^，。；：！？、\d第首前]{{0,14}}?)"
-        rf"(?P<rank>(?P<n>{ordinal}(?:、{ordinal})*)(?![届次批季个期轮])"
+        rf"(?P<rank>(?P<n>{ordinal}(?:、(?:倒数)?{ordinal})*)(?![届次批季个期轮])"
         rf"|(?P<first>首位|榜首|第一)|前(?P<top>\d+|{cn})(?:位|名)?)")
     return _Lexicons(
         rows, indicator_re, heads, re.compile(longest_first(heads)), nouns, re.compile(longest_first(nouns)),
@@ -233,7 +233,7 @@ def _name(q: Quantity, pre: str, post: str, lx: _Lexicons, pre_wide: str = "") -
             growth = growth if change else None
     head = _last(lx.head_re, scope_text)
     # a measure that is a noun itself (5乡, 4镇) names its figure; a classifier (个, 家) leaves it to the noun
-    generic_measure = is_unnamed(unit_row.get("default_indicator", ""))
+    generic_measure = unit_row.get("indicator_id", "") in catch_all_ids()
     noun = _last(lx.noun_re, scope_text) if counted and generic_measure else None
     candidates = []
     if lex is not None and _lexicon_row(lex, lx)["kind"] == "measure":
@@ -482,7 +482,8 @@ def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) ->
 # counted in 户 is a count, a household a count of 户.
 _FITTING_DIMENSIONS = {
     "percent": {"percent"}, "permille": {"percent"}, "currency": {"money"}, "people": {"people"},
-    "visits": {"visits"}, "area": {"area"}, "count": {"count", "households"}, "households": {"households", "count"},
+    "visits": {"visits"}, "area": {"area"}, "count": {"count", "households", "people"},  # 就业岗位1200个
+    "households": {"households", "count"},
     "mass": {"mass"}, "energy": {"energy"}, "power": {"power"}, "temperature": {"temperature"},
     "length": {"length"}, "duration": {"duration"}, "volume": {"volume"}, "multiple": {"multiple"},
 }
@@ -510,7 +511,7 @@ def _base_measure(measure: str, lx: _Lexicons) -> str:
 _SHARE_MARKERS = "占以"  # 占全市……的27.2%, 以全市约3%的土地: a share of the scope's total is the unit's own
 _RELATIVE_KINDS = ("multiple", "points")  # 是全省均值的3倍, 高出全国5个百分点: the unit's own comparison
 # 存栏1000只以上的规模养殖场有86家: "的" + what is selected, then its count or share
-_SELECTED = re.compile(rf"的[{CJK}A-Za-z“”]{{1,12}}?(?=[有达占共为])")
+_SELECTED = re.compile(rf"的[{CJK}A-Za-z“”]{{0,12}}?(?=[有达占共为])")  # 的县有 / 的有
 _THRESHOLD_HEDGES = ("以上", "以下", "超过", "超", "不低于", "不少于", "不足", "不到", "逾", "过")
 
 
@@ -641,6 +642,7 @@ class _Sentence:
         self.levels: list[str] = []  # level (not rate) indicators named so far
         self.rates: list[str] = []   # rates (%) named so far
         self.growths: list[str] = []  # the subjects of the growth rates named so far
+        self.named_by_measure: dict[str, str] = {}  # measure -> the last name a figure of it took
         self._names: dict[int, str] | None = None
         self._level_rates: dict[int, str] | None = None
 
@@ -648,6 +650,13 @@ class _Sentence:
         if self._names is None:
             self._names = _respective_names(self.text, self.positions, self.lx)
         return self._names
+
+    def rate_list(self, rel: int) -> bool:
+        """True when the last 分别 before `rel` is followed by a rate word (分别增长) before the figure."""
+        cue = None
+        for cue in RESPECTIVELY.finditer(self.text, 0, rel):
+            pass
+        return cue is not None and self.lx.rate_re.search(self.text, cue.end(), rel) is not None
 
     def respective_levels(self) -> dict[int, str]:
         """分别增长x%、y% after figures of their own: the k-th rate is the growth of the k-th level before
@@ -700,6 +709,19 @@ def _rank_value(m: re.Match) -> list[float]:
     return [parse_number(n) for n in re.findall(r"\d+|[一二两三四五六七八九十]+", m["n"])]
 
 
+_LIST_SIZE = re.compile(r"(\d+|[一二两三四五六七八九十]+)个(?:县市区|县区|县市|旗县|旗区|县（市、区）|县（市）|县|区|市|旗)")
+
+
+def _list_size(text: str, position: int) -> int | None:
+    """How many units a ranking ranks, where its paragraph (or the text before it) says (全州12个县市中)."""
+    para = text.rfind("\n", 0, position) + 1
+    for start in (para, 0):
+        found = _last(_LIST_SIZE, text[start:position])
+        if found is not None:
+            return int(parse_number(found.group(1)) or 0) or None
+    return None
+
+
 def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[Mention], lx: _Lexicons,
            document_year: int | None, units: Scope, periods: "_PeriodScope") -> list[dict]:
     """居全省第12位, 位列第39位, 居全市首位; 甲县、乙县、丙县分列前三 (ranks 1..3 of the listed units);
@@ -708,8 +730,9 @@ def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[
     rows = []
     for m in lx.rank_re.finditer(sentence):
         values = _rank_value(m)
+        clause_start = max([0] + [c.end() for c in _CLAUSE_NO_LIST.finditer(sentence, 0, m.start())])
         listed = listed_before(sentence, m.start(), mentions) if m["top"] or m["verb"] in ("分列", "分居") or \
-            "分别" in sentence[max(0, m.start() - 3):m.start()] else []
+            "分别" in sentence[clause_start:m.start()] else []
         if m["top"]:
             if not listed:
                 continue  # 进入全省前十: a set the unit belongs to, not its rank
@@ -721,11 +744,16 @@ def _ranks(p: dict, text: str, s0: int, sentence: str, subjects, mentions: list[
                 what = what.replace(sentence[a:b], "")
         scope = m["scope"].strip("的")
         indicator = (lx.lead_re.sub("", what)[-MAX_INDICATOR_CHARS:] or "") + "排名" + (f"（{scope}）" if scope else "")
-        # 居全市倒数第一: counted from the bottom, a rank of its own kind (the list's size is seldom written)
-        measure = BOTTOM_RANK if "倒数" in scope else "位次"
+        # 居全市倒数第一: counted from the bottom — from the top where the text says how many there are
+        # (在全州12个县市中分列倒数第二、倒数第一 -> 11, 12), else a rank of its own kind
+        bottom = "倒数" in scope or "倒数" in m["n"] if m["n"] else "倒数" in scope
+        size = _list_size(text, s0 + m.start()) if bottom else None
+        measure = BOTTOM_RANK if bottom and size is None else "位次"
         for k, value in enumerate(values):
             if value is None:
                 continue
+            if bottom and size is not None:
+                value = float(size + 1 - value)
             unit = listed[k] if k < len(listed) else units.unit_at(m.start(), subjects)
             row = _base(p, text, s0, sentence, m.start(), m.end(), unit, lx, document_year)
             row.pop("_clause")
@@ -839,6 +867,16 @@ def _title(text: str) -> str:
     return text[:end] if 0 < end <= 40 else ""
 
 
+_UNIT_SET_BEFORE = re.compile(r"[的个](?:县市区|县区|县市|旗县|旗区|县|区|市|旗)(?:[（(][县市区旗、]+[)）])?(?:中|里)?(?:有|达|为|共)$")
+_UNIT_SET_AFTER = re.compile(r"^(?:县市区|县区|县市|旗县|旗区|县|区|市|旗)(?:[（(][县市区旗、]+[)）])?")
+
+
+def _counts_units(sentence: str, rel: int, rel_end: int) -> bool:
+    """True for a count of county-level units (收入超过2万元的县（市、区）有6个, 有5个县市负增长)."""
+    return bool(_UNIT_SET_BEFORE.search(sentence[max(0, rel - 12):rel])) or \
+        bool(_UNIT_SET_AFTER.match(sentence[rel_end:rel_end + 8])) and sentence[rel_end - 1:rel_end] == "个"
+
+
 def _has_mention(mentions: list[Mention], s0: int, s1: int) -> bool:
     return any(s0 <= a and b <= s1 for a, b, _ in mentions)
 
@@ -876,6 +914,8 @@ def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, pe
     rel, rel_end = q.start - s0, min(q.end - s0, len(sentence))
     listed = sent.respective.get(rel)
     unit = listed[0] if listed else scope.unit_at(rel, sent.subjects)
+    if not listed and _counts_units(sentence, rel, rel_end) and not any(p < rel for p, _ in sent.subjects):
+        unit = scope.passage_unit  # 超过2万元的县（市、区）有6个: the area that counts them, not the topic
     if _out_of_scope(sentence, rel, unit, q.measure_kind, sent.subjects, lx, sent.mentions):
         return None
     base = _base(p, text, s0, sentence, rel, rel_end, unit, lx, document_year)
@@ -902,7 +942,7 @@ def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, pe
         return None
     sent.names_at[rel] = named
     indicator, sign = signed_name(_subject_of_rate(named[0], q, rel, listed, clause_start, sent, lx,
-                                                   _context_before(text, s0),
+                                                   (sentence[:clause_start], *_context_before(text, s0)),
                                                    _names_nothing(sentence, clause_start, rel, sent.mentions, lx)), lx)
     if sign > 0 and q.measure_kind in ("percent", "points") and _falls(sentence, wide_start, rel, lx):
         sign = -1  # 分别增长5%、3%和下降2%: the fall word before this item of the list
@@ -911,6 +951,9 @@ def _figure(q: Quantity, p: dict, text: str, sent: "_Sentence", scope: Scope, pe
     ident, qualifier = canonical_indicator(indicator, q.measure, lx)
     if q.scale_class:
         ident, qualifier = "industry_scale_class", ""
+    entry = catalogued(ident)
+    if entry is not None and entry.within_document and not base["period"]:
+        base["period"] = periods.period_at(sentence, rel, lx)  # 1—9月……签约项目215个: a batch is a flow
     base["entity"] = entity_of(sentence, rel, rel_end, sent.entities, sent.subjects,
                                q.needs_noun or q.measure_kind == "count")
     return [{**base, "indicator": indicator, "indicator_id": ident, "qualifier": qualifier,
@@ -971,14 +1014,14 @@ def _paragraph_term(indicator: str, q: Quantity, lx: _Lexicons, context: tuple[s
     unnamed = is_unnamed(base) or base == _measure_default(q, lx)
     if not unnamed and len(base) > 3:
         return ""
-    dimension = None if growth in lx.bare_growth else _DIMENSION_OF_KIND.get(q.measure_kind)
+    fitting = None if growth in lx.bare_growth else _FITTING_DIMENSIONS.get(q.measure_kind)
     for text in context:
         for m in reversed(list(lx.indicator_re.finditer(text))):
             row = _lexicon_row(m, lx)
             if row["kind"] != "measure":
                 continue
             entry = catalogued(row["indicator_id"])
-            if dimension is not None and (entry is None or entry.dimension != dimension):
+            if fitting is not None and (entry is None or entry.dimension not in fitting):
                 continue
             if unnamed or (row["indicator"] != base and row["indicator"].endswith(base)):
                 return row["indicator"] + growth
@@ -996,13 +1039,19 @@ def _subject_of_rate(indicator: str, q: Quantity, rel: int, listed, clause_start
         own = sent.respective_levels()[rel]  # 游客85万人次、收入6.2亿元，分别增长12%、15%
         growth = growth or lx.growth_name
     if own and not listed:
-        indicator = own + growth
+        # 城镇、农村居民人均可支配收入分别达到……，分别增长4.6%、8.2%: the list's rates are growth rates
+        rate = growth or (lx.growth_name if q.measure_kind in ("percent", "points") and sent.rate_list(rel) else "")
+        indicator = own + rate
     elif indicator in lx.bare_growth and q.measure_kind == "points" and sent.rates:
         indicator = sent.rates[-1] + indicator  # 城镇化率达到52.3%，提高1.2个百分点
     elif indicator in lx.bare_growth and sent.levels:
         indicator = sent.levels[-1] + indicator  # 地区生产总值完成86.2亿元，增长6.1%: the growth of that
     elif indicator in lx.bare_growth and sent.growths:
         indicator = sent.growths[-1] + indicator  # 规上工业增加值增长8.3%，其中长兴县增长10.2%
+    elif indicator == CHANGE and sent.levels:
+        indicator = sent.levels[-1] + indicator  # 粮食总产量31.7万吨，比上年减少0.4万吨
+    elif is_unnamed(indicator) and names_nothing and q.measure_normalized in sent.named_by_measure:
+        indicator = sent.named_by_measure[q.measure_normalized]  # 在建项目27个，其中格尔木市在建12个，德令哈市9个
     elif indicator == _measure_default(q, lx):
         indicator = _sentence_term(sent.text, clause_start, q, lx) or indicator  # 崇义县……森林覆盖率……，分别为88.4%
     if names_nothing:
@@ -1014,6 +1063,8 @@ def _subject_of_rate(indicator: str, q: Quantity, rel: int, listed, clause_start
     rate = _growth_suffix(indicator, lx)
     if rate and indicator != rate:
         sent.growths.append(indicator[: -len(rate)])
+    if not is_unnamed(indicator) and q.measure_normalized:
+        sent.named_by_measure[q.measure_normalized] = indicator
     return indicator
 
 

@@ -483,13 +483,27 @@ _CELL_GAP = re.compile(r"\t+|\u3000+| {2,}")
 TABLE_MIN_LINES = 3  # a header and two rows: fewer is no table
 
 
+def _table_cells(line: str) -> list[str]:
+    """A line's cells split at tabs, full-width spaces or runs of spaces; single characters spaced out in one
+    cell (全  市, 合  计: a label padded to the column's width) are joined again."""
+    out: list[str] = []
+    for cell in (c for c in _CELL_GAP.split(line.strip()) if c):
+        if out and len(cell) == 1 and len(out[-1]) == 1 and not (cell + out[-1]).isascii() \
+                and not cell.isdigit() and not out[-1].isdigit():
+            out[-1] += cell
+        else:
+            out.append(cell)
+    return out
+
+
 def mark_table_cells(text: str) -> tuple[str, int]:
     """Keep the columns of a table flattened to text (a yearbook's or a bulletin's columns set apart by tabs,
     full-width spaces or runs of spaces): three or more consecutive lines that split into the same number
     (two or more) of cells have their cells rejoined with ' | ', which the later whitespace steps keep and
     analytics.features.tables reads; return (text, lines marked). Lines that already hold '|' are left."""
     lines = text.split("\n")
-    widths = [0 if "|" in line else len([c for c in _CELL_GAP.split(line.strip()) if c]) for line in lines]
+    cells = [[] if "|" in line else _table_cells(line) for line in lines]
+    widths = [len(c) for c in cells]
     marked = 0
     i = 0
     while i < len(lines):
@@ -498,7 +512,7 @@ def mark_table_cells(text: str) -> tuple[str, int]:
             j += 1
         if widths[i] >= 2 and j - i + 1 >= TABLE_MIN_LINES:
             for k in range(i, j + 1):
-                lines[k] = " | ".join(c for c in _CELL_GAP.split(lines[k].strip()) if c)
+                lines[k] = " | ".join(cells[k])
             marked += j - i + 1
         i = j + 1
     return "\n".join(lines), marked

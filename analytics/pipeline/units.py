@@ -294,9 +294,13 @@ def _corroborated(text: str, mentions: list[_Mention], m: _Matcher) -> None:
     hint = _level_hint(text, [(0, len(text))], m)
     kinds = g["kind"]
     starts = {x.start for x in mentions if x.rows}
+    references = {word for word, _, _ in m.references}
     for x in mentions:
         if not x.rows:
             continue  # an everyday word out of a place context
+        if x.surface in references and x.surface not in name_set:
+            x.rows = []  # 全州 is the text speaking of its whole prefecture, not 全州县 by its short name
+            continue
         if x.surface not in name_set and x.surface not in m.former and m.name_follower.match(text, x.end) \
                 and x.end not in starts:
             x.rows = []  # 芙蓉镇, 青山村: a short name that begins a longer proper name names no division
