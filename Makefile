@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Only this machine by default; `make run HOST=0.0.0.0` serves a team on the network (README: serving a team).
+HOST ?= 127.0.0.1
 TEST_DEBS := chromium libreoffice-impress poppler-utils fonts-dejavu-core
 
 .PHONY: run test test-fast install install-test build
@@ -26,7 +28,7 @@ build: install
 	$(BIN)/python -m analytics build --out build
 
 run: install
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(HOST) --server.headless true \
 		--browser.gatherUsageStats false
 
 test: install-test

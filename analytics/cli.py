@@ -42,9 +42,14 @@ def _open(args: argparse.Namespace, **options):
 
 def _build(args: argparse.Namespace) -> int:
     from analytics.corpus.export import build
+    from analytics.export.outputs import OutputError
 
-    result = build(args.docs or [paths.SEEDS_DIR], args.out, csv=args.csv, force=args.force,
-                   store_path=_store_path(args))
+    try:
+        result = build(args.docs or [paths.SEEDS_DIR], args.out, csv=args.csv, force=args.force,
+                       store_path=_store_path(args))
+    except OutputError as error:
+        print(f"build: {error}", file=sys.stderr)
+        return EXIT_USAGE
     for rejection in result.rejections:
         print(f"skipped {rejection}", file=sys.stderr)
     rows = ", ".join(f"{name} {len(table)}" for name, table in result.tables.items())
@@ -57,8 +62,17 @@ def _export(args: argparse.Namespace) -> int:
     from analytics.corpus.corpus import load_corpus
     from analytics.corpus.export import export_tables
 
-    corpus = load_corpus(_open(args, seed=False, progress=_progress_bar))
-    rows = export_tables(corpus, args.out, csv=args.csv)
+    from analytics.corpus.export import check_out_dir
+    from analytics.export.outputs import OutputError, store_files
+
+    protected = store_files(args.store or paths.default_store())
+    try:
+        check_out_dir(args.out, args.csv, args.force, protected)  # before the store is opened and loaded
+        corpus = load_corpus(_open(args, seed=False, progress=_progress_bar))
+        rows = export_tables(corpus, args.out, csv=args.csv, force=args.force, protected=protected)
+    except OutputError as error:
+        print(f"export: {error}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"exported -> {args.out}: " + ", ".join(f"{name} {n}" for name, n in rows.items()))
     return 0
 
@@ -210,7 +224,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--store", type=Path, default=None, metavar="PATH",
                        help="keep the corpus in this store (default: a temporary one)")
     build.add_argument("--csv", action="store_true", help="also write every table as CSV")
-    build.add_argument("--force", action="store_true", help="rebuild even if the input is unchanged")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild even if the input is unchanged, replacing files CountyLens did not write")
     build.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     build.set_defaults(run=_build)
     export = commands.add_parser("export", help="write the tables of an existing store")
@@ -218,6 +233,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--create", action="store_true", help="make the --store if it does not exist")
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder for the tables")
     export.add_argument("--csv", action="store_true", help="also write every table as CSV")
+    export.add_argument("--force", action="store_true", help="replace files in --out that CountyLens did not write")
     export.set_defaults(run=_export)
     add = commands.add_parser("add", help="add document files (or folders of them) to the store")
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")

@@ -53,6 +53,7 @@ h3 {font-size: 1.4rem !important;}
 # ---- URL state: every widget that shapes a view is mirrored in st.query_params -------------------
 
 MAX_URL_TEXT = 200  # characters of a free-text URL value (?term=, ?q=): a search, not a document
+MAX_URL_LIST = 1500  # characters of a list value (?units=): 30 units' names; a link stays far under 8 KB
 
 
 def url_value(name: str, default: str = "") -> str:
@@ -60,13 +61,23 @@ def url_value(name: str, default: str = "") -> str:
 
 
 def url_list(name: str) -> list[str]:
-    value = st.query_params.get(name, "")
+    value = st.query_params.get(name, "")[:MAX_URL_LIST]
     return [v for v in value.split(",") if v]
 
 
 def set_url(name: str, value: str | list[str] | None) -> None:
-    """Write a view's state into the URL (a list as comma-joined), dropping empty values."""
-    text = ",".join(value) if isinstance(value, list) else (value or "")
+    """Write a view's state into the URL (a list as comma-joined), dropping empty values; a text is cut to
+    MAX_URL_TEXT and a list to whole items within MAX_URL_LIST, so that a shared link always loads (a
+    100 KB search term made the server answer HTTP 400)."""
+    if isinstance(value, list):
+        kept: list[str] = []
+        for item in value:
+            if len(",".join([*kept, item])) > MAX_URL_LIST:
+                break
+            kept.append(item)
+        text = ",".join(kept)
+    else:
+        text = (value or "")[:MAX_URL_TEXT]
     if text:
         if st.query_params.get(name) != text:
             st.query_params[name] = text
@@ -308,8 +319,9 @@ def table_pickers(table, lang: str) -> None:
     sorts = ["", *figure_table.ROW_SORTS, *shown]
     row_sorts = {key: t(name, lang) for key, name in figure_table.ROW_SORT_LABELS.items()}
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="bottom")
+    # an option the other language's table named (kept in the widget's state) still gets a label, never None
     left.multiselect(t("widget.indicators", lang), table.options, default=shown, key="w_ind", on_change=remember,
-                     format_func=names.get, placeholder=t("widget.placeholder", lang))
+                     format_func=lambda i: names.get(i) or str(i), placeholder=t("widget.placeholder", lang))
     middle.selectbox(t("widget.sort", lang), sorts, key="w_sort", on_change=sort_chosen,
                      index=sorts.index(choices["sort_by"]) if choices["sort_by"] in sorts else 0,
                      format_func=lambda i: names.get(i) or row_sorts.get(i) or t("option.selection_order", lang))

@@ -338,3 +338,28 @@ def test_the_tables_choices_survive_another_tab_and_presentation_mode():
     at.run()
     assert (table_columns(at), table_rows(at)) == wanted
     assert at.query_params["sort"] == "population" and "precipitation" in at.query_params["ind"]
+
+
+def test_a_huge_search_term_leaves_a_link_that_loads():
+    from app_pages.common import MAX_URL_TEXT
+
+    at = open_page("themes", units="岚县,沁源县")
+    term = "岚" * 100_000
+    at.text_input[0].set_value(term).run()
+    assert not at.exception
+    assert 0 < len(at.query_params["term"]) <= MAX_URL_TEXT
+    again = open_page("themes", units="岚县,沁源县", term="岚" * 100_000)  # a link someone pasted anyway
+    assert not again.exception
+
+
+def test_the_language_toggle_flipped_ten_times_keeps_the_comparison():
+    at = open_page("compare", units="沁源县,岚县,柞水县", ind="population,gdp,forest_coverage", sort="gdp")
+    chosen = list(at.multiselect(key="w_ind").value)
+    assert chosen == ["population", "gdp", "forest_coverage"]
+    for i in range(10):
+        at.toggle(key="lang_en").set_value(i % 2 == 0).run()
+        assert not at.exception, (i, [e.value for e in at.exception])
+        assert list(at.multiselect(key="w_ind").value) == chosen
+        assert at.selectbox(key="w_sort").value == "gdp"
+        labels = at.multiselect(key="w_ind").options
+        assert all(isinstance(label, str) and label for label in labels)

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from analytics.cli import main
 from analytics.corpus.export import build
 from analytics.pipeline.clean import is_simplified_char
 from analytics.pipeline.text import has_cjk
@@ -187,3 +188,59 @@ def test_a_store_of_another_schema_is_refused_with_exit_code_3(store, capsys):
     assert main(["list", "--store", str(store.path)]) == 3
     message = capsys.readouterr().err
     assert str(store.path) in message and "schema 7" in message and "python -m analytics add" in message
+
+
+def test_outputs_never_replace_files_countylens_did_not_write(store, tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "figures.csv").write_text("my own work", encoding="utf-8")
+    assert main(["export", "--store", str(store.path), "--out", str(out), "--csv"]) == 2
+    message = capsys.readouterr().err
+    assert "figures.csv" in message and "--force" in message and "\n" not in message.strip()
+    assert (out / "figures.csv").read_text(encoding="utf-8") == "my own work"
+    assert main(["build", "--out", str(out), "--csv"]) == 2
+    assert (out / "figures.csv").read_text(encoding="utf-8") == "my own work"
+    # an earlier export's own folder is updated, and --force replaces what is in the way
+    assert main(["export", "--store", str(store.path), "--out", str(tmp_path / "ours")]) == 0
+    assert main(["export", "--store", str(store.path), "--out", str(tmp_path / "ours")]) == 0
+    assert main(["export", "--store", str(store.path), "--out", str(out), "--csv", "--force"]) == 0
+    assert (out / "figures.csv").read_text(encoding="utf-8-sig").startswith("doc_id")
+
+
+@pytest.mark.parametrize("command", ["export", "build"])
+def test_an_output_at_the_store_file_is_a_usage_error(store, capsys, command):
+    args = [command, "--out", str(store.path)] + (["--store", str(store.path)] if command == "export" else [])
+    assert main(args) == 2
+    assert str(store.path) in capsys.readouterr().err
+    assert store.path.stat().st_size > 0
+
+
+def test_a_full_disk_leaves_no_temporary_file(store, tmp_path, monkeypatch, capsys):
+    import errno
+    from pathlib import Path
+
+    out = tmp_path / "full"
+    real_replace = Path.replace
+
+    def full(self, target):  # the disk fills while the first table goes into place
+        if Path(target).parent == out:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", full)
+    assert main(["export", "--store", str(store.path), "--out", str(out)]) == 2
+    assert "the disk is full" in capsys.readouterr().err
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_csv_exports_neutralise_cells_that_would_start_a_formula(tmp_path):
+    from analytics.corpus.corpus import load_corpus
+    from analytics.corpus.store import add_files, open_store
+
+    store = open_store(tmp_path / "f.sqlite", seed=False)
+    add_files(store, [("=cmd|' /C calc'!A0.txt", "=1+2 岚县坚持生态立县，全县森林覆盖率达到百分之三十八。".encode())])
+    assert main(["export", "--store", str(store.path), "--out", str(tmp_path / "csv"), "--csv"]) == 0
+    documents = (tmp_path / "csv" / "documents.csv").read_text(encoding="utf-8-sig")
+    assert ",=" not in documents and "\n=" not in documents
+    assert ",'=1+2" in documents
+    assert load_corpus(store).evidence["documents"]["clean_text"].iat[0].startswith("=1+2")  # stored as written

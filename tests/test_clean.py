@@ -301,3 +301,15 @@ def test_page_furniture_is_boilerplate_and_counted():
     for piece in ("首页 > 新闻中心", "打印本页", "上一篇", "浏览次数", "ICP备", "图为林区一角", "发布时间"):
         assert piece in result.boilerplate, piece
     assert result.report["boilerplate_lines"] >= 8
+
+
+def test_radical_supplement_forms_become_their_characters():
+    from analytics.pipeline.clean import map_compatibility
+    import unicodedata
+
+    text, mapped = map_compatibility("⻢铃薯产业⻓期发展，⻄部⼤开发，⻔户")
+    assert text == "马铃薯产业长期发展，西部大开发，门户" and mapped == 5
+    # every entry maps a radical of the supplement block to one CJK ideograph
+    from analytics.pipeline.clean import _radical_forms
+    for radical, character in _radical_forms().items():
+        assert "\u2e80" <= radical <= "\u2eff" and unicodedata.category(character) == "Lo"

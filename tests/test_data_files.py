@@ -59,6 +59,7 @@ HEADERS = {
     "office_prefixes.csv": ("prefix", "level"),
     "period_cues.csv": ("cue", "period"),
     "pinyin_tones.tsv": ("mark", "base"),
+    "radical_forms.tsv": ("radical", "character", "name"),
     "place_references.csv": ("word", "level", "weight"),
     "plan_periods.csv": ("period", "start_year", "end_year"),
     "punct_map.tsv": ("source", "target", "context"),

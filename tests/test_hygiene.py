@@ -71,3 +71,16 @@ def test_counted_tables_leave_out_flagged_documents_only():
     assert len(tables["figures"]) == 2  # the evidence tables themselves are untouched
     listed = near_duplicates(documents)
     assert listed[["doc_id", "near_duplicate_of", "original_title"]].values.tolist() == [["b", "a", "A"]]
+
+
+def test_a_signature_of_a_huge_text_stays_in_bounded_memory():
+    import resource
+
+    from analytics.pipeline.hygiene import text_signature
+
+    text = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1_500_000))  # one line, 1.5M shingles
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    signature = text_signature(text)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert len(signature) == 128 and grown_mb < 600, f"{grown_mb:.0f} MB"
+    assert (text_signature(text) == signature).all()  # chunks give the same signature every time

@@ -150,3 +150,66 @@ def test_arbitrary_bytes_give_a_document_or_a_clear_rejection(data, name):
         assert error.reason
     else:
         assert doc["raw_text"].strip()
+
+
+def ascii_pdf(text: str, owner_password: str | None = None) -> bytes:
+    """A one-page PDF whose text layer is `text` (ASCII, Helvetica); with `owner_password`, restricted by an
+    owner password only, as offices publish reports that may not be edited."""
+    from pypdf import PdfReader, PdfWriter
+
+    content = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    if owner_password is None:
+        return out.getvalue()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    writer.encrypt(user_password="", owner_password=owner_password)
+    locked = io.BytesIO()
+    writer.write(locked)
+    return locked.getvalue()
+
+
+def test_a_pdf_with_only_an_owner_password_is_read():
+    from analytics.pipeline.ingest import pdf_to_text
+
+    data = ascii_pdf("County population 18.7", owner_password="no-edits")
+    assert b"/Encrypt" in data
+    assert "County population 18.7" in pdf_to_text(data, "owner.pdf")
+
+
+def test_utf16_without_bom_or_ascii_is_read_and_mojibake_is_refused():
+    pure = "岚县森林覆盖率稳定提升全县经济社会持续发展坚持生态立县"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        doc = read_document("u.txt", pure.encode(encoding))
+        assert doc["raw_text"] == pure and doc["encoding"] == encoding
+    import random
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(0x81, 0xFE) for _ in range(600))  # high bytes: decodable, meaningless
+    with pytest.raises(IngestError, match="无法确定编码"):
+        read_document("noise.txt", noise)
+
+
+def test_a_page_whose_stray_end_tags_hide_its_depth_is_refused_fast():
+    import time
+
+    from analytics.pipeline.ingest import html_depth
+
+    assert html_depth("<div></i>" * 5000) == 5000      # the parser nests every <div>: </i> closes nothing
+    assert html_depth("<p>一段" * 5000) == 1             # each <p> closes the one before
+    started = time.monotonic()
+    with pytest.raises(IngestError, match="网页结构异常"):
+        read_document("stray.html", ("<div></i>" * 100_000).encode())
+    assert time.monotonic() - started < 10

@@ -18,7 +18,8 @@ from tests.test_app import chart_values, open_page
 
 BEACON = "//127.0.0.1:8999/beacon.png"
 PAYLOADS = [f"![图]({BEACON})", "[会话已过期，请点此重新登录](http://evil.example/login)",
-            f"<img src={BEACON}>", "$\\frac{1}{2}$", ":red[警告]", "**粗体**"]
+            f"<img src={BEACON}>", "$\\frac{1}{2}$", ":red[警告]", "**粗体**",
+            "会话已过期，请重新登录 https://evil.example/relogin www.evil.example admin@evil.example"]
 PAYLOAD = " ".join(PAYLOADS)
 DOCUMENT = (f"{PAYLOAD}岚县发展报告\n"
             f"岚县坚持生态立县，{PAYLOAD}全县森林覆盖率达到百分之三十六。岚县马铃薯种植面积20万亩。\n").encode()
@@ -27,7 +28,9 @@ SEED_002 = next(p.name for p in (ROOT / "seeds").glob("002_*.txt"))
 # Where a rendered payload would show: an unescaped markdown image or link, an HTML element, a $…$ formula,
 # a colour directive (each marker not preceded by the backslash that escapes it).
 RENDERED = [re.compile(p) for p in (r"(?<!\\)!\[", r"(?<!\\)\]\(", r"(?<!\\)<img", r"(?<!\\)<a\s", r"(?<!\\)\$[^$\s][^$]*(?<!\\)\$",
-                                    r"(?<!\\):red\[", r"(?<![\\*])\*\*粗")]
+                                    r"(?<!\\):red\[", r"(?<![\\*])\*\*粗",
+                                    # a bare URL, www. or e-mail address the renderer would make a live link
+                                    r"(?i)https?\\?:", r"(?i)www\\?\.", r"\w\\?@\w")]
 PAGES = {"overview": {}, "compare": {"units": f"岚县,{PAYLOAD}", "tab": PAYLOAD},
          "similarity": {"level": "document", "keys_document": ",".join(
              [document_id(DOCUMENT), document_id((ROOT / "seeds" / SEED_002).read_bytes()), PAYLOAD])},

@@ -205,3 +205,16 @@ def test_paths_that_are_no_regular_file_are_refused_before_reading(tmp_path):
                         (tmp_path, "not a regular file"), (sparse, "limit"), (tmp_path / "missing.txt", "cannot read")):
         with pytest.raises(IngestError, match=words):
             read_file(path)
+
+
+def test_a_read_only_store_with_a_stale_cache_is_still_served_and_exported(store, monkeypatch, tmp_path):
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("DELETE FROM corpus_cache")  # the corpus tables must be computed, and cannot be cached
+    path = checkpointed(store)
+    monkeypatch.setattr(store_module.os, "access", lambda p, mode: mode != store_module.os.W_OK)
+    read_only = open_store(path)
+    assert read_only.read_only
+    tables = store_module.load_tables(read_only)
+    assert len(tables["documents"]) == 5 and len(tables["similarity"]) > 0
+    assert main(["export", "--store", str(path), "--out", str(tmp_path / "tables")]) == 0
+    assert (tmp_path / "tables" / "figures.parquet").exists()

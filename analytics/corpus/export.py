@@ -7,6 +7,7 @@ shows. An unchanged input (same files, catalogs and analysing code) is served fr
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import tempfile
@@ -18,6 +19,7 @@ import pandas as pd
 
 from analytics import paths
 from analytics.corpus.fingerprint import analysis_fingerprint
+from analytics.export.outputs import OutputError, store_files
 from analytics.pipeline.ingest import Rejection, document_paths
 from analytics.registry import ALL_TABLES, REPORT_KEYS
 
@@ -25,6 +27,7 @@ from analytics.registry import ALL_TABLES, REPORT_KEYS
 # where a build runs: an unchanged input is served from out_dir without them.
 
 MANIFEST = "manifest.json"
+WRITER = "countylens"  # the manifest's mark that a folder holds CountyLens's own output
 
 
 @dataclass
@@ -36,29 +39,81 @@ class BuildResult:
     out_dir: Path | None = None
 
 
-def export_tables(corpus, out_dir: Path, csv: bool = False) -> dict[str, int]:
+def output_files(csv: bool) -> list[str]:
+    """The files an export writes into its folder (besides clean/<doc_id>.txt)."""
+    return [f"{name}.{ext}" for name in ALL_TABLES for ext in (("parquet", "csv") if csv else ("parquet",))] + \
+        ["build_report.json", MANIFEST]
+
+
+def check_out_dir(out_dir: Path, csv: bool, force: bool = False, protected: set[Path] | None = None) -> Path:
+    """The output folder of an export or a build, or OutputError: a store file or any other file as the
+    folder; a folder holding files of the names it would write that CountyLens did not write (a user's own
+    figures.csv), unless `force`. A folder of an earlier export or build (its manifest says so) is updated."""
+    target = Path(out_dir).expanduser()
+    if target.resolve() in (protected or set()):
+        raise OutputError(f"{out_dir}: this is the corpus store (or one of its files); choose another --out folder")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{out_dir}: is a file, not a folder; choose a folder for the tables")
+    ours = _written_by_us(target / MANIFEST)
+    clashes = [name for name in output_files(csv) if (target / name).exists()]
+    if clashes and not ours and not force:
+        raise OutputError(f"{out_dir}: already holds {clashes[0]}"
+                          f"{f' and {len(clashes) - 1} more' if len(clashes) > 1 else ''}, not written by "
+                          "CountyLens; choose another folder or add --force to replace them")
+    return target
+
+
+def _written_by_us(manifest: Path) -> bool:
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("written_by") == WRITER
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def export_tables(corpus, out_dir: Path, csv: bool = False, force: bool = False,
+                  protected: set[Path] | None = None) -> dict[str, int]:
     """Every table of the corpus (evidence: every document; documents carry near_duplicate_of) as
-    Parquet (and CSV, UTF-8 with BOM for Excel) under out_dir, clean texts under out_dir/clean/.
-    Returns rows per table. Files are written to a temporary name and renamed into place."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    Parquet (and CSV, UTF-8 with BOM for Excel, cells that would start a formula neutralised) under out_dir,
+    clean texts under out_dir/clean/. Returns rows per table. The folder is checked first (check_out_dir);
+    each file is written to a temporary name beside it and renamed into place; a file that cannot be
+    written (a full disk) leaves no temporary behind and raises OutputError naming it."""
+    from analytics.export.files import table_to_csv
+
+    out_dir = check_out_dir(out_dir, csv, force, protected)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "clean").mkdir(exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{out_dir}: cannot write here: {error.strerror}") from None
     tables = corpus.evidence
     for name in ALL_TABLES:
         _replace(out_dir / f"{name}.parquet", lambda tmp, n=name: tables[n].to_parquet(tmp, index=False))
         if csv:
-            _replace(out_dir / f"{name}.csv",
-                     lambda tmp, n=name: tables[n].to_csv(tmp, index=False, encoding="utf-8-sig"))
-    clean_dir = out_dir / "clean"
-    clean_dir.mkdir(exist_ok=True)
+            _replace(out_dir / f"{name}.csv", lambda tmp, n=name: tmp.write_bytes(table_to_csv(tables[n])))
     for doc in tables["documents"].itertuples():
-        (clean_dir / f"{doc.doc_id}.txt").write_text(doc.clean_text, encoding="utf-8")
+        _replace(out_dir / "clean" / f"{doc.doc_id}.txt",
+                 lambda tmp, d=doc: tmp.write_text(d.clean_text, encoding="utf-8"))
+    write_manifest(out_dir, {"csv": csv})
     return {name: int(len(tables[name])) for name in ALL_TABLES}
 
 
+def write_manifest(out_dir: Path, fields: dict) -> None:
+    manifest = {"written_by": WRITER, **fields}
+    _replace(Path(out_dir) / MANIFEST,
+             lambda tmp: tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8"))
+
+
 def _replace(target: Path, write) -> None:
+    """Write through a temporary file beside `target`, renamed over it; OutputError naming the file when it
+    cannot be written (the temporary file removed)."""
     tmp = target.with_name(f".{target.name}.tmp")
-    write(tmp)
-    tmp.replace(target)
+    try:
+        write(tmp)
+        tmp.replace(target)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        reason = "the disk is full" if error.errno == errno.ENOSPC else error.strerror
+        raise OutputError(f"{target}: not written: {reason}") from None
 
 
 def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
@@ -94,10 +149,11 @@ def add_folders(store, doc_dirs: list[Path]) -> list[Rejection]:
 def build(doc_dirs: list[Path], out_dir: Path, csv: bool = False, force: bool = False,
           store_path: Path | None = None) -> BuildResult:
     """The documents of the folders into a corpus (a temporary store, or `store_path`), its tables
-    into out_dir; an unchanged input is served from out_dir's previous build."""
+    into out_dir (checked before anything is read: check_out_dir); an unchanged input is served from
+    out_dir's previous build. `force` rebuilds and replaces files CountyLens did not write."""
     started = time.perf_counter()
     doc_dirs = [Path(d) for d in doc_dirs]
-    out_dir = Path(out_dir)
+    out_dir = check_out_dir(out_dir, csv, force, store_files(store_path))
     fingerprint = input_fingerprint([p for d in doc_dirs for p in document_paths(d)])
     manifest_path = out_dir / MANIFEST
     if not force and store_path is None and manifest_path.exists():
@@ -112,12 +168,12 @@ def build(doc_dirs: list[Path], out_dir: Path, csv: bool = False, force: bool = 
         store = open_store(store_path or Path(scratch) / "build.sqlite", seed=False)
         rejections = add_folders(store, doc_dirs)
         corpus = load_corpus(store)
-    export_tables(corpus, out_dir, csv)
+    export_tables(corpus, out_dir, csv, force=True)  # the folder was checked before the build
     report = build_report(corpus.evidence, rejections)
-    (out_dir / "build_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
-    manifest = {"fingerprint": fingerprint, "csv": csv,
-                "rejections": [{"file_name": r.file_name, "reason": r.reason} for r in rejections]}
-    _replace(manifest_path, lambda tmp: tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8"))
+    _replace(out_dir / "build_report.json",
+             lambda tmp: tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"))
+    write_manifest(out_dir, {"fingerprint": fingerprint, "csv": csv,
+                             "rejections": [{"file_name": r.file_name, "reason": r.reason} for r in rejections]})
     return BuildResult(corpus.evidence, rejections, False, time.perf_counter() - started, out_dir)
 
 

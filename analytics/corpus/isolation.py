@@ -6,11 +6,18 @@ on a pipe (no lock held) while a child process reads and analyses the files one 
 result back. A file that takes longer than `Limits.seconds_per_file` or makes the child run out of
 `Limits.memory_mb` gets one message naming it and the reason; the child is replaced and the remaining files
 go on. `cancelled()` (the upload's browser session has ended) stops the child at once.
+
+A worker is forked from a server that has its own signal handlers: it undoes them, dies with its parent,
+and is stopped with SIGKILL when SIGTERM is not enough (`detach_from_parent`, `stop`).
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import resource
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +27,8 @@ import pandas as pd
 from analytics.pipeline.ingest import IngestError, safe_file_name
 
 _POLL_S = 0.25  # how often the waiting thread looks at the deadline and at cancel()
+_GRACE_S = 1.0   # a stopped worker has this long to end on SIGTERM before it is killed
+_PR_SET_PDEATHSIG = 1  # Linux prctl: the signal a process gets when its parent dies
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,44 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame | None, memory_mb: int) -> None:
+def detach_from_parent(parent_pid: int, inherited=()) -> None:
+    """Make a forked worker a worker that stops: the server's signal handlers it inherited are undone
+    (Streamlit's SIGTERM handler only prints "Stopping…"), the kernel kills it when its parent dies
+    (PR_SET_PDEATHSIG; a thread watching the parent's pid elsewhere), and the parent's ends of the pipes it
+    inherited are closed, so a write to a parent that is gone fails instead of blocking for ever."""
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    for end in inherited:
+        end.close()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watching thread alone
+        pass
+    if os.getppid() != parent_pid:  # the parent died before the request above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def stop(worker) -> None:
+    """End a worker for sure: SIGTERM, a short grace, then SIGKILL; reaped either way."""
+    if worker.is_alive():
+        worker.terminate()
+        worker.join(_GRACE_S)
+    if worker.is_alive():
+        worker.kill()
+    worker.join(5)
+
+
+def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame | None, memory_mb: int,
+           parent_pid: int = 0, parent_end=None) -> None:
     """The worker: read and analyse each (index, name, bytes, source), sending one Outcome per file."""
+    detach_from_parent(parent_pid or os.getppid(), [parent_end] if parent_end is not None else [])
     from analytics.corpus import engine
     from analytics.corpus.store import prepare
     from analytics.pipeline.ingest import read_document
@@ -95,7 +140,8 @@ def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataF
     context = multiprocessing.get_context("fork")
     while remaining:
         parent, child = context.Pipe(duplex=False)
-        worker = context.Process(target=_child, args=(child, remaining, catalog, limits.memory_mb), daemon=True)
+        worker = context.Process(target=_child, args=(child, remaining, catalog, limits.memory_mb, os.getpid(),
+                                                      parent), daemon=True)
         worker.start()
         child.close()
         current, deadline = None, None
@@ -103,8 +149,7 @@ def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataF
         try:
             while True:
                 if cancelled():
-                    worker.terminate()
-                    return
+                    return  # the finally below stops the worker
                 if parent.poll(_POLL_S):
                     try:
                         message = parent.recv()
@@ -128,10 +173,8 @@ def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataF
                                                        "analyse (分析超时)")
                     break
         finally:
-            if worker.is_alive():
-                worker.terminate()
-            worker.join(5)
-            parent.close()
+            parent.close()  # a late worker's outcome is never read: its file is judged already
+            stop(worker)
         if failed is None:
             return
         remaining = [item for item in remaining if item[0] != failed.index]

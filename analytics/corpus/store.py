@@ -932,7 +932,9 @@ def _previous_state(blobs: dict[str, bytes]) -> engine.CorpusState | None:
 
 def _write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame], counts: dict | None = None,
                  state: dict | None = None) -> None:
-    """Replace the cached corpus tables; a busy store only means the next load recomputes them."""
+    """Replace the cached corpus tables; a read-only or busy store only means the next load recomputes them."""
+    if store.read_only:
+        return
     blobs = [(key, name, _to_parquet(frame)) for name, frame in corpus.items()]
     blobs += [(key, _COUNTS + level, c.to_bytes()) for level, c in (counts or {}).items()]
     if state is not None:
@@ -946,7 +948,7 @@ def _write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame], counts
                                  blobs)
                 if state is not None:
                     _set_meta(conn, "corpus_refit", json.dumps(state.get("refit", {}), sort_keys=True))
-    except sqlite3.OperationalError as error:
+    except (sqlite3.OperationalError, StoreError) as error:  # _connect turns SQLite's errors into StoreError
         print(f"corpus cache not written: {error}", file=sys.stderr)
 
 
@@ -1005,7 +1007,7 @@ def check_file(path: str | Path) -> list[str]:
 def backup_store(path: str | Path, out: str | Path, force: bool = False) -> Path:
     """A consistent copy of the store (SQLite's online backup: safe while the app serves it), written to a
     temporary file and renamed to `out`. Refuses an `out` that is the store or exists without `force`."""
-    from analytics.export.outputs import check_output, store_files
+    from analytics.export.outputs import OutputError, check_output, store_files
 
     source = Path(path)
     target = check_output(Path(out), force, store_files(source))
@@ -1018,10 +1020,14 @@ def backup_store(path: str | Path, out: str | Path, force: bool = False) -> Path
                 conn.backup(copy)
             finally:
                 copy.close()
-        except sqlite3.Error as error:  # the target's folder not writable, the disk full
+        except sqlite3.Error as error:  # the target's folder not writable, the disk full: say so of the copy
             tmp.unlink(missing_ok=True)
-            raise _store_error(source, error) from None
-    tmp.replace(target)
+            raise OutputError(f"{out}: not written: {_sqlite_reason(error)}") from None
+    try:
+        tmp.replace(target)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{out}: not written: {error.strerror}") from None
     return target
 
 

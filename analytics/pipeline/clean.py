@@ -37,14 +37,22 @@ REPORT_KEYS = (
 _COMPAT_RE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 
 
+@functools.lru_cache(maxsize=1)
+def _radical_forms() -> dict[str, str]:
+    """data/radical_forms.tsv: CJK Radicals Supplement forms that PDFs emit for whole characters (⻔ -> 门)."""
+    return {r["radical"]: r["character"] for r in _read_tsv("radical_forms.tsv")}
+
+
 def map_compatibility(text: str) -> tuple[str, int]:
-    """NFKC for radicals and compatibility ideographs only (⽣ -> 生, ⼗ -> 十); returns (text, characters
-    mapped). The rest of the text is left as written: full NFKC would also fold full-width punctuation."""
+    """Radicals and compatibility ideographs to the ideographs they stand for (⽣ -> 生 and ⼗ -> 十 by NFKC;
+    ⻔ -> 门, ⻢ -> 马 by data/radical_forms.tsv, which NFKC leaves); returns (text, characters mapped). The
+    rest of the text is left as written: full NFKC would also fold full-width punctuation."""
     count = 0
+    radicals = _radical_forms()
 
     def fold(m: re.Match) -> str:
         nonlocal count
-        mapped = unicodedata.normalize("NFKC", m.group())
+        mapped = radicals.get(m.group()) or unicodedata.normalize("NFKC", m.group())
         count += mapped != m.group()
         return mapped
 

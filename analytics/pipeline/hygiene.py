@@ -34,6 +34,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
+_BATCH_SHINGLES = 50_000  # shingles hashed at once: 50,000 × 128 × 8 bytes = 51 MB at most
 NEAR_DUPLICATE_JACCARD = 0.8
 # Seed, scheme and shingle hash are part of the stored signatures' meaning (datasketch 2 requires naming
 # the scheme when rebuilding from stored values). Changing one changes the analysis fingerprint, so every
@@ -78,9 +79,10 @@ def text_signature(text: str) -> np.ndarray:
     """
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME,
                       hashfunc=_SHINGLE_HASH)
-    grams = shingles(text)
-    if grams:
-        minhash.update_batch([g.encode("utf-8") for g in grams])
+    grams = list(shingles(text))
+    # in chunks: update_batch builds a (shingles × permutations) array, 1.6 GB for one 5 MB line at once
+    for start in range(0, len(grams), _BATCH_SHINGLES):
+        minhash.update_batch([g.encode("utf-8") for g in grams[start:start + _BATCH_SHINGLES]])
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
 
 

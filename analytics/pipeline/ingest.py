@@ -6,7 +6,9 @@ reason; `load_documents` collects those instead of stopping, so one bad file nev
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.resources
 import io
 import re
 import stat
@@ -118,24 +120,81 @@ def decode_text(data: bytes, file_name: str = "<bytes>") -> tuple[str, str]:
             text = ""
         if text and _common_char_score(text) > 0.9:
             return text, bomless
+    if not _looks_binary(data):
+        try:
+            return data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ():
+        # UTF-16 with no ASCII has no NULs to tell it by, and its bytes look binary: a decoding that is
+        # nearly all common characters is the right one
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if has_cjk(text) and not _looks_binary(text.encode("utf-8")) and common_share(text) >= 0.9:
+            return text, encoding
     if _looks_binary(data):
         raise IngestError(file_name, "binary content, not text (二进制内容，不是文本)")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # GB18030 is a superset of GBK/GB2312, and Big5 files often decode as GB18030 garbage:
-    # decode both strictly and keep the one whose characters are the more common.
+    # GB18030 is a superset of GBK/GB2312, Big5 files often decode as GB18030 garbage, and UTF-16 without a
+    # BOM and without ASCII has no NULs to tell it by: decode each strictly and keep the one whose Chinese
+    # characters are the most common; when even that one reads as rare characters, it was a guess — refuse.
     candidates = []
-    for encoding in ("gb18030", "big5"):
+    for encoding in ("gb18030", "big5", "utf-16-le", "utf-16-be"):
+        if encoding.startswith("utf-16") and len(data) % 2:
+            continue
         try:
             candidates.append((encoding, data.decode(encoding)))
         except UnicodeDecodeError:
             continue
+    candidates = [(e, t) for e, t in candidates if not _looks_binary(t.encode("utf-8", "replace"))]
     if not candidates:
-        raise IngestError(file_name, "undecodable text: not UTF-8, GB18030/GBK or Big5 (无法识别的编码)")
-    encoding, text = max(candidates, key=lambda c: _common_char_score(c[1]))
+        raise IngestError(file_name, "undecodable text: not UTF-8, GB18030/GBK, Big5 or UTF-16 (无法识别的编码)")
+    encoding, text = max(candidates, key=lambda c: (common_share(c[1]), _common_char_score(c[1])))
+    if common_share(text) < MIN_COMMON_SHARE:
+        raise IngestError(file_name, f"the text reads as rare characters in every encoding tried ({encoding} at best): "
+                                     "save it as UTF-8 and upload it again (无法确定编码)")
     return text, encoding
+
+
+COMMON_CHARACTERS = 4000  # the characters that make up nearly all of any Chinese text
+MIN_COMMON_SHARE = 0.6    # a right decoding of Chinese is ~0.99 common characters; mojibake ~0.1–0.3
+_DICTIONARY = ("jieba", "dict.txt")
+
+
+@functools.lru_cache(maxsize=1)
+def common_characters() -> frozenset[str]:
+    """The COMMON_CHARACTERS most frequent Chinese characters by the segmenter's dictionary (each word's
+    frequency counted for each of its characters)."""
+    counts: dict[str, int] = {}
+    path = importlib.resources.files(_DICTIONARY[0]).joinpath(_DICTIONARY[1])
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            word, _, rest = line.partition(" ")
+            freq = int(rest.split(" ", 1)[0] or 0)
+            for ch in word:
+                if "\u4e00" <= ch <= "\u9fff":
+                    counts[ch] = counts.get(ch, 0) + freq
+    return frozenset(sorted(counts, key=counts.get, reverse=True)[:COMMON_CHARACTERS])
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def common_share(text: str, sample: int = 20000) -> float:
+    """Share of a text's letters beyond ASCII (of its first `sample` characters, Traditional read as
+    Simplified) that are common Chinese characters: a right decoding of a Chinese text is nearly all of them,
+    mojibake is rare ideographs, Hangul, private-use or other scripts. 1.0 for a text of ASCII only."""
+    letters = [ch for ch in _to_simplified().convert(text[:sample])
+               if not ch.isascii() and unicodedata.category(ch)[0] in "LC"]
+    if not letters:
+        return 1.0
+    common = common_characters()
+    return sum(ch in common for ch in letters) / len(letters)
 
 
 def _common_char_score(text: str) -> float:
@@ -152,16 +211,33 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
+# Elements an HTML parser closes when another of their kind starts right inside them (<p>, <li> …)
+_SELF_CLOSING_SIBLINGS = frozenset("p li dt dd option tr td th thead tbody tfoot".split())
+
+
 def html_depth(html: str) -> int:
-    """How deep the page's elements nest at the most (one linear scan of its tags; unclosed tags count)."""
-    depth = deepest = 0
+    """How deep the parser will nest the page's elements at the most: one linear scan of its tags kept as the
+    parser keeps its stack of open elements — an end tag closes the nearest open element of its name and
+    those above it, an end tag with no open element of its name is ignored (so `<div></i>` × N nests N deep,
+    as the parser builds it), a <p> or <li> starting right inside another closes it."""
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    deepest = 0
     for m in _TAG.finditer(html):
         closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
         if closing:
-            depth = max(0, depth - 1)
+            if open_count.get(name):
+                while stack:
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == name:
+                        break
         elif not self_closing and name not in _VOID:
-            depth += 1
-            deepest = max(deepest, depth)
+            if name in _SELF_CLOSING_SIBLINGS and stack and stack[-1] == name:
+                continue  # the previous one is closed and this one takes its place
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            deepest = max(deepest, len(stack))
     return deepest
 
 
@@ -235,7 +311,8 @@ def pdf_to_text(data: bytes, file_name: str) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
+        # a PDF with only an owner password (printing or copying restricted) opens with an empty user password
+        if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(file_name, "encrypted PDF: remove its password and upload it again (PDF 已加密)")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise IngestError(file_name, f"{len(reader.pages)} pages, over the {MAX_PDF_PAGES}-page limit (文件过大)")

@@ -265,11 +265,17 @@ def valid_selection(wanted: list[str], options: list[str], limit: int) -> tuple[
     return valid[:limit], unknown, max(len(valid) - limit, 0)
 
 
+# What the markdown renderer turns into a link by itself (GFM autolinks): a scheme, www., an e-mail's @.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=:)|(?<=www)(?=\.)|(?<=\w)(?=@\w)")
+
+
 def plain(text: str) -> str:
     """Text a user or a document controls (titles, file names, terms, unit names, reasons) escaped so that
     Streamlit's markdown shows it verbatim: no image, link, HTML, KaTeX formula ($…$) or colour directive
-    (:red[…]) results, and no line break starts a heading or a list."""
-    return " ".join(str(text).split("\n")).translate(_MARKDOWN_SPECIALS)
+    (:red[…]) results, no line break starts a heading or a list, and no bare URL or e-mail address becomes
+    a live link (a zero-width space before its ':' , '.' or '@' keeps it text)."""
+    flat = " ".join(str(text).split("\n"))
+    return _AUTOLINK.sub("\u200b", flat).translate(_MARKDOWN_SPECIALS)
 
 
 def add_messages(result, lang: str = "zh") -> list[tuple[str, str]]:
