@@ -37,8 +37,8 @@ _CLEANING_REPORT = {"pinyin_removed": INT, "chars_converted": INT, "garbled_repa
 REGISTRY: dict[str, Table] = {t.name: t for t in [
     Table("documents", "one analysed document", "document", {
         "doc_id": TEXT, "file_name": TEXT, "source": TEXT, "format": TEXT, "encoding": TEXT, "script": TEXT,
-        "title": TEXT, "place": TEXT, "outlet": TEXT, "date": TEXT, "n_chars": INT, "clean_text": TEXT,
-        "boilerplate": TEXT, **_CLEANING_REPORT}),
+        "title": TEXT, "place": TEXT, "outlet": TEXT, "date": TEXT, "url": TEXT, "pages": INT,
+        "ocr_confidence": FLOAT, "n_chars": INT, "clean_text": TEXT, "boilerplate": TEXT, **_CLEANING_REPORT}),
     Table("units", "one unit of comparison in one document (county-level place, zone, prefecture …); "
           "corpus-wide: one unit over all documents", "document", {
         "unit": TEXT, "kind": TEXT, "adcode": TEXT, "province": TEXT, "prefecture": TEXT, "host": TEXT,
@@ -51,8 +51,8 @@ REGISTRY: dict[str, Table] = {t.name: t for t in [
     Table("figures", "one quantitative fact", "document", {
         "doc_id": TEXT, "unit": TEXT, "indicator": TEXT, "indicator_id": TEXT, "qualifier": TEXT,
         "value": FLOAT, "measure": TEXT, "value_normalized": FLOAT, "measure_normalized": TEXT, "category": TEXT,
-        "year": YEAR, "status": TEXT, "period": TEXT, "entity": TEXT, "is_target": BOOL, "evidence": TEXT,
-        "start": INT, "end": INT}),
+        "year": YEAR, "status": TEXT, "period": TEXT, "entity": TEXT, "is_target": BOOL,
+        "low_confidence": BOOL, "evidence": TEXT, "start": INT, "end": INT}),
     Table("industries", "one document x unit x industry mentioned", "document", {
         "unit": TEXT, "industry": TEXT, "industry_en": TEXT, "gbt_section": TEXT, "strategic_emerging": BOOL,
         "status": TEXT, "mentions": INT, "doc_id": TEXT, "evidence": TEXT, "start": INT, "end": INT}),

@@ -331,13 +331,13 @@ def table_pickers(table, lang: str) -> None:
     set_url("asc", "" if choices["descending"] else "1")
 
 
-def show_evidence(doc_id: str, start: int, end: int, caption: str = "") -> None:
+def show_evidence(doc_id: str, start: int, end: int, caption: str = "", lang: str = "zh") -> None:
     """The sentence behind a number, its match highlighted (document text escaped, never markup)."""
     text = corpus().clean_text(doc_id)
     html = highlight_html(*evidence_parts(text, int(start), int(end)))
-    source = escape(corpus().document_label(doc_id))
+    source = escape(f"{corpus().document_label(doc_id)} · {shared.span_label(text, start, end, lang)}")
     caption = escape(caption)
-    st.markdown(f"<div class='evidence'>{html}<br><small>{source} · {int(start)}–{int(end)}"
+    st.markdown(f"<div class='evidence'>{html}<br><small>{source}"
                 f"{' · ' + caption if caption else ''}</small></div>", unsafe_allow_html=True)
 
 
@@ -349,7 +349,7 @@ def evidence_picker(table, label_column: str, lang: str, key: str) -> None:
     choice = st.selectbox(t("widget.evidence_for", lang), range(len(rows)), key=f"ev_{key}",
                           format_func=lambda i: f"{rows.at[i, 'unit']} · {rows.at[i, label_column]}")
     row = rows.iloc[choice]
-    show_evidence(row["doc_id"], row["start"], row["end"])
+    show_evidence(row["doc_id"], row["start"], row["end"], lang=lang)
 
 
 def choice(key: str, options: list[str], lang: str) -> str:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages CountyLens needs beyond Python: a CJK font for charts and exported images,
-# chromium for the real-browser test. Installs only what is missing; needs root (or sudo).
+# Debian packages CountyLens needs beyond Python: a CJK font for charts and exported images, LibreOffice
+# Writer to read .doc/.wps/.rtf/.odt files, and for the tests chromium (the real-browser test) and more.
+# Installs only what is missing; needs root (or sudo).
 set -euo pipefail
-wanted=(fonts-noto-cjk "$@")
+wanted=(fonts-noto-cjk libreoffice-writer "$@")
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

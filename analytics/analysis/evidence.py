@@ -11,9 +11,17 @@ import re
 
 import pandas as pd
 
+from analytics.pipeline.readers.pdf import PAGE_BREAK
 from analytics.pipeline.text import sentence_spans
 
 KWIC_COLUMNS = ["doc_id", "unit", "left", "match", "right", "start", "end"]
+
+
+def page_at(text: str, offset: int) -> int:
+    """The 1-based page of a paged document (a PDF or scan) that holds offset; 0 for unpaged text."""
+    if PAGE_BREAK not in text:
+        return 0
+    return text.count(PAGE_BREAK, 0, max(0, offset)) + 1
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

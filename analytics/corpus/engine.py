@@ -76,6 +76,7 @@ def analyse_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = No
         inferred = described["doc_id"].map(main).fillna("")
         described["place"] = described["place"].where(described["place"] != "", inferred)
     figures = extract_figures(passages, dict(zip(described["doc_id"], described["date"])), mentions, units)
+    figures = figures.assign(low_confidence=_low_confidence(figures, cleaned))
     tables = {
         "documents": described[TABLES["documents"]],
         # one row per document x unit (its doc_id last, as the store serves it); merge_units merges them
@@ -87,6 +88,19 @@ def analyse_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = No
         "assets": extract_assets(passages),
     }
     return {name: typed(table.reset_index(drop=True), name) for name, table in tables.items()}
+
+
+def _low_confidence(figures: pd.DataFrame, cleaned: pd.DataFrame) -> list[bool]:
+    """Each figure's flag: it stands in a paragraph OCR read with low confidence."""
+    from analytics.pipeline.catalog import document_meta, low_confidence_spans
+
+    if "meta" not in cleaned or not len(figures):
+        return [False] * len(figures)
+    spans = {doc_id: low_confidence_spans(text, document_meta(meta))
+             for doc_id, text, meta in zip(cleaned["doc_id"], cleaned["clean_text"], cleaned["meta"])
+             if "low_confidence" in str(meta)}
+    return [any(a <= start < b for a, b in spans.get(doc_id, ()))
+            for doc_id, start in zip(figures["doc_id"], figures["start"])]
 
 
 def analyse_document(file_name: str, data: bytes, source: str = "upload",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.pipeline.ingest import IngestError, safe_file_name
+from analytics.pipeline.ingest import DOCUMENT_COLUMNS, IngestError, safe_file_name
 
 _POLL_S = 0.25  # how often the waiting thread looks at the deadline and at cancel()
 _GRACE_S = 1.0   # a stopped worker has this long to end on SIGTERM before it is killed
@@ -101,7 +101,7 @@ def stop(worker) -> None:
 
 
 def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame | None, memory_mb: int,
-           parent_pid: int = 0, parent_end=None) -> None:
+           parent_pid: int = 0, parent_end=None, retried: bool = False) -> None:
     """The worker: read and analyse each (index, name, bytes, source), sending one Outcome per file."""
     detach_from_parent(parent_pid or os.getppid(), [parent_end] if parent_end is not None else [])
     from analytics.corpus import engine
@@ -109,12 +109,13 @@ def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame
     from analytics.pipeline.ingest import read_document
 
     _limit_memory(memory_mb)
-    columns = ["doc_id", "file_name", "source", "format", "encoding", "raw_text"]
-    for index, name, data, source in items:
+    columns = DOCUMENT_COLUMNS
+    for nth, (index, name, data, source) in enumerate(items):
         safe = safe_file_name(name)
         conn.send(("start", index))
         try:
-            document = read_document(name, data, source)
+            # each page read (a PDF's text layer, a scanned page's OCR) restarts the file's time limit
+            document = read_document(name, data, source, progress=lambda done, total, i=index: conn.send(("page", i)))
             frame = pd.DataFrame([{c: document[c] for c in columns}], columns=columns)
             prepared = next(engine.analyse_many(frame, catalog, workers=1, finish=prepare))
             if isinstance(prepared, str):
@@ -123,10 +124,17 @@ def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame
                 conn.send(Outcome(index, document["file_name"], document, prepared))
         except IngestError as error:
             conn.send(Outcome(index, error.file_name, reason=error.reason))
-        except MemoryError:
-            conn.send(Outcome(index, safe, reason=f"needs more than {memory_mb} MB to analyse (内存不足)"))
         except Exception as error:  # parsers raise many kinds on hostile bytes  # noqa: BLE001
-            conn.send(Outcome(index, safe, reason=f"could not be read: {type(error).__name__} (无法读取)"))
+            if nth > 0 and not retried:
+                # the files before may have used the memory this one needs (OCR loads its models): a fresh
+                # worker tries it once more
+                conn.send(("retry", index))
+                conn.close()
+                return
+            if isinstance(error, MemoryError) or "alloc" in str(error).lower():
+                conn.send(Outcome(index, safe, reason=f"needs more than {memory_mb} MB to analyse (内存不足)"))
+            else:
+                conn.send(Outcome(index, safe, reason=f"could not be read: {type(error).__name__} (无法读取)"))
     conn.send(("done", None))
     conn.close()
 
@@ -135,13 +143,15 @@ def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataF
                      cancelled: Callable[[], bool] = lambda: False) -> Iterator[Outcome]:
     """One Outcome per item (index, name, bytes, source), in order; a cancelled run yields no more."""
     remaining = list(items)
+    retrying = False
     # fork: the worker starts with the engine imported and its caches warm (spawn would re-run the server's
     # __main__); the worker only reads, parses and analyses, and a worker that hangs is stopped by the limit
     context = multiprocessing.get_context("fork")
     while remaining:
         parent, child = context.Pipe(duplex=False)
         worker = context.Process(target=_child, args=(child, remaining, catalog, limits.memory_mb, os.getpid(),
-                                                      parent), daemon=True)
+                                                      parent, retrying), daemon=True)
+        retrying = False
         worker.start()
         child.close()
         current, deadline = None, None
@@ -161,8 +171,11 @@ def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataF
                         remaining = [item for item in remaining if item[0] != message.index]
                         current, deadline = None, None
                         yield message
-                    elif message[0] == "start":
+                    elif message[0] in ("start", "page"):
                         current, deadline = message[1], time.monotonic() + limits.seconds_per_file
+                    elif message[0] == "retry":  # a fresh worker takes this file and the rest
+                        retrying = True
+                        break
                     elif message[0] == "done":
                         return
                 elif not worker.is_alive() and not parent.poll(0):
@@ -175,6 +188,8 @@ def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataF
         finally:
             parent.close()  # a late worker's outcome is never read: its file is judged already
             stop(worker)
+        if retrying:
+            continue
         if failed is None:
             return
         remaining = [item for item in remaining if item[0] != failed.index]

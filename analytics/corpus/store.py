@@ -72,8 +72,8 @@ from analytics.corpus import engine
 from analytics.corpus.errors import StoreError
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import read_catalog
-from analytics.pipeline.ingest import (IngestError, Rejection, document_id, document_paths, read_document,
-                                       safe_file_name)
+from analytics.pipeline.ingest import (DOCUMENT_COLUMNS, IngestError, Rejection, document_id, document_paths,
+                                       read_document, safe_file_name)
 from analytics.registry import FEATURE_TABLES, TABLES, typed
 
 # 2: measure columns renamed, industries/assets per document, documents record analysed_by and catalog.
@@ -397,7 +397,7 @@ def reanalyse_stale(store: Store, progress: Callable[[int, int, str], None] | No
                 print(f"{file_name}: not re-analysed: {error.reason}", file=sys.stderr)
                 continue
             catalogs[file_name] = json.loads(catalog) if catalog else {}
-        frame = pd.DataFrame(documents, columns=["doc_id", "file_name", "source", "format", "encoding", "raw_text"])
+        frame = pd.DataFrame(documents, columns=DOCUMENT_COLUMNS)
         catalog = _catalog_frame(catalogs)
         with _connect(store) as conn:
             for document, prepared in zip(documents, engine.analyse_many(frame, catalog, finish=prepare)):
@@ -598,7 +598,7 @@ def _store_document(store: Store, conn: sqlite3.Connection, document: dict, raw:
 def _analysed(pending: list[tuple[dict, bytes]], catalog: pd.DataFrame | None) -> Iterator[Prepared | str]:
     """Each pending document analysed and prepared for writing, in order (the engine's batches; a pool
     for large uploads, where the rows and signatures are made too)."""
-    columns = ["doc_id", "file_name", "source", "format", "encoding", "raw_text"]
+    columns = DOCUMENT_COLUMNS
     documents = pd.DataFrame([{c: doc[c] for c in columns} for doc, _ in pending], columns=columns)
     yield from engine.analyse_many(documents, catalog, finish=prepare)
 

@@ -6,6 +6,7 @@ person; where it is silent, the fields are read off the document: the first line
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -47,15 +48,44 @@ def infer_outlet(clean_text: str, boilerplate: str = "") -> str:
     return match.group(1) if match else ""
 
 
-def describe_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Add title, outlet, date (and place where the catalog gives it) to documents.
+def document_meta(value) -> dict:
+    """The `meta` JSON a reader wrote for a document (analytics.pipeline.ingest), {} when there is none."""
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        meta = json.loads(value)
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
-    documents needs file_name, clean_text, boilerplate. Catalog values win over inferred ones.
+
+def _iso_date(value: str) -> str:
+    match = _DATE_RE.search(value or "")
+    if not match:
+        return ""
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
+
+
+def describe_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add title, outlet, date, url, pages and OCR confidence (and place where the catalog gives it).
+
+    documents needs file_name, clean_text, boilerplate, and may carry `meta` (what the document says about
+    itself: a page's <title> and canonical URL, a PDF's pages). A catalog (a folder's catalog.csv, or the
+    corrections a user made in the Library) wins over the document's own words, and those over what is
+    read off the text.
     """
     out = documents.copy()
-    out["title"] = [infer_title(t) for t in out["clean_text"]]
-    out["outlet"] = [infer_outlet(t, b) for t, b in zip(out["clean_text"], out["boilerplate"])]
-    out["date"] = [infer_date(t, b) for t, b in zip(out["clean_text"], out["boilerplate"])]
+    metas = [document_meta(m) for m in out["meta"]] if "meta" in out else [{} for _ in range(len(out))]
+    out["title"] = [m.get("title") or infer_title(t) for m, t in zip(metas, out["clean_text"])]
+    out["outlet"] = [m.get("outlet") or infer_outlet(t, b)
+                     for m, t, b in zip(metas, out["clean_text"], out["boilerplate"])]
+    out["date"] = [_iso_date(m.get("date", "")) or infer_date(t, b)
+                   for m, t, b in zip(metas, out["clean_text"], out["boilerplate"])]
+    out["url"] = [m.get("url", "") for m in metas]
+    out["pages"] = [int(m.get("pages") or 0) for m in metas]
+    out["ocr_confidence"] = [float(m["ocr_confidence"]) if m.get("ocr_confidence") is not None else float("nan")
+                             for m in metas]
     out["place"] = ""
     if catalog is not None and len(catalog):
         for field in CATALOG_FIELDS:
@@ -63,3 +93,22 @@ def describe_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = N
                 given = out["file_name"].map(catalog[field]).fillna("")
                 out[field] = given.where(given != "", out[field])
     return out
+
+
+def low_confidence_spans(clean_text: str, meta: dict) -> list[tuple[int, int]]:
+    """Where in the clean text the paragraphs OCR read with low confidence stand (each paragraph cleaned
+    like the document, then found in order), as (start, end) offsets."""
+    from analytics.pipeline.clean import clean_document
+
+    spans, position = [], 0
+    for paragraph in meta.get("low_confidence", []):
+        cleaned = clean_document(paragraph).text.strip()
+        if not cleaned:
+            continue
+        found = clean_text.find(cleaned, position)
+        if found < 0:
+            found = clean_text.find(cleaned)
+        if found >= 0:
+            spans.append((found, found + len(cleaned)))
+            position = found + len(cleaned)
+    return spans

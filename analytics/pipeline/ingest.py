@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import importlib.resources
 import io
 import re
@@ -19,8 +20,6 @@ from pathlib import Path
 
 import docx
 import pandas as pd
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from analytics.pipeline.text import has_cjk
@@ -32,8 +31,15 @@ MAX_TEXT_CHARS = 2_000_000  # extracted characters: a county work report is ~30,
 MAX_PDF_PAGES = 1000
 MAX_NAME_CHARS = 120
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-           ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
-DOCUMENT_COLUMNS = ["doc_id", "file_name", "source", "format", "encoding", "raw_text"]
+           ".htm": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml", ".docx": "docx", ".pdf": "pdf",
+           ".doc": "doc", ".wps": "wps", ".rtf": "rtf", ".odt": "odt",
+           ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+           ".bmp": "image", ".webp": "image"}
+ARCHIVES = (".zip",)  # expanded into their documents before reading (expand_archives)
+# meta: JSON of what the document says about itself (title, date, outlet, url; pages, OCR confidence and the
+# OCR'd paragraphs read with low confidence)
+DOCUMENT_COLUMNS = ["doc_id", "file_name", "source", "format", "encoding", "raw_text", "meta"]
+MAX_ARCHIVE_ENTRIES = 5000  # documents in one .zip (a county's decade of reports is a few hundred)
 
 
 class IngestError(ValueError):
@@ -241,14 +247,17 @@ def html_depth(html: str) -> int:
     return deepest
 
 
-def html_to_text(html: str, file_name: str = "<html>") -> str:
-    """Visible text of an HTML page: scripts and styles removed, block elements become line breaks.
-    Raises IngestError for a page nested deeper than MAX_HTML_DEPTH (checked before parsing)."""
+def _check_depth(html: str, file_name: str) -> None:
     depth = html_depth(html)
     if depth > MAX_HTML_DEPTH:
         raise IngestError(file_name, f"HTML nested {depth:,} elements deep, over the {MAX_HTML_DEPTH:,} limit: "
                                      "not a web page (网页结构异常)")
 
+
+def html_to_text(html: str, file_name: str = "<html>") -> str:
+    """Visible text of an HTML page: scripts and styles removed, block elements become line breaks.
+    Raises IngestError for a page nested deeper than MAX_HTML_DEPTH (checked before parsing)."""
+    _check_depth(html, file_name)
     tree = HTMLParser(html)
     for node in tree.css("script, style, noscript, template"):
         node.decompose()
@@ -306,38 +315,54 @@ def docx_to_text(data: bytes, file_name: str) -> str:
     return "\n".join(parts)
 
 
-def pdf_to_text(data: bytes, file_name: str) -> str:
-    """Text layer of a PDF; a scanned PDF without one is rejected (OCR is out of scope)."""
+def pdf_to_text(data: bytes, file_name: str, progress=None) -> tuple[str, dict]:
+    """(text, meta) of a PDF: its text layer by page, a page without one read by OCR
+    (analytics.pipeline.readers.pdf). Raises IngestError."""
+    from analytics.pipeline.readers.ocr import ImageError
+    from analytics.pipeline.readers.pdf import PAGE_BREAK, PdfError, read_pdf
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        # a PDF with only an owner password (printing or copying restricted) opens with an empty user password
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise IngestError(file_name, "encrypted PDF: remove its password and upload it again (PDF 已加密)")
-        if len(reader.pages) > MAX_PDF_PAGES:
-            raise IngestError(file_name, f"{len(reader.pages)} pages, over the {MAX_PDF_PAGES}-page limit (文件过大)")
-        parts, size = [], 0
-        for page in reader.pages:
-            parts.append(page.extract_text() or "")
-            size += len(parts[-1])
-            if size > MAX_TEXT_CHARS:
-                raise IngestError(file_name, _too_long(size))
-        text = "\n".join(parts)
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        if isinstance(error, IngestError):
-            raise
-        raise IngestError(file_name, f"corrupt PDF: {error} (PDF 损坏)") from None
-    if not text.strip():
-        raise IngestError(file_name, "PDF has no text layer (scanned image?) (PDF 无文字层)")
-    return text
+        pdf = read_pdf(data, progress, MAX_TEXT_CHARS)
+    except (PdfError, ImageError) as error:
+        raise IngestError(file_name, str(error)) from None
+    if not pdf.text.replace(PAGE_BREAK, "").strip():
+        raise IngestError(file_name, "PDF has no text layer and OCR reads no text in it (PDF 无文字层)")
+    meta = {"pages": pdf.pages, "title": pdf.title, "date": pdf.date}
+    if pdf.ocr_pages:
+        meta.update(ocr_pages=pdf.ocr_pages, ocr_confidence=pdf.confidence, low_confidence=pdf.low_confidence)
+    return pdf.text, meta
+
+
+def image_to_text(data: bytes, file_name: str) -> tuple[str, dict]:
+    """(text, meta) of a photographed or scanned page, by OCR (analytics.pipeline.readers.ocr)."""
+    from analytics.pipeline.readers.ocr import LOW_CONFIDENCE, ImageError, ocr_lines, ocr_page, open_image
+
+    try:
+        image = open_image(data)
+    except ImageError as error:
+        raise IngestError(file_name, str(error)) from None
+    text, paragraphs = ocr_page(ocr_lines(image), image.width)
+    scores = [score for _, score in paragraphs]
+    return text, {"ocr_pages": 1, "ocr_confidence": sum(scores) / len(scores) if scores else None,
+                  "low_confidence": [t for t, score in paragraphs if score < LOW_CONFIDENCE]}
+
+
+def web_to_text(html: str, file_name: str) -> tuple[str, dict]:
+    """(text, meta) of a saved web page: its article, title, date, outlet and URL (readers.web)."""
+    from analytics.pipeline.readers.web import read_html
+
+    _check_depth(html, file_name)
+    page = read_html(html, lambda whole: html_to_text(whole, file_name))
+    return page.text, {"title": page.title, "date": page.date, "outlet": page.outlet, "url": page.url}
 
 
 def detect_format(file_name: str, data: bytes) -> str:
     """Format from the extension, checked against the content's magic bytes."""
     suffix = Path(file_name).suffix.lower()
     if suffix not in FORMATS:
-        raise IngestError(file_name, f"unsupported file type '{suffix or '(none)'}'; "
-                                     "use .txt, .md, .html, .docx or .pdf (不支持的文件类型)")
+        raise IngestError(file_name, f"unsupported file type '{suffix or '(none)'}'; use .txt, .md, .html, "
+                                     ".mhtml, .docx, .doc, .wps, .rtf, .odt, .pdf, an image or a .zip of them "
+                                     "(不支持的文件类型)")
     fmt = FORMATS[suffix]
     if fmt == "pdf" and not data.startswith(b"%PDF"):
         raise IngestError(file_name, "not a PDF: the content does not start with %PDF (文件损坏)")
@@ -373,8 +398,11 @@ def read_file(path: Path) -> bytes:
     return data
 
 
-def read_document(file_name: str, data: bytes, source: str = "upload") -> dict:
-    """One document row from a file's name and bytes. Raises IngestError with the reason."""
+def read_document(file_name: str, data: bytes, source: str = "upload", progress=None) -> dict:
+    """One document row from a file's name and bytes. Raises IngestError with the reason. `progress(done,
+    total)` is called as the pages of a PDF are read (the worker's deadline runs per page)."""
+    from analytics.pipeline.readers.office import OFFICE_FORMATS, OfficeError, office_to_text
+
     file_name = safe_file_name(file_name)
     if not data:
         raise IngestError(file_name, "empty file (空文件)")
@@ -382,15 +410,29 @@ def read_document(file_name: str, data: bytes, source: str = "upload") -> dict:
         raise IngestError(file_name, f"{len(data) / 2**20:.1f} MB is over the "
                                      f"{MAX_FILE_BYTES // 2**20} MB limit (文件过大)")
     fmt = detect_format(file_name, data)
-    encoding = "utf-8"
+    encoding, meta = "utf-8", {}
     if fmt == "docx":
         text = docx_to_text(data, file_name)
     elif fmt == "pdf":
-        text = pdf_to_text(data, file_name)
+        text, meta = pdf_to_text(data, file_name, progress)
+    elif fmt == "image":
+        text, meta = image_to_text(data, file_name)
+    elif fmt in OFFICE_FORMATS:
+        try:
+            text = office_to_text(data, fmt)
+        except OfficeError as error:
+            raise IngestError(file_name, str(error)) from None
+    elif fmt == "mhtml":
+        from analytics.pipeline.readers.web import mhtml_html
+
+        html = mhtml_html(data)
+        if not html:
+            raise IngestError(file_name, "no web page inside the .mhtml file (文件无网页内容)")
+        text, meta = web_to_text(html, file_name)
     else:
         text, encoding = decode_text(data, file_name)
         if fmt == "html":
-            text = html_to_text(text, file_name)
+            text, meta = web_to_text(text, file_name)
         elif fmt == "md":
             text = markdown_to_text(text)
     if len(text) > MAX_TEXT_CHARS:
@@ -400,7 +442,8 @@ def read_document(file_name: str, data: bytes, source: str = "upload") -> dict:
     if not has_cjk(text):
         raise IngestError(file_name, "no Chinese text found (没有中文内容)")
     return {"doc_id": document_id(data), "file_name": file_name, "source": source, "format": fmt,
-            "encoding": encoding, "raw_text": text}
+            "encoding": encoding, "raw_text": text,
+            "meta": json.dumps({k: v for k, v in meta.items() if v not in ("", None, [])}, ensure_ascii=False)}
 
 
 def load_documents(paths: list[Path], source: str = "seed") -> tuple[pd.DataFrame, list[Rejection]]:
@@ -421,6 +464,66 @@ def load_documents(paths: list[Path], source: str = "seed") -> tuple[pd.DataFram
 
 
 def document_paths(directory: Path) -> list[Path]:
-    """The files of a directory that look like documents (hidden files and the catalog skipped)."""
-    return sorted(p for p in Path(directory).iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in FORMATS)
+    """The files of a folder and its subfolders that look like documents or archives of them (hidden files
+    and folders and the catalog skipped), in a stable order."""
+    root = Path(directory)
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and p.suffix.lower() in (*FORMATS, *ARCHIVES)
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name as its maker wrote it: names without the UTF-8 flag are GBK on Chinese systems
+    (zipfile reads them as cp437)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def expand_archives(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[Rejection]]:
+    """The files with every .zip replaced by the documents inside it (their names prefixed with the
+    archive's), and what could not be taken out, with the reason. An archive is bounded like a .docx:
+    at most MAX_ARCHIVE_ENTRIES files and MAX_UNZIPPED_BYTES unpacked, each member at most MAX_FILE_BYTES;
+    an archive inside an archive is not opened."""
+    out: list[tuple[str, bytes]] = []
+    rejected: list[Rejection] = []
+    for name, data in files:
+        if Path(str(name)).suffix.lower() not in ARCHIVES:
+            out.append((name, data))
+            continue
+        archive_name = safe_file_name(str(name))
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = [i for i in archive.infolist() if not i.is_dir()]
+                if len(members) > MAX_ARCHIVE_ENTRIES:
+                    raise IngestError(archive_name, f"{len(members):,} files, over the {MAX_ARCHIVE_ENTRIES:,}-file "
+                                                    "limit of one archive (压缩包文件过多)")
+                inflated = sum(i.file_size for i in members)
+                if inflated > MAX_UNZIPPED_BYTES:
+                    raise IngestError(archive_name, f"expands to {inflated // 2**20} MB, over the "
+                                                    f"{MAX_UNZIPPED_BYTES // 2**20} MB limit (疑似压缩炸弹)")
+                for info in members:
+                    member = _member_name(info)
+                    base = member.rsplit("/", 1)[-1]
+                    shown = f"{archive_name}/{base}"
+                    if base.startswith(".") or "__MACOSX" in member:
+                        continue
+                    suffix = Path(base).suffix.lower()
+                    if suffix in ARCHIVES:
+                        rejected.append(Rejection(shown, "an archive inside an archive is not opened (压缩包嵌套)"))
+                    elif suffix not in FORMATS:
+                        rejected.append(Rejection(shown, f"unsupported file type '{suffix or '(none)'}' (不支持的文件类型)"))
+                    elif info.file_size > MAX_FILE_BYTES:
+                        rejected.append(Rejection(shown, f"over the {MAX_FILE_BYTES // 2**20} MB limit (文件过大)"))
+                    else:
+                        with archive.open(info) as f:
+                            content = f.read(MAX_FILE_BYTES + 1)  # a member lying about its size is bounded too
+                        out.append((base, content[:MAX_FILE_BYTES + 1]))
+        except IngestError as error:
+            rejected.append(Rejection(error.file_name, error.reason))
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+            rejected.append(Rejection(archive_name, f"corrupt or encrypted archive: {error} (压缩包损坏)"))
+    return out, rejected

@@ -275,8 +275,7 @@ def _evidence_lines(items: Sequence[Evidence], lang: str) -> list[str]:
     lines = []
     for item in items:
         lines += [item.label, f"「{item.sentence}」",
-                  "—— " + t("report.evidence_location", lang, title=item.title, doc_id=item.doc_id,
-                            start=item.start, end=item.end), ""]
+                  "—— " + item.location(lang), ""]
     return lines
 
 

@@ -94,7 +94,7 @@ def _html_evidence(items: Sequence[Evidence], lang: str) -> str:
         return ""
     rows = "".join(
         f"<li><span class='label'>{html.escape(e.label)}</span>{highlight_html(e.before, e.match, e.after)}"
-        f"<cite>{html.escape(t('report.evidence_location', lang, title=e.title, doc_id=e.doc_id, start=e.start, end=e.end))}</cite></li>"
+        f"<cite>{html.escape(e.location(lang))}</cite></li>"
         for e in items)
     return f"<h3>{html.escape(t('report.evidence', lang))}</h3><ol class='evidence'>{rows}</ol>"
 

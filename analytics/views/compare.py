@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 
 from analytics.analysis import similarity
-from analytics.analysis.evidence import evidence_parts, kwic
+from analytics.analysis.evidence import evidence_parts, kwic, page_at
 from analytics.analysis.terms import distinctive_terms_of, generic_terms
 from analytics.corpus.corpus import Corpus
 from analytics.export import charts
@@ -57,6 +57,12 @@ class Evidence:
     end: int
     row: str = ""  # the table row (first-column value) it belongs to, so a continued table keeps its notes
     indicator_id: str = ""  # the canonical indicator of a figure's evidence, so a chart's slide keeps its notes
+    page: int = 0  # the page of a paged document (PDF, scan) it sits on; 0 for unpaged text
+
+    def location(self, lang: str) -> str:
+        """Where the sentence is: title, document id, page (when paged) and character span."""
+        key = "report.evidence_location_page" if self.page else "report.evidence_location"
+        return t(key, lang, title=self.title, doc_id=self.doc_id, page=self.page, start=self.start, end=self.end)
 
     @property
     def sentence(self) -> str:
@@ -135,8 +141,10 @@ def split_title(chart: alt.TopLevelMixin) -> tuple[alt.TopLevelMixin, str, str]:
 
 
 def _evidence(corpus: Corpus, label_text: str, doc_id: str, start: int, end: int) -> Evidence:
-    before, match, after = evidence_parts(corpus.clean_text(doc_id), int(start), int(end))
-    return Evidence(label_text, before, match, after, corpus.document_label(doc_id), doc_id, int(start), int(end))
+    text = corpus.clean_text(doc_id)
+    before, match, after = evidence_parts(text, int(start), int(end))
+    return Evidence(label_text, before, match, after, corpus.document_label(doc_id), doc_id, int(start), int(end),
+                    page=page_at(text, int(start)))
 
 
 def _cited_footer(corpus: Corpus, units: Sequence[str], method: str, exported: date, lang: str) -> str:

@@ -24,7 +24,7 @@ from analytics.export.i18n import label, t
 from analytics.features.indicators import names as indicator_names
 from analytics.features.indicators import qualifier_or_default
 from analytics.features.key_figures import indicator_slots, key_figures, selection_indicators
-from analytics.views.shared import format_value, key_figure_mark, localize
+from analytics.views.shared import format_value, key_figure_mark, localize, span_label
 
 # A unit whose passages hold fewer characters than this rests on a paragraph or two (a mention in another
 # place's report): its figures and shares are shown, flagged, never silently beside a full report.
@@ -255,8 +255,9 @@ def _cell_html(card, clean_text: Callable[[str], str], lang: str) -> str:
     mark = key_figure_mark(card["is_target"], bool(card["comparable"]))
     meta = cell_meta(card, lang)
     why = t(f"comparable.{card['why']}", lang) if card["why"] else ""
-    before, match, after = evidence_parts(clean_text(card["doc_id"]), int(card["start"]), int(card["end"]))
-    source = escape(f"{card['document']} · {int(card['start'])}–{int(card['end'])}")
+    text = clean_text(card["doc_id"])
+    before, match, after = evidence_parts(text, int(card["start"]), int(card["end"]))
+    source = escape(f"{card['document']} · {span_label(text, card['start'], card['end'], lang)}")
     title = escape(" · ".join(x for x in (card["indicator"], why) if x), quote=True)
     return (f"<td class='cl-cell{' cl-odd' if why else ''}' title='{title}' data-indicator='{escape(card['indicator_id'])}'>"
             f"<details><summary><span class='cl-num'>{escape(number)}</span>{escape(measure)}{escape(mark)}"

@@ -12,12 +12,19 @@ import re
 
 import pandas as pd
 
+from analytics.analysis.evidence import page_at
 from analytics.export.i18n import label, t
 from analytics.features.industries import unit_industries
 from analytics.features.indicators import comparable, indicator, qualifier_or_default
 from analytics.features.indicators import names as indicator_names
 from analytics.pipeline.text import UNRECOVERABLE
 from analytics.registry import ALL_TABLES
+
+
+def span_label(text: str, start: int, end: int, lang: str = "zh") -> str:
+    """Where a span sits, as a reader says it: its page in a paged document, then its characters."""
+    page = page_at(text, start)
+    return t("evidence.page_span" if page else "evidence.span", lang, page=page, start=int(start), end=int(end))
 
 
 def format_value(value: float, measure: str) -> str:
