@@ -1,16 +1,17 @@
-"""文档库 Library: add your own documents (several at once), see what was rejected and why, remove."""
+"""文档库 Library: add your own documents (files, a folder or a zip), see what was refused and why, correct
+a document's title, date, place or outlet, remove."""
 import streamlit as st
 
 from analytics.corpus.isolation import Limits
-from analytics.corpus.store import StoreError, add_files, list_documents, remove_document
+from analytics.corpus.store import StoreError, add_files, correct_document, list_documents, remove_document
 from analytics.export.i18n import t
-from analytics.pipeline.ingest import FORMATS, MAX_FILE_BYTES
+from analytics.pipeline.ingest import ARCHIVES, FORMATS, MAX_ARCHIVE_BYTES, MAX_FILE_BYTES
 from analytics.views import shared
 from app_pages import common
 
 lang = common.lang()
 st.title(t("page.library", lang))
-st.caption(t("library.intro", lang, mb=MAX_FILE_BYTES // 2**20))
+st.caption(t("library.intro", lang, mb=MAX_FILE_BYTES // 2**20, zip_mb=MAX_ARCHIVE_BYTES // 2**20))
 
 try:
     store = common.store()
@@ -21,8 +22,13 @@ if store.read_only:
     st.warning(t("library.read_only", lang, reason=shared.plain(store.read_only), path=shared.plain(str(store.path))))
 
 generation = st.session_state.setdefault("upload_generation", 0)
-uploads = None if store.read_only else st.file_uploader(t("widget.upload", lang), type=sorted({s.lstrip(".") for s in FORMATS}),
-                           accept_multiple_files=True, key=f"w_upload_{generation}")
+uploads = None
+if not store.read_only:
+    # a folder (with its subfolders) or files; a .zip among them gives the documents inside it
+    mode = common.choice("upload", ["files", "folder"], lang)
+    uploads = st.file_uploader(t(f"widget.upload_{mode}", lang), type=sorted({x.lstrip(".") for x in (*FORMATS, *ARCHIVES)}),
+                               accept_multiple_files=True if mode == "files" else "directory",
+                               max_upload_size=MAX_ARCHIVE_BYTES // 2**20, key=f"w_upload_{mode}_{generation}")
 if uploads and st.button(t("button.add_documents", lang, n=len(uploads)), type="primary"):
     bar = st.progress(0.0, text=t("library.adding", lang))
 
@@ -42,6 +48,29 @@ for kind, message in st.session_state.pop("last_add", []):
 st.subheader(t("library.documents", lang))
 documents = list_documents(common.store())
 st.dataframe(shared.library_view(documents, lang), hide_index=True)
+if not store.read_only and not documents.empty:
+    with st.expander(t("library.correct", lang)):
+        doc_id = st.selectbox(t("widget.correct_document", lang), documents["doc_id"].tolist(), key="w_correct",
+                              format_func=dict(zip(documents["doc_id"], documents["file_name"])).get)
+        now = shared.correction_defaults(documents, doc_id)
+        places = shared.place_options()
+        with st.form(f"correct_{doc_id}"):
+            title = st.text_input(t("col.title", lang), now.get("title", ""))
+            left, middle, right = st.columns(3)
+            date = left.text_input(t("col.date", lang), now.get("date", ""), placeholder="2024-08-06")
+            place_keys = ["", *places]
+            place = middle.selectbox(t("col.place", lang), place_keys, key=f"w_place_{doc_id}",
+                                     index=place_keys.index(now.get("place", "")),
+                                     format_func=lambda k: places.get(k, t("option.place_inferred", lang)))
+            outlet = right.text_input(t("col.outlet", lang), now.get("outlet", ""))
+            if st.form_submit_button(t("button.correct", lang)):
+                try:
+                    submitted = {"title": title, "date": date, "place": place, "outlet": outlet}
+                    correct_document(common.store(), doc_id, shared.changed_fields(now, submitted), limits=Limits())
+                    st.session_state["last_add"] = [("success", t("library.corrected", lang, name=now.get("title") or doc_id))]
+                except (StoreError, ValueError) as error:
+                    st.session_state["last_add"] = [("error", str(error))]
+                st.rerun()
 removable = documents[documents["source"] != "seed"]
 if store.read_only:
     pass  # nothing can be removed from a read-only store; the warning above says why

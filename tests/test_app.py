@@ -363,3 +363,32 @@ def test_the_language_toggle_flipped_ten_times_keeps_the_comparison():
         assert at.selectbox(key="w_sort").value == "gdp"
         labels = at.multiselect(key="w_ind").options
         assert all(isinstance(label, str) and label for label in labels)
+
+
+def test_library_corrections_change_the_document_and_survive_reanalysis(private_store):
+    from analytics.corpus.store import add_files, open_store, reanalyse
+
+    store = open_store(private_store)
+    untitled = "今年全县新增造林1.2万亩，森林覆盖率达到41.3%，接待游客86万人次。".encode()
+    assert add_files(store, [("note.txt", untitled)]).added
+    at = open_page("library")
+    names = dict(zip(column(at.dataframe[0].value, "doc_id"), column(at.dataframe[0].value, "file_name")))
+    note = next(d for d, name in names.items() if name == "note.txt")
+    at.selectbox(key="w_correct").set_value(note).run()
+    # a form sends its values with its submit button
+    at.text_input[0].input("某县林业工作简报")
+    at.selectbox(key=f"w_place_{note}").set_value("山西省吕梁市岚县")
+    at.text_input[1].input("2024年3月5日")
+    next(b for b in at.button if b.label == label("button", "correct")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    listed = at.dataframe[0].value.set_index(label("col", "doc_id"))
+    assert listed.loc[note, label("col", "title")] == "某县林业工作简报 ✎"
+    assert listed.loc[note, label("col", "date")] == "2024-03-05 ✎"
+    assert listed.loc[note, label("col", "place")] == "山西省吕梁市岚县 ✎"
+    # the text names no place: the place the user gave is where its figures belong, and stays so
+    from analytics.corpus.corpus import load_corpus
+
+    for _ in range(2):
+        mine = load_corpus(store).tables["figures"]
+        assert set(mine[mine["doc_id"] == note]["unit"]) == {"岚县"}
+        assert reanalyse(store, [note]) == [note]

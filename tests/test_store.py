@@ -291,3 +291,56 @@ def test_per_document_tables_are_read_incrementally_within_a_process(store):
     assert doc_id not in set(cached["documents"]["doc_id"])
     for name in ["documents", *[n for n in FEATURE_TABLES if n != "units"]]:
         pd.testing.assert_frame_equal(cached[name], fresh[name], obj=name)
+
+
+UNPLACED = "今年全县新增造林1.2万亩，森林覆盖率达到41.3%，接待游客86万人次。".encode()
+
+
+def test_a_correction_moves_an_unplaced_text_and_every_table_follows(store):
+    from analytics.corpus.store import correct_document, reanalyse
+
+    doc_id = add_files(store, [("note.txt", UNPLACED)]).added[0]
+    before = load_tables(store)  # loaded once: the next load must not serve these rows again
+    assert set(before["figures"][before["figures"]["doc_id"] == doc_id]["unit"]) == {"未知"}
+    correct_document(store, doc_id, {"place": "山西省吕梁市岚县", "title": "林业简报"})
+    after = load_tables(store)
+    assert set(after["figures"][after["figures"]["doc_id"] == doc_id]["unit"]) == {"岚县"}
+    units = after["units"].set_index("unit")
+    assert units.loc["岚县", "n_chars"] > before["units"].set_index("unit").loc["岚县", "n_chars"]
+    listed = list_documents(store).set_index("doc_id").loc[doc_id]
+    assert (listed["title"], listed["place"]) == ("林业简报", "山西省吕梁市岚县")
+    # a re-analysis (new code) keeps what the user said
+    assert reanalyse(store, [doc_id]) == [doc_id]
+    again = list_documents(store).set_index("doc_id").loc[doc_id]
+    assert (again["title"], again["place"]) == ("林业简报", "山西省吕梁市岚县")
+    # clearing a field gives the document's own back
+    correct_document(store, doc_id, {"title": ""})
+    assert list_documents(store).set_index("doc_id").loc[doc_id, "title"].startswith("今年全县新增造林")
+
+
+def test_a_correction_is_checked(store):
+    from analytics.corpus.store import correct_document
+
+    doc_id = add_files(store, [("note.txt", UNPLACED)]).added[0]
+    with pytest.raises(ValueError, match="not a date"):
+        correct_document(store, doc_id, {"date": "去年春天"})
+    with pytest.raises(ValueError, match="not a correctable field"):
+        correct_document(store, doc_id, {"raw": "x"})
+    with pytest.raises(StoreError):
+        correct_document(store, "0" * 16, {"title": "x"})
+
+
+def test_a_zip_is_added_as_its_documents(store):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("县域/岚县.txt", UPLOAD)
+        archive.writestr("县域/说明.xlsx", b"PK")
+        archive.writestr("县域/空.txt", b"")
+    calls = []
+    result = add_files(store, [("folder.zip", buffer.getvalue())], progress=lambda *a: calls.append(a))
+    assert len(result.added) == 1
+    assert sorted(r.file_name for r in result.rejected) == ["folder.zip/说明.xlsx", "空.txt"]
+    assert calls[-1][:2] == (3, 3)

@@ -69,7 +69,9 @@ def analyse_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = No
     from analytics.pipeline.units import locate_units, unit_shares
 
     cleaned = clean_documents(documents)
-    units, passages, mentions = locate_units(cleaned, load_gazetteer())
+    given = catalog["place"] if catalog is not None and "place" in catalog else None
+    located = cleaned.assign(given_place=cleaned["file_name"].map(given).fillna("")) if given is not None else cleaned
+    units, passages, mentions = locate_units(located, load_gazetteer())
     described = describe_documents(cleaned, catalog)
     if len(passages):  # a place no catalog names: the unit with most of the document's passage text
         main = unit_shares(passages).drop_duplicates("doc_id").set_index("doc_id")["unit"]
@@ -201,7 +203,7 @@ class CorpusState:
 
     tables: dict[str, pd.DataFrame]
     counts: dict = field(default_factory=dict)  # level -> analytics.analysis.similarity.LevelCounts
-    state: dict = field(default_factory=dict)  # code, docs (doc_id -> flag), units_of, refit
+    state: dict = field(default_factory=dict)  # code, docs (doc_id -> flag), units_of, revisions, refit
 
 
 def corpus_tables(per_document: dict[str, pd.DataFrame], previous: CorpusState | None = None) -> CorpusState:
@@ -220,7 +222,9 @@ def corpus_tables(per_document: dict[str, pd.DataFrame], previous: CorpusState |
     if "doc_id" in units:
         for doc_id, unit in zip(units["doc_id"], units["unit"]):
             units_of.setdefault(doc_id, []).append(unit)
-    state = {"code": analysis_fingerprint(), "docs": dict(zip(documents["doc_id"], flags)), "units_of": units_of}
+    revisions = documents["revision"].fillna(0).astype(int) if "revision" in documents else [0] * len(documents)
+    state = {"code": analysis_fingerprint(), "docs": dict(zip(documents["doc_id"], flags)), "units_of": units_of,
+             "revisions": {d: int(r) for d, r in zip(documents["doc_id"], revisions) if r}}
     if previous is not None and previous.state.get("code") == state["code"]:
         refreshed = _refresh(counted, previous, state)
         if refreshed is not None:
@@ -265,6 +269,9 @@ def _refresh(counted: dict[str, pd.DataFrame], previous: CorpusState, state: dic
     old_docs, new_docs = old.get("docs", {}), state["docs"]
     changed = set(old_docs) ^ set(new_docs)
     changed |= {d for d in set(old_docs) & set(new_docs) if bool(old_docs[d]) != bool(new_docs[d])}
+    # a document analysed again (a user's correction) may have moved between units: its old ones and new ones
+    old_revisions, new_revisions = old.get("revisions", {}), state.get("revisions", {})
+    changed |= {d for d in set(old_docs) & set(new_docs) if old_revisions.get(d, 0) != new_revisions.get(d, 0)}
     affected_units = {u for d in changed for u in [*old.get("units_of", {}).get(d, []),
                                                    *state["units_of"].get(d, [])]}
     keys_of = {"unit": {str(u) for u in affected_units}, "document": {str(d) for d in changed}}

@@ -71,18 +71,20 @@ from analytics import paths
 from analytics.corpus import engine
 from analytics.corpus.errors import StoreError
 from analytics.pipeline import hygiene
-from analytics.pipeline.catalog import read_catalog
+from analytics.pipeline.catalog import iso_date, read_catalog
 from analytics.pipeline.ingest import (DOCUMENT_COLUMNS, IngestError, Rejection, document_id, document_paths,
-                                       read_document, safe_file_name)
+                                       expand_archives, read_document, safe_file_name)
 from analytics.registry import FEATURE_TABLES, TABLES, typed
 
 # 2: measure columns renamed, industries/assets per document, documents record analysed_by and catalog.
 SCHEMA_VERSION = "3"
 MIGRATES_FROM = {"1", "2"}  # older versions whose documents are kept and re-analysed from their bytes
 CORPUS_CACHED = engine.CORPUS_WIDE
-STORE_DOCUMENT_COLUMNS = ["added_at", "analysed_by", "near_duplicate_of", "near_duplicate_jaccard"]
-LIST_COLUMNS = ["doc_id", "file_name", "title", "place", "source", "format", "encoding", "script", "n_chars",
-                "added_at", "analysed_by", "near_duplicate_of", "near_duplicate_jaccard"]
+# revision: how many times the document was analysed again since it was added (a correction, new code)
+STORE_DOCUMENT_COLUMNS = ["added_at", "analysed_by", "revision", "near_duplicate_of", "near_duplicate_jaccard"]
+LIST_COLUMNS = ["doc_id", "file_name", "title", "date", "place", "outlet", "source", "format", "encoding", "script",
+                "n_chars", "pages", "ocr_confidence", "added_at", "analysed_by", "catalog", "near_duplicate_of",
+                "near_duplicate_jaccard"]
 PAUSE_ENV = "COUNTYLENS_STORE_TEST_PAUSE"
 BUSY_TIMEOUT_S = 30.0  # a second writer waits this long for the first one's transaction
 
@@ -214,7 +216,7 @@ def _feature_columns(name: str) -> list[str]:
 
 
 _DOCUMENT_FIXED = ["doc_id", "file_name", "source", "added_at", "raw", "minhash", "feature_rows",
-                   "analysed_by", "catalog", "near_duplicate_of", "near_duplicate_jaccard"]
+                   "analysed_by", "revision", "catalog", "near_duplicate_of", "near_duplicate_jaccard"]
 
 
 def _document_columns() -> list[str]:
@@ -374,41 +376,99 @@ def stale_documents(store: Store) -> list[str]:
             (engine.analysis_fingerprint(),))]
 
 
-def reanalyse_stale(store: Store, progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+def reanalyse_stale(store: Store, progress: Callable[[int, int, str], None] | None = None,
+                    limits=None) -> list[str]:
     """Re-analyse every stale document from its stored bytes (each in its own transaction). Returns the
     doc_ids re-analysed; a document that no longer analyses keeps its old rows and is reported on stderr.
-    A read-only store is served as it is (nothing re-analysed)."""
+    A read-only store is served as it is (nothing re-analysed). `limits` as for add_files: the server
+    re-analyses in a worker, so a stored document that now takes too long never stalls it."""
     if store.read_only:
         return []
-    stale = stale_documents(store)
-    if not stale:
-        return []
-    done = []
-    for start in range(0, len(stale), 200):  # bounded memory: raw bytes of 200 documents at a time
-        chunk = stale[start:start + 200]
+    return reanalyse(store, stale_documents(store), progress, limits)
+
+
+def reanalyse(store: Store, doc_ids: list[str], progress: Callable[[int, int, str], None] | None = None,
+              limits=None) -> list[str]:
+    """Re-analyse the given documents from their stored bytes and catalog fields; see reanalyse_stale."""
+    done: list[str] = []
+    for start in range(0, len(doc_ids), 200):  # bounded memory: raw bytes of 200 documents at a time
+        chunk = doc_ids[start:start + 200]
         with _connect(store) as conn:
             rows = conn.execute(f"SELECT doc_id, file_name, source, raw, catalog FROM documents WHERE doc_id IN "
                                 f"({', '.join('?' * len(chunk))}) ORDER BY rowid", chunk).fetchall()
-        documents, catalogs = [], {}
-        for doc_id, file_name, source, raw, catalog in rows:
-            try:
-                documents.append(read_document(file_name, bytes(raw), source))
-            except IngestError as error:
-                print(f"{file_name}: not re-analysed: {error.reason}", file=sys.stderr)
-                continue
-            catalogs[file_name] = json.loads(catalog) if catalog else {}
-        frame = pd.DataFrame(documents, columns=DOCUMENT_COLUMNS)
-        catalog = _catalog_frame(catalogs)
+        catalog = _catalog_frame({name: json.loads(fields) for _, name, _, _, fields in rows if fields})
         with _connect(store) as conn:
-            for document, prepared in zip(documents, engine.analyse_many(frame, catalog, finish=prepare)):
+            for doc_id, name, prepared in _reanalysed(rows, catalog, limits):
                 if isinstance(prepared, str):
-                    print(f"{document['file_name']}: not re-analysed: {prepared}", file=sys.stderr)
+                    print(f"{name}: not re-analysed: {prepared}", file=sys.stderr)
                     continue
-                _replace_features(conn, document["doc_id"], prepared)
-                done.append(document["doc_id"])
+                _replace_features(conn, doc_id, prepared)
+                done.append(doc_id)
                 if progress:
-                    progress(len(done), len(stale), document["file_name"])
+                    progress(len(done), len(doc_ids), name)
     return done
+
+
+def _reanalysed(rows: list[tuple], catalog: pd.DataFrame | None, limits) -> Iterator[tuple[str, str, Prepared | str]]:
+    """(doc_id, file_name, Prepared or the reason it failed) of stored rows (doc_id, file_name, source, raw,
+    catalog), read and analysed here or, with `limits`, in a worker (analytics.corpus.isolation)."""
+    if limits is not None:
+        from analytics.corpus.isolation import analyse_isolated
+
+        items = [(index, name, bytes(raw), source) for index, (_, name, source, raw, _) in enumerate(rows)]
+        for outcome in analyse_isolated(items, catalog, limits):
+            doc_id = rows[outcome.index][0]
+            yield doc_id, rows[outcome.index][1], outcome.prepared if outcome.prepared is not None else outcome.reason
+        return
+    documents = []
+    for doc_id, name, source, raw, _ in rows:
+        try:
+            documents.append(read_document(name, bytes(raw), source))
+        except IngestError as error:
+            yield doc_id, name, error.reason
+    frame = pd.DataFrame(documents, columns=DOCUMENT_COLUMNS)
+    for document, prepared in zip(documents, engine.analyse_many(frame, catalog, finish=prepare)):
+        yield document["doc_id"], document["file_name"], prepared
+
+
+CORRECTABLE = ("title", "date", "place", "outlet")
+
+
+def correct_document(store: Store, doc_id: str, corrections: dict[str, str], limits=None) -> None:
+    """Set a document's catalog fields (CORRECTABLE: a user's title, date, place or outlet; '' clears one)
+    and re-analyse it with them; kept with the document, so every later re-analysis keeps them too.
+    Raises StoreError for a read-only store or an unknown doc_id, ValueError for an unknown field."""
+    _refuse_if_read_only(store)
+    if not corrections:
+        return
+    unknown = set(corrections) - set(CORRECTABLE)
+    if unknown:
+        raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
+    with _connect(store) as conn:
+        row = conn.execute("SELECT catalog FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no document {doc_id} in {store.path} (文档不存在)")
+        fields = json.loads(row[0]) if row[0] else {}
+        corrected = set(filter(None, fields.get("corrected", "").split(",")))
+        for name, value in corrections.items():
+            value = " ".join(str(value).split())
+            if name == "date" and value:
+                value = iso_date(value)
+                if not value:
+                    raise ValueError(f"not a date: {corrections[name]!r} (write it as 2024-08-06)")
+            if value:
+                fields[name] = value
+                corrected.add(name)
+            else:
+                fields.pop(name, None)
+                corrected.discard(name)
+        fields["corrected"] = ",".join(sorted(corrected))  # what the Library marks as the user's
+        with _write(conn):
+            conn.execute("UPDATE documents SET catalog = ? WHERE doc_id = ?",
+                         (json.dumps(fields, ensure_ascii=False), doc_id))
+            _bump_generation(conn)
+    if not reanalyse(store, [doc_id], limits=limits):
+        raise StoreError(f"{doc_id}: the corrected document could not be analysed again (重新分析失败)")
 
 
 def _catalog_frame(catalogs: dict[str, dict]) -> pd.DataFrame | None:
@@ -446,9 +506,11 @@ def _replace_features(conn: sqlite3.Connection, doc_id: str, prepared: Prepared)
             conn.execute(f"DELETE FROM {_q(name)} WHERE doc_id = ?", (doc_id,))
         _insert_features(conn, doc_id, prepared)
         conn.execute(f"UPDATE documents SET {', '.join(f'{_q(c)} = ?' for c in columns)}, analysed_by = ?, "
-                     "feature_rows = ?, minhash = ? WHERE doc_id = ?",
+                     "feature_rows = ?, minhash = ?, revision = IFNULL(revision, 0) + 1 WHERE doc_id = ?",
                      (*[prepared.document[c] for c in columns], engine.analysis_fingerprint(),
                       _feature_counts(prepared), hygiene.signature_bytes(prepared.signature), doc_id))
+        # a document's rows changed in place: what a process read before is stale even with the same doc_ids
+        _set_meta(conn, "revised", str(int(_meta(conn, "revised", "0")) + 1))
         _bump_generation(conn)
 
 
@@ -648,7 +710,8 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
               cancelled: Callable[[], bool] | None = None) -> AddResult:
     """Add files (name, bytes) to the store; each is stored with all its features, or not at all.
 
-    Each file is read by `analytics.pipeline.ingest.read_document` (names reduced to a safe base name), exact
+    A .zip gives the documents inside it (ingest.expand_archives). Each file is read by
+    `analytics.pipeline.ingest.read_document` (names reduced to a safe base name), exact
     duplicates (same doc_id, in the store or earlier in this batch) are reported and skipped, and only
     the new documents go through `analytics.corpus.engine.document_tables`. A near-duplicate is stored with
     `near_duplicate_of` set. `progress(done, total, file_name)` is called once per file, in order of
@@ -659,13 +722,18 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
     memory limit per file, stopped when `cancelled()` turns true — for uploads, which may be hostile.
     """
     _refuse_if_read_only(store)
-    result, total, done = AddResult(), len(files), 0
+    files, unpacked = expand_archives(files)  # a .zip gives its documents; what it cannot give is refused here
+    result, total, done = AddResult(), len(files) + len(unpacked), 0
 
     def tick(name: str) -> None:
         nonlocal done
         done += 1
         if progress:
             progress(done, total, name)
+
+    for rejection in unpacked:
+        result.rejected.append(rejection)
+        tick(rejection.file_name)
 
     seen: dict[str, str] = {}
     with _connect(store) as conn:
@@ -824,11 +892,11 @@ _PER_DOCUMENT_LOCK = threading.Lock()
 
 def _per_document_cached(store: Store, conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
     """read_per_document, inside the caller's read transaction, reusing what this process read before."""
-    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation')"))
+    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation', 'revised')"))
     ident = (str(Path(store.path).resolve()), meta.get("store_id", ""))
     generation = meta.get("generation", "0")
     analysed = conn.execute("SELECT COUNT(DISTINCT analysed_by) || ':' || IFNULL(MAX(analysed_by), '') "
-                            "FROM documents").fetchone()[0]
+                            "FROM documents").fetchone()[0] + ":" + meta.get("revised", "0")
     with _PER_DOCUMENT_LOCK:
         entry = _PER_DOCUMENT_CACHE.get(ident)
     raw = None
@@ -872,11 +940,12 @@ def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame]) -> dic
 
 
 def corpus_key(documents: pd.DataFrame) -> str:
-    """Hash of the analysing code and data and of the doc_ids with their near-duplicate flags."""
+    """Hash of the analysing code and data and of the doc_ids with their near-duplicate flags and revisions."""
     digest = hashlib.sha256(engine.analysis_fingerprint().encode())
     flags = documents["near_duplicate_of"].fillna("") if len(documents) else []
-    for doc_id, flag in sorted(zip(documents["doc_id"], flags)):
-        digest.update(f"{doc_id}:{flag}\n".encode())
+    revisions = documents["revision"].fillna(0).astype(int) if "revision" in documents else [0] * len(documents)
+    for doc_id, flag, revision in sorted(zip(documents["doc_id"], flags, revisions)):
+        digest.update(f"{doc_id}:{flag}:{revision}\n".encode())
     return digest.hexdigest()
 
 

@@ -59,7 +59,8 @@ def document_meta(value) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def _iso_date(value: str) -> str:
+def iso_date(value: str) -> str:
+    """The first full date in value as YYYY-MM-DD ('' when there is none)."""
     match = _DATE_RE.search(value or "")
     if not match:
         return ""
@@ -80,7 +81,7 @@ def describe_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = N
     out["title"] = [m.get("title") or infer_title(t) for m, t in zip(metas, out["clean_text"])]
     out["outlet"] = [m.get("outlet") or infer_outlet(t, b)
                      for m, t, b in zip(metas, out["clean_text"], out["boilerplate"])]
-    out["date"] = [_iso_date(m.get("date", "")) or infer_date(t, b)
+    out["date"] = [iso_date(m.get("date", "")) or infer_date(t, b)
                    for m, t, b in zip(metas, out["clean_text"], out["boilerplate"])]
     out["url"] = [m.get("url", "") for m in metas]
     out["pages"] = [int(m.get("pages") or 0) for m in metas]

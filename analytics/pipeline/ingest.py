@@ -28,7 +28,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # a county strategy is rarely over 1 MB; 20 M
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # .docx is a zip: refuse bombs before inflating them
 MAX_DOCX_XML_BYTES = 30 * 1024 * 1024  # the text part of a .docx: parsing 95 MB of XML took 3.4 GB of RAM
 MAX_TEXT_CHARS = 2_000_000  # extracted characters: a county work report is ~30,000, a five-year plan ~150,000
-MAX_PDF_PAGES = 1000
 MAX_NAME_CHARS = 120
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
            ".htm": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml", ".docx": "docx", ".pdf": "pdf",
@@ -40,6 +39,7 @@ ARCHIVES = (".zip",)  # expanded into their documents before reading (expand_arc
 # OCR'd paragraphs read with low confidence)
 DOCUMENT_COLUMNS = ["doc_id", "file_name", "source", "format", "encoding", "raw_text", "meta"]
 MAX_ARCHIVE_ENTRIES = 5000  # documents in one .zip (a county's decade of reports is a few hundred)
+MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # one .zip as read or uploaded (its members are bounded one by one)
 
 
 class IngestError(ValueError):
@@ -376,25 +376,26 @@ def _too_long(n_chars: int) -> str:
 
 def read_file(path: Path) -> bytes:
     """The bytes of a document file, its size checked before reading: a FIFO, a device or a directory is
-    refused (reading /dev/zero never ends), and so is a file over MAX_FILE_BYTES (a sparse 3 GB file once
-    took 3.3 GB of RAM before its refusal). Raises IngestError."""
+    refused (reading /dev/zero never ends), and so is a file over MAX_FILE_BYTES, an archive over
+    MAX_ARCHIVE_BYTES (a sparse 3 GB file once took 3.3 GB of RAM before its refusal). Raises IngestError."""
     path = Path(path)
     name = safe_file_name(path.name)
+    limit = MAX_ARCHIVE_BYTES if path.suffix.lower() in ARCHIVES else MAX_FILE_BYTES
     try:
         info = path.stat()
     except OSError as error:
         raise IngestError(name, f"cannot read: {error.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
         raise IngestError(name, "not a regular file (a directory, FIFO or device) (不是普通文件)")
-    if info.st_size > MAX_FILE_BYTES:
-        raise IngestError(name, f"{info.st_size / 2**20:.1f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit (文件过大)")
+    if info.st_size > limit:
+        raise IngestError(name, f"{info.st_size / 2**20:.1f} MB is over the {limit // 2**20} MB limit (文件过大)")
     try:
         with path.open("rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)  # a file that grows while read is still bounded
+            data = f.read(limit + 1)  # a file that grows while read is still bounded
     except OSError as error:
         raise IngestError(name, f"cannot read: {error.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise IngestError(name, f"over the {MAX_FILE_BYTES // 2**20} MB limit (文件过大)")
+    if len(data) > limit:
+        raise IngestError(name, f"over the {limit // 2**20} MB limit (文件过大)")
     return data
 
 
@@ -484,10 +485,11 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 def expand_archives(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[Rejection]]:
-    """The files with every .zip replaced by the documents inside it (their names prefixed with the
-    archive's), and what could not be taken out, with the reason. An archive is bounded like a .docx:
-    at most MAX_ARCHIVE_ENTRIES files and MAX_UNZIPPED_BYTES unpacked, each member at most MAX_FILE_BYTES;
-    an archive inside an archive is not opened."""
+    """The files with every .zip replaced by the documents inside it (their names as inside, without their
+    folders), and what could not be taken out, with the reason shown as `archive.zip/member`. Bounded like a
+    .docx: at most MAX_ARCHIVE_ENTRIES files and MAX_UNZIPPED_BYTES unpacked — counted as read, so a member
+    lying about its size is stopped too — each member at most MAX_FILE_BYTES; an archive inside an archive
+    is not opened."""
     out: list[tuple[str, bytes]] = []
     rejected: list[Rejection] = []
     for name, data in files:
@@ -496,6 +498,9 @@ def expand_archives(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, byt
             continue
         archive_name = safe_file_name(str(name))
         try:
+            if len(data) > MAX_ARCHIVE_BYTES:
+                raise IngestError(archive_name, f"{len(data) / 2**20:.0f} MB is over the "
+                                                f"{MAX_ARCHIVE_BYTES // 2**20} MB limit of one archive (压缩包过大)")
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 members = [i for i in archive.infolist() if not i.is_dir()]
                 if len(members) > MAX_ARCHIVE_ENTRIES:
@@ -505,6 +510,7 @@ def expand_archives(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, byt
                 if inflated > MAX_UNZIPPED_BYTES:
                     raise IngestError(archive_name, f"expands to {inflated // 2**20} MB, over the "
                                                     f"{MAX_UNZIPPED_BYTES // 2**20} MB limit (疑似压缩炸弹)")
+                unpacked, taken = 0, []
                 for info in members:
                     member = _member_name(info)
                     base = member.rsplit("/", 1)[-1]
@@ -521,7 +527,12 @@ def expand_archives(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, byt
                     else:
                         with archive.open(info) as f:
                             content = f.read(MAX_FILE_BYTES + 1)  # a member lying about its size is bounded too
-                        out.append((base, content[:MAX_FILE_BYTES + 1]))
+                        unpacked += len(content)
+                        if unpacked > MAX_UNZIPPED_BYTES:
+                            raise IngestError(archive_name, f"expands to over {MAX_UNZIPPED_BYTES // 2**20} MB "
+                                                            "(疑似压缩炸弹)")
+                        taken.append((base, content))
+                out.extend(taken)  # all of an archive or, when it turns out a bomb, none of it
         except IngestError as error:
             rejected.append(Rejection(error.file_name, error.reason))
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:

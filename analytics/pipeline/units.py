@@ -1033,13 +1033,25 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _document_passages(text: str, m: _Matcher, furniture: str = "") -> tuple[list[dict], dict[Key, dict],
-                                                                          list[tuple[int, int, dict]]]:
+def _given_place(place: str, m: _Matcher) -> int | None:
+    """The gazetteer row a person named as a document's place (a catalog's 山西省吕梁市岚县, a correction in
+    the Library): its most specific place."""
+    found = [x.row for x in _mentions(place, m) if x.row is not None and not x.zone]
+    if not found:
+        return None
+    return min(reversed(found), key=lambda r: _SPECIFICITY.get(m.col["kind"][r], 9))
+
+
+def _document_passages(text: str, m: _Matcher, furniture: str = "", place: str = "") -> tuple[
+        list[dict], dict[Key, dict], list[tuple[int, int, dict]]]:
     """One document's passages (dicts with unit key, speaker, start, end), its units' descriptions, and its
     unit mentions (start, end, description) for the figures' own units. `furniture`: the page furniture
-    cleaning set apart (byline, breadcrumb, footer), evidence of who publishes the text."""
+    cleaning set apart (byline, breadcrumb, footer), evidence of who publishes the text; `place`: the place a
+    person gave for the document, which stands in for its publisher (the text's own place mentions still
+    decide where they speak)."""
     doc = _Doc(text, m, _mentions(text, m))
-    doc.publisher = _publishers(furniture, m, text)
+    given = _given_place(place, m) if place else None
+    doc.publisher = [given] if given is not None else _publishers(furniture, m, text)
     speakers = _speakers(doc)
     spans = _speaker_spans(doc, speakers)
     narrator, pos = [], 0
@@ -1136,7 +1148,8 @@ MENTION_COLUMNS = ["doc_id", "start", "end", *[c for c in TABLES["units"] if c n
 def locate_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Documents -> (units, passages, mentions).
 
-    Input columns: doc_id, clean_text (others ignored). `gazetteer` is `load_gazetteer()` or a table
+    Input columns: doc_id, clean_text; optional boilerplate (page furniture) and given_place (the place a
+    catalog or a user's correction names for the document). `gazetteer` is `load_gazetteer()` or a table
     with its columns.
     Output: units with TABLES['units'] columns (one row per unit over all given documents: kind one of
     county, county_city, district, zone, prefecture, province, unknown; adcode of the place or of a
@@ -1150,9 +1163,11 @@ def locate_units(documents: pd.DataFrame, gazetteer: pd.DataFrame) -> tuple[pd.D
     m = _matcher(gazetteer)  # fingerprinted and cached: built once per gazetteer, not per call
     passage_rows, unit_rows, mention_rows = [], {}, []
     furniture = documents["boilerplate"] if "boilerplate" in documents else [""] * len(documents)
-    for doc_id, text, chrome in zip(documents["doc_id"], documents["clean_text"], furniture):
+    given = documents["given_place"] if "given_place" in documents else [""] * len(documents)
+    for doc_id, text, chrome, place in zip(documents["doc_id"], documents["clean_text"], furniture, given):
         text = text if isinstance(text, str) else ""
-        passages, units, mentioned = _document_passages(text, m, chrome if isinstance(chrome, str) else "")
+        passages, units, mentioned = _document_passages(text, m, chrome if isinstance(chrome, str) else "",
+                                                        place if isinstance(place, str) else "")
         for i, p in enumerate(passages):
             info = units[p["key"]]
             passage_rows.append({"passage_id": f"{doc_id}:{i:03d}", "doc_id": doc_id, "unit": info["unit"],

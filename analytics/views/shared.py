@@ -8,6 +8,7 @@ touches Streamlit, so every number on screen can be reproduced in a Python shell
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -286,16 +287,77 @@ def plain(text: str) -> str:
 
 
 def add_messages(result, lang: str = "zh") -> list[tuple[str, str]]:
-    """One (kind, message) per file of a store.AddResult: success, warning (duplicates) or error."""
-    messages = [("success", t("library.added", lang, n=len(result.added)))] if result.added else []
-    messages += [("warning", str(d)) for d in result.duplicates]
+    """A store.AddResult as (kind, message) pairs: one summary line (added, near-duplicates, duplicates,
+    refused), then one line per file that was not simply added, with its reason."""
+    counts = {"added": len(result.added), "near": len(result.near_duplicates), "duplicates": len(result.duplicates),
+              "refused": len(result.rejected)}
+    kind = "error" if counts["refused"] and not counts["added"] else "warning" if counts["refused"] else "success"
+    messages = [(kind, t("library.summary", lang, **counts))]
     messages += [("warning", str(d)) for d in result.near_duplicates]
+    messages += [("warning", str(d)) for d in result.duplicates]
     messages += [("error", t("library.rejected", lang, message=str(r))) for r in result.rejected]
     return messages
 
 
 def library_view(documents: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The stored documents as the library lists them (newest last), near-duplicates marked."""
-    columns = [c for c in ["doc_id", "file_name", "title", "source", "format", "added_at", "n_chars",
-                           "near_duplicate_of"] if c in documents]
-    return localize(documents[columns], lang)
+    """The stored documents as the library lists them (in the order added): what each says about itself
+    (title, date, place, outlet — a user's corrections marked ✎), its pages, and OCR's mean confidence for a
+    scan (near-duplicates marked)."""
+    view = documents.copy()
+    corrected = [corrected_fields(c) for c in view.get("catalog", pd.Series([""] * len(view)))]
+    for field in ("title", "date", "place", "outlet"):
+        if field in view:
+            view[field] = [f"{v} ✎" if v and field in c else v for v, c in zip(view[field].fillna(""), corrected)]
+    if "ocr_confidence" in view:
+        view["ocr_confidence"] = [f"OCR {c:.0%}" if pd.notna(c) else "" for c in view["ocr_confidence"]]
+    if "pages" in view:
+        view["pages"] = [str(int(p)) if p else "" for p in view["pages"].fillna(0)]
+    columns = [c for c in ["file_name", "title", "date", "place", "outlet", "format", "pages", "ocr_confidence",
+                           "n_chars", "source", "added_at", "near_duplicate_of", "doc_id"] if c in view]
+    return localize(view[columns], lang)
+
+
+def corrected_fields(catalog) -> set[str]:
+    """The fields of a stored document's catalog JSON that a user corrected in the Library."""
+    from analytics.pipeline.catalog import document_meta
+
+    return set(filter(None, str(document_meta(catalog).get("corrected", "")).split(",")))
+
+
+def correction_defaults(documents: pd.DataFrame, doc_id: str) -> dict[str, str]:
+    """What the correction form starts from: the document's title, date and outlet as listed, and its place
+    as a place_options key when one was given ('' while it is read off the text)."""
+    row = documents[documents["doc_id"] == doc_id]
+    if row.empty:
+        return {}
+    now = {f: str(row[f].iat[0] or "") for f in ("title", "date", "place", "outlet") if f in row}
+    given = "place" in corrected_fields(row["catalog"].iat[0]) if "catalog" in row else False
+    now["place"] = place_key(now.get("place", ""), place_options()) if given else ""
+    return now
+
+
+def changed_fields(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
+    """The fields a correction form changed (so saving a form changes only what the user changed)."""
+    return {k: v for k, v in after.items() if v.strip() != before.get(k, "").strip()}
+
+
+@functools.lru_cache(maxsize=1)
+def place_options() -> dict[str, str]:
+    """Every gazetteer place a document can be said to be from: its full name (山西省吕梁市岚县, what a catalog
+    writes) -> the label a picker shows (岚县 · 吕梁市 · 山西省)."""
+    from analytics.pipeline.gazetteer import load_gazetteer
+
+    options: dict[str, str] = {}
+    for row in load_gazetteer().itertuples(index=False):
+        path = [row.province, row.prefecture if row.prefecture != row.province else "", row.name]
+        parts = list(dict.fromkeys(p for p in path if p))
+        options.setdefault("".join(parts), " · ".join(reversed(parts)))
+    return options
+
+
+def place_key(place: str, options: dict[str, str]) -> str:
+    """The place_options key of a listed place: its full name as a catalog writes it, or the first place whose
+    own name it is ('' when none: the place is then read off the text)."""
+    if not place or place in options:
+        return place if place in options else ""
+    return next((key for key, shown in options.items() if shown.split(" · ")[0] == place), "")
