@@ -123,8 +123,8 @@ def _add(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     for rejection in result.rejected:
         print(f"rejected {rejection}", file=sys.stderr)
-    print(f"{len(result.added)} added, {len(result.duplicates)} duplicates, "
-          f"{len(result.rejected) + len(unreadable)} rejected -> {store.path}")
+    print(f"{len(result.added)} added ({len(result.near_duplicates)} near-duplicates), "
+          f"{len(result.duplicates)} duplicates, {len(result.rejected) + len(unreadable)} rejected -> {store.path}")
     return EXIT_SKIPPED if result.rejected or unreadable else 0
 
 
@@ -235,7 +235,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--csv", action="store_true", help="also write every table as CSV")
     export.add_argument("--force", action="store_true", help="replace files in --out that CountyLens did not write")
     export.set_defaults(run=_export)
-    add = commands.add_parser("add", help="add document files (or folders of them) to the store")
+    add = commands.add_parser("add", help="add document files, folders of them or .zip archives to the store")
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--store", type=Path, default=None, metavar="PATH", help=store_help)
     add.add_argument("--timeout", type=float, default=120.0, metavar="S",

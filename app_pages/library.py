@@ -26,7 +26,7 @@ uploads = None
 if not store.read_only:
     # a folder (with its subfolders) or files; a .zip among them gives the documents inside it
     mode = common.choice("upload", ["files", "folder"], lang)
-    uploads = st.file_uploader(t(f"widget.upload_{mode}", lang), type=sorted({x.lstrip(".") for x in (*FORMATS, *ARCHIVES)}),
+    uploads = st.file_uploader(t("widget.upload_files" if mode == "files" else "widget.upload_folder", lang), type=sorted({x.lstrip(".") for x in (*FORMATS, *ARCHIVES)}),
                                accept_multiple_files=True if mode == "files" else "directory",
                                max_upload_size=MAX_ARCHIVE_BYTES // 2**20, key=f"w_upload_{mode}_{generation}")
 if uploads and st.button(t("button.add_documents", lang, n=len(uploads)), type="primary"):

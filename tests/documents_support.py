@@ -52,9 +52,10 @@ def print_pdf(page_html: str) -> bytes:
         return target.read_bytes()
 
 
-def report_html(columns: int = 2, pages: int = 3, table: bool = True) -> str:
+def report_html(columns: int = 2, pages: int = 3, table: bool = True, dateline: str = "") -> str:
     """The work report laid out as printed reports are: a running header and a page number on every page,
-    the body in `columns` columns with narrow lines, a table of figures."""
+    the body in `columns` columns with narrow lines, a table of figures; `dateline` under the title (——2024年
+    1月10日在…会议上)."""
     escape = html_lib.escape
     body_pages = []
     paragraphs = list(REPORT_PARAGRAPHS)
@@ -63,7 +64,7 @@ def report_html(columns: int = 2, pages: int = 3, table: bool = True) -> str:
         chunk = paragraphs[(number - 1) * per_page:number * per_page]
         inner = "".join(f"<p>{escape(p)}</p>" for p in chunk)
         if number == 1:
-            inner = f"<h1>{escape(REPORT_TITLE)}</h1>" + inner
+            inner = f"<h1>{escape(REPORT_TITLE)}</h1>" + (f"<h4>{escape(dateline)}</h4>" if dateline else "") + inner
         if table and number == pages:
             rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in REPORT_TABLE)
             inner += f"<table>{rows}</table>"
@@ -77,6 +78,7 @@ def report_html(columns: int = 2, pages: int = 3, table: bool = True) -> str:
     .footer {{ position: absolute; bottom: 0; width: 100%; text-align: center; font-size: 9pt; }}
     .body {{ column-count: {columns}; column-gap: 10mm; text-align: justify; }}
     h1 {{ column-span: all; font-size: 18pt; text-align: center; }}
+    h4 {{ column-span: all; font-size: 11pt; font-weight: normal; text-align: center; }}
     p {{ text-indent: 2em; margin: 0 0 3mm 0; }}
     table {{ column-span: all; border-collapse: collapse; margin-top: 4mm; width: 100%; }}
     td {{ border: 1px solid #333; padding: 1mm 3mm; }}
@@ -139,3 +141,50 @@ def office_file(text: str, extension: str) -> bytes:
                         "--infilter=Text (encoded):UTF8", "--convert-to", filters[extension], "--outdir", scratch,
                         str(source)], check=True, capture_output=True, timeout=180)
         return (Path(scratch) / f"source.{extension}").read_bytes()
+
+
+NEWS_TITLE = "岚县马铃薯产业发展情况"
+NEWS_BODY = ["今年以来，岚县坚持把马铃薯产业作为富民强县的主导产业，全县马铃薯种植面积稳定在20万亩。",
+             "全县建成马铃薯良种繁育基地3个，培育龙头企业12家，带动农户2.3万户。",
+             "下一步，岚县将继续延伸产业链条，力争到2025年全产业链产值突破30亿元。"]
+NEWS_FURNITURE = ["今天是", "无障碍", "政务服务", "打印本页", "关闭窗口", "相关阅读", "春耕备耕", "ICP备", "分享到"]
+
+
+def news_page(title: str = NEWS_TITLE, body: str = "") -> str:
+    """A county government's saved news page: date line, navigation, breadcrumb, byline with date and
+    outlet, share and print links, related articles and an ICP footer around the article."""
+    body = body or "".join(f"<p>{p}</p>" for p in NEWS_BODY)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_岚县人民政府</title>
+<meta property="og:title" content="{title}"><link rel="canonical" href="http://www.lanxian.gov.cn/a/1.html">
+</head><body>
+<div class="top">今天是：2025年6月4日 星期三 <a href="#">无障碍</a></div>
+<div class="nav"><a href="/">首页</a> <a>政务公开</a> <a>动态</a> <a>政务服务</a></div>
+<div class="crumb">首页 &gt; 政务公开 &gt; 部门动态</div>
+<div class="article"><h1>{title}</h1>
+<div class="info">发布时间：2024-06-04　来源：岚县农业农村局　浏览次数：1386</div>
+<div class="content">{body}</div>
+<div class="share">分享到：微信 微博【打印本页】【关闭窗口】</div></div>
+<div class="related"><h3>相关阅读</h3><ul><li><a>岚县召开春耕备耕工作会议</a></li></ul></div>
+<div class="footer">主办：岚县人民政府办公室 晋ICP备12345678号</div></body></html>"""
+
+
+MEDIA_FURNITURE = ["扫一扫", "责任编辑", "上一篇", "下一篇", "网友评论", "版权所有", "热点推荐", "县委书记调研"]
+
+
+def media_page(title: str = NEWS_TITLE, body: str = "") -> str:
+    """A county media centre's (融媒体中心) news page: channel menu, byline with time, outlet and author, an
+    editor line, previous/next links, a comment box, hot-news list and a copyright footer."""
+    body = body or "".join(f"<p style='text-indent:2em'>{p}</p>" for p in NEWS_BODY)
+    return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>{title}-岚县融媒体中心</title><meta property="og:title" content="{title}">
+<meta name="publishdate" content="2024-06-04"></head><body>
+<header><ul class="menu"><li><a href="/">首页</a></li><li><a>时政要闻</a></li><li><a>乡镇动态</a></li>
+<li><a>视频新闻</a></li></ul></header>
+<main><article><h2 class="title">{title}</h2>
+<p class="meta"><span>2024年06月04日 10:23</span> <span>来源：岚县融媒体中心</span> <span>作者：王晓明</span></p>
+<div id="zoom">{body}</div><p class="editor">责任编辑：李婷</p>
+<div class="qr">扫一扫在手机打开当前页</div>
+<div class="pager"><a>上一篇：岚县开展夏季防汛演练</a><a>下一篇：岚县举办农民丰收节</a></div></article>
+<section class="comments"><h4>网友评论</h4><textarea></textarea></section>
+<aside><h4>热点推荐</h4><ol><li><a>县委书记调研马铃薯主食加工园区</a></li><li><a>岚县新增两家省级龙头企业</a></li></ol>
+</aside></main><footer>版权所有：岚县融媒体中心　晋公网安备14112902000123号</footer></body></html>"""

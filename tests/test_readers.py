@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -118,26 +119,17 @@ def test_a_huge_image_is_refused_before_it_is_decoded():
 
 # ---------------------------------------------------------------- saved web pages
 
-COUNTY_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_岚县人民政府</title>
-<meta property="og:title" content="{title}"><link rel="canonical" href="http://www.lanxian.gov.cn/a/1.html">
-</head><body>
-<div class="top">今天是：2025年6月4日 星期三 <a href="#">无障碍</a></div>
-<div class="nav"><a href="/">首页</a> <a>政务公开</a> <a>动态</a> <a>政务服务</a></div>
-<div class="crumb">首页 &gt; 政务公开 &gt; 部门动态</div>
-<div class="article"><h1>{title}</h1>
-<div class="info">发布时间：2024-06-04　来源：岚县农业农村局　浏览次数：1386</div>
-<div class="content">{body}</div>
-<div class="share">分享到：微信 微博【打印本页】【关闭窗口】</div></div>
-<div class="related"><h3>相关阅读</h3><ul><li><a>岚县召开春耕备耕工作会议</a></li></ul></div>
-<div class="footer">主办：岚县人民政府办公室 晋ICP备12345678号</div></body></html>"""
-BODY = ["今年以来，岚县坚持把马铃薯产业作为富民强县的主导产业，全县马铃薯种植面积稳定在20万亩。",
-        "全县建成马铃薯良种繁育基地3个，培育龙头企业12家，带动农户2.3万户。",
-        "下一步，岚县将继续延伸产业链条，力争到2025年全产业链产值突破30亿元。"]
-FURNITURE = ["今天是", "无障碍", "政务服务", "打印本页", "关闭窗口", "相关阅读", "春耕备耕", "ICP备", "分享到"]
+BODY, FURNITURE = support.NEWS_BODY, support.NEWS_FURNITURE
 
 
+SITES = {"gov": (support.news_page, FURNITURE, "岚县农业农村局"),
+         "media": (support.media_page, support.MEDIA_FURNITURE, "岚县融媒体中心")}
+
+
+@pytest.mark.parametrize("site", list(SITES))
 @pytest.mark.parametrize("shape", ["paragraphs", "divs", "table", "title_only"])
-def test_a_saved_county_page_keeps_its_article_and_drops_its_furniture(shape):
+def test_a_saved_county_page_keeps_its_article_and_drops_its_furniture(site, shape):
+    make_page, furniture, outlet = SITES[site]
     title = "岚县马铃薯产业发展情况"
     if shape == "paragraphs":
         body = "".join(f"<p>{p}</p>" for p in BODY)
@@ -147,22 +139,25 @@ def test_a_saved_county_page_keeps_its_article_and_drops_its_furniture(shape):
         body = f"<table><tr><td>{BODY[0]}</td></tr><tr><td>{BODY[1]}</td></tr><tr><td>{BODY[2]}</td></tr></table>"
     else:
         body = "".join(f"<p>{p}</p>" for p in BODY)
-    page = COUNTY_PAGE.format(title=title, body=body)
-    if shape == "title_only":  # no <h1> and no og:title: the title is only in <title>
-        page = page.replace(f"<h1>{title}</h1>", "").replace(f'<meta property="og:title" content="{title}">', "")
+    page = make_page(title, body)
+    if shape == "title_only":  # no heading and no og:title: the title is only in <title>
+        page = re.sub(r"<h[12][^>]*>" + title + "</h[12]>", "", page)
+        page = page.replace(f'<meta property="og:title" content="{title}">', "")
     doc = read_document("page.html", page.encode())
     tables = _analyse(doc)
     clean = tables["documents"]["clean_text"].iat[0]
     kept = sum(len(p) for p in BODY if p in clean) / sum(len(p) for p in BODY)
     assert kept >= 0.98
-    assert [f for f in FURNITURE if f in clean] == []
+    assert [f for f in furniture if f in clean] == []
     row = tables["documents"].iloc[0]
-    assert row["title"].startswith(title) and row["date"] == "2024-06-04"
-    assert row["outlet"] == "岚县农业农村局" and row["url"] == "http://www.lanxian.gov.cn/a/1.html"
+    assert row["title"] == title and row["date"] == "2024-06-04"
+    assert row["outlet"] == outlet and row["place"] == "岚县"
+    if site == "gov":
+        assert row["url"] == "http://www.lanxian.gov.cn/a/1.html"
 
 
 def test_an_mhtml_page_is_read_like_the_page():
-    page = COUNTY_PAGE.format(title="岚县马铃薯产业发展情况", body="".join(f"<p>{p}</p>" for p in BODY))
+    page = support.news_page()
     import quopri
 
     mhtml = ("From: <Saved by Blink>\r\nSubject: page\r\nMIME-Version: 1.0\r\n"
@@ -216,3 +211,108 @@ def test_a_zip_of_too_many_entries_is_refused_fast():
     started = time.monotonic()
     files, rejected = expand_archives([("many.zip", data)])
     assert files == [] and "limit" in rejected[0].reason and time.monotonic() - started < 10
+
+
+def test_figures_from_lines_ocr_was_unsure_of_are_marked_in_every_table():
+    from analytics.views.figure_table import cell_meta, typed_figures
+    from analytics.views.shared import figures_display
+
+    sure, unsure = "岚县全年地区生产总值达到96.5亿元。", "岚县森林覆盖率达到36.2%。"
+    doc = read_document("scan.png.txt", (sure + "\n" + unsure).encode())
+    doc["meta"] = json.dumps({"ocr_pages": 1, "ocr_confidence": 0.7, "low_confidence": [unsure]})
+    figures = _analyse(doc)["figures"].set_index("value")
+    assert not figures.loc[96.5, "low_confidence"] and figures.loc[36.2, "low_confidence"]
+    assert (figures_display(figures.reset_index(), "en")["OCR check"] == "OCR uncertain").sum() == 1
+    card = figures.reset_index().to_dict("records")
+    assert [("OCR uncertain" in cell_meta(c, "en")) for c in card] == [False, True]
+    assert typed_figures(figures.reset_index(), "zh")["识别核对"].tolist() == [False, True]
+
+
+# ---------------------------------------------------------------- a folder, as collected
+
+@needs_chromium
+@pytest.mark.skipif(support.soffice() is None, reason="LibreOffice Writer converts the .doc")
+def test_one_command_takes_a_folder_of_what_analysts_collect(tmp_path, capsys):
+    """A saved news page, a two-column work report PDF, a scanned page, a .doc and a .docx in a folder (one
+    inside a subfolder): `add DIR` stores each with its own title, date, outlet and place."""
+    import docx
+
+    from analytics.cli import main
+    from analytics.corpus.corpus import load_corpus
+    from analytics.corpus.store import list_documents, open_store
+    from analytics.views.shared import span_label
+
+    folder = tmp_path / "收集"
+    (folder / "扫描件").mkdir(parents=True)
+    (folder / "岚县新闻.html").write_text(support.media_page(), encoding="utf-8")
+    report = support.print_pdf(support.report_html(dateline="——2024年1月10日在沁源县第十七届人民代表大会第四次会议上"))
+    (folder / "沁源县政府工作报告.pdf").write_bytes(report)
+    (folder / "扫描件" / "第2页.png").write_bytes(support.page_image(report, page=1))
+    (folder / "柞水县.doc").write_bytes(support.office_file(
+        "柞水县木耳产业发展情况\n2023年5月12日　来源：柞水县融媒体中心\n"
+        "柞水县木耳种植规模达到1.05亿袋，带动2.6万户群众增收。", "doc"))
+    word = docx.Document()
+    for line in ("永济市文化旅游发展报告", "2023年11月2日", "永济市全年接待游客1050万人次，旅游收入达到86.4亿元。"):
+        word.add_paragraph(line)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    (folder / "永济市.docx").write_bytes(buffer.getvalue())
+
+    store_path = tmp_path / "store.sqlite"
+    assert main(["add", str(folder), "--store", str(store_path), "--create"]) == 0
+    out = capsys.readouterr()
+    assert "5 added" in out.out and "[" in out.err  # the summary, and the progress bar on stderr
+
+    store = open_store(store_path, seed=False)
+    listed = list_documents(store).set_index("file_name")
+    expected = {"岚县新闻.html": ("岚县马铃薯产业发展情况", "2024-06-04", "岚县融媒体中心", "岚县"),
+                "沁源县政府工作报告.pdf": (support.REPORT_TITLE, "2024-01-10", "", "沁源县"),
+                "柞水县.doc": ("柞水县木耳产业发展情况", "2023-05-12", "柞水县融媒体中心", "柞水县"),
+                "永济市.docx": ("永济市文化旅游发展报告", "2023-11-02", "", "永济市")}
+    for name, (title, date, outlet, place) in expected.items():
+        row = listed.loc[name]
+        assert (row["title"], row["date"], row["outlet"], row["place"]) == (title, date, outlet, place), name
+    scan = listed.loc["第2页.png"]
+    assert scan["place"] == "沁源县" and 0.9 < scan["ocr_confidence"] <= 1
+    tables = load_corpus(store).tables
+    figures = tables["figures"]
+    visits = figures[(figures["doc_id"] == scan["doc_id"]) & (figures["indicator_id"] == "tourist_visits")]
+    assert visits["value"].tolist() == [536.0]
+    pdf = listed.loc["沁源县政府工作报告.pdf"]
+    text = tables["documents"].set_index("doc_id").loc[pdf["doc_id"], "clean_text"]
+    visits = figures[(figures["doc_id"] == pdf["doc_id"]) & (figures["indicator_id"] == "tourist_visits")].iloc[0]
+    assert span_label(text, visits["start"], visits["end"]).startswith("第 2 页")
+    page_text = tables["documents"].set_index("doc_id").loc[listed.loc["岚县新闻.html", "doc_id"], "clean_text"]
+    assert [f for f in support.MEDIA_FURNITURE if f in page_text] == []
+
+
+def test_a_title_is_never_a_date_line():
+    from analytics.pipeline.catalog import infer_title
+
+    assert infer_title("2025年6月4日 星期三\n— 3 —\n岚县马铃薯产业发展情况\n正文。") == "岚县马铃薯产业发展情况"
+    assert infer_title("2024年1月10日\n") == "2024年1月10日"  # nothing else: the line there is
+
+
+@needs_chromium
+def test_an_upload_shows_the_pages_of_a_scan_as_they_are_read(scanned_report, tmp_path):
+    from analytics.corpus.isolation import Limits
+    from analytics.corpus.store import add_files, open_store
+
+    calls = []
+    store = open_store(tmp_path / "store.sqlite", seed=False)
+    result = add_files(store, [("scan.pdf", scanned_report)], progress=lambda *a: calls.append(a), limits=Limits())
+    assert len(result.added) == 1
+    pages = [name for _, _, name in calls if "·" in name]
+    # 3 pages looked at for a text layer, then the 3 without one read by OCR
+    assert pages[0] == "scan.pdf · 1/3" and pages[-1] == "scan.pdf · 6/6" and len(pages) == 6
+    assert calls[-1] == (1, 1, "scan.pdf")
+
+
+def test_the_server_takes_an_upload_as_large_as_the_largest_archive():
+    import tomllib
+
+    from analytics.pipeline.ingest import MAX_ARCHIVE_BYTES
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == MAX_ARCHIVE_BYTES // 2**20

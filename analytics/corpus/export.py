@@ -20,7 +20,7 @@ import pandas as pd
 from analytics import paths
 from analytics.corpus.fingerprint import analysis_fingerprint
 from analytics.export.outputs import OutputError, store_files
-from analytics.pipeline.ingest import Rejection, document_paths
+from analytics.pipeline.ingest import IngestError, Rejection, document_paths, read_file
 from analytics.registry import ALL_TABLES, REPORT_KEYS
 
 # The store, the engine and the corpus (1.2-1.4 s to import with the stages they pull in) are imported
@@ -140,7 +140,12 @@ def add_folders(store, doc_dirs: list[Path]) -> list[Rejection]:
     rejections = []
     for directory in doc_dirs:
         source = "seed" if Path(directory).resolve() == paths.SEEDS_DIR.resolve() else "folder"
-        files = [(p.name, p.read_bytes()) for p in document_paths(Path(directory))]
+        files = []
+        for path in document_paths(Path(directory)):
+            try:
+                files.append((path.name, read_file(path)))  # bounded: a FIFO or a 3 GB file is refused unread
+            except IngestError as error:
+                rejections.append(Rejection(error.file_name, error.reason))
         result = add_files(store, files, source=source, catalog=read_catalog(Path(directory)))
         rejections += result.rejected
     return rejections

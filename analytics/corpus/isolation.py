@@ -115,7 +115,8 @@ def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame
         conn.send(("start", index))
         try:
             # each page read (a PDF's text layer, a scanned page's OCR) restarts the file's time limit
-            document = read_document(name, data, source, progress=lambda done, total, i=index: conn.send(("page", i)))
+            document = read_document(name, data, source,
+                                     progress=lambda done, total, i=index: conn.send(("page", i, done, total)))
             frame = pd.DataFrame([{c: document[c] for c in columns}], columns=columns)
             prepared = next(engine.analyse_many(frame, catalog, workers=1, finish=prepare))
             if isinstance(prepared, str):
@@ -140,8 +141,10 @@ def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame
 
 
 def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame | None, limits: Limits,
-                     cancelled: Callable[[], bool] = lambda: False) -> Iterator[Outcome]:
-    """One Outcome per item (index, name, bytes, source), in order; a cancelled run yields no more."""
+                     cancelled: Callable[[], bool] = lambda: False,
+                     on_page: Callable[[int, int, int], None] | None = None) -> Iterator[Outcome]:
+    """One Outcome per item (index, name, bytes, source), in order; a cancelled run yields no more.
+    `on_page(index, page, pages)` as the pages of a PDF or scan are read."""
     remaining = list(items)
     retrying = False
     # fork: the worker starts with the engine imported and its caches warm (spawn would re-run the server's
@@ -173,6 +176,8 @@ def analyse_isolated(items: list[tuple[int, str, bytes, str]], catalog: pd.DataF
                         yield message
                     elif message[0] in ("start", "page"):
                         current, deadline = message[1], time.monotonic() + limits.seconds_per_file
+                        if message[0] == "page" and on_page is not None:
+                            on_page(*message[1:])
                     elif message[0] == "retry":  # a fresh worker takes this file and the rest
                         retrying = True
                         break

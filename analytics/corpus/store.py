@@ -685,9 +685,9 @@ def _read_here(files, source, catalog, duplicate, result, tick) -> Iterator:
     yield from zip(pending, _analysed(pending, catalog))
 
 
-def _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled) -> Iterator:
+def _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled, page=None) -> Iterator:
     """Uploads: exact duplicates found from the bytes here, everything else read and analysed in a worker
-    process with `limits` (analytics.corpus.isolation)."""
+    process with `limits` (analytics.corpus.isolation); `page(name, page, pages)` as a PDF's pages are read."""
     from analytics.corpus.isolation import analyse_isolated
 
     items, raws = [], {}
@@ -697,7 +697,9 @@ def _read_isolated(files, source, catalog, duplicate, result, tick, limits, canc
             continue
         items.append((index, str(name), data, source))
         raws[index] = data
-    for outcome in analyse_isolated(items, catalog, limits, cancelled or (lambda: False)):
+    names = {index: name for index, name, _, _ in items}
+    on_page = (lambda index, done, pages: page(names[index], done, pages)) if page else None
+    for outcome in analyse_isolated(items, catalog, limits, cancelled or (lambda: False), on_page):
         if outcome.prepared is None:
             result.rejected.append(Rejection(outcome.file_name, outcome.reason))
             tick(outcome.file_name)
@@ -750,7 +752,11 @@ def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[
         if limits is None:
             analysed = _read_here(files, source, catalog, duplicate, result, tick)
         else:
-            analysed = _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled)
+            def page(name: str, number: int, pages: int) -> None:  # a long PDF or scan shows its pages
+                if progress:
+                    progress(done, total, f"{safe_file_name(name)} · {number}/{pages}")
+
+            analysed = _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled, page)
         for nth, ((document, raw), prepared) in enumerate(analysed, start=1):
             name = document["file_name"]
             if isinstance(prepared, str):

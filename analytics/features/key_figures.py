@@ -22,7 +22,7 @@ from analytics.resources import read_table
 
 KEY_FIGURE_COLUMNS = ["unit", "slot", "slot_zh", "slot_en", "indicator", "indicator_id", "qualifier", "value",
                       "measure", "value_normalized", "measure_normalized", "year", "status", "period", "entity", "is_target",
-                      "comparable", "why", "evidence", "doc_id", "start", "end"]
+                      "comparable", "why", "low_confidence", "evidence", "doc_id", "start", "end"]
 _STATUS_RANK = {status: i for i, status in enumerate(STATUSES)}
 
 

@@ -27,8 +27,16 @@ def read_catalog(directory: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("file_name")
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DATE_WORDS = re.compile(r"(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?|(?:星期|周)[一二三四五六日天]|[上下]午")
+
+
 def infer_title(clean_text: str) -> str:
-    first = next((line.strip() for line in clean_text.splitlines() if line.strip()), "")
+    """The first line that reads as words: a date line, a page number or a stray mark above the title is
+    passed over (four Chinese characters besides any date)."""
+    lines = [line.strip() for line in clean_text.splitlines() if line.strip()]
+    first = next((line for line in lines[:20] if len(_CJK.findall(_DATE_WORDS.sub("", line))) >= 4),
+                 lines[0] if lines else "")
     return first if len(first) <= _TITLE_MAX else first[:_TITLE_MAX - 1] + "…"
 
 
@@ -81,7 +89,7 @@ def describe_documents(documents: pd.DataFrame, catalog: pd.DataFrame | None = N
     out["title"] = [m.get("title") or infer_title(t) for m, t in zip(metas, out["clean_text"])]
     out["outlet"] = [m.get("outlet") or infer_outlet(t, b)
                      for m, t, b in zip(metas, out["clean_text"], out["boilerplate"])]
-    out["date"] = [iso_date(m.get("date", "")) or infer_date(t, b)
+    out["date"] = [iso_date(m.get("date", "")) or infer_date(t, b) or iso_date(m.get("created", ""))
                    for m, t, b in zip(metas, out["clean_text"], out["boilerplate"])]
     out["url"] = [m.get("url", "") for m in metas]
     out["pages"] = [int(m.get("pages") or 0) for m in metas]

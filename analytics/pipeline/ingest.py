@@ -255,17 +255,13 @@ def _check_depth(html: str, file_name: str) -> None:
 
 
 def html_to_text(html: str, file_name: str = "<html>") -> str:
-    """Visible text of an HTML page: scripts and styles removed, block elements become line breaks.
-    Raises IngestError for a page nested deeper than MAX_HTML_DEPTH (checked before parsing)."""
+    """Visible text of an HTML page, one line per block (readers.web.block_text): scripts and styles
+    removed, a paragraph split by inline elements one line, table rows as `a | b`. Raises IngestError for a
+    page nested deeper than MAX_HTML_DEPTH (checked before parsing)."""
+    from analytics.pipeline.readers.web import block_text
+
     _check_depth(html, file_name)
-    tree = HTMLParser(html)
-    for node in tree.css("script, style, noscript, template"):
-        node.decompose()
-    body = tree.body or tree.root
-    if body is None:
-        return ""
-    text = body.text(separator="\n", strip=True)
-    return re.sub(r"\n{2,}", "\n", text)
+    return block_text(html)
 
 
 # Linear patterns: a link's text may not hold another `[` (nor its target another `(`), so the run scanned
@@ -327,7 +323,9 @@ def pdf_to_text(data: bytes, file_name: str, progress=None) -> tuple[str, dict]:
         raise IngestError(file_name, str(error)) from None
     if not pdf.text.replace(PAGE_BREAK, "").strip():
         raise IngestError(file_name, "PDF has no text layer and OCR reads no text in it (PDF 无文字层)")
-    meta = {"pages": pdf.pages, "title": pdf.title, "date": pdf.date}
+    # a PDF's creation date is when the file was made (often an export years later): the report's own date
+    # line comes first, the file's date only where the text has none (catalog.describe_documents)
+    meta = {"pages": pdf.pages, "title": pdf.title, "created": pdf.date}
     if pdf.ocr_pages:
         meta.update(ocr_pages=pdf.ocr_pages, ocr_confidence=pdf.confidence, low_confidence=pdf.low_confidence)
     return pdf.text, meta

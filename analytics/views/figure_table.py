@@ -37,7 +37,7 @@ COLUMNS_PER_TABLE = 10
 # beside them, what the figure measures, where it comes from.
 EXPORT_COLUMNS = ["unit", "indicator_id", "indicator_zh", "indicator_en", "indicator", "qualifier", "value",
                   "measure", "value_normalized", "measure_normalized", "year", "status", "period", "entity",
-                  "comparable", "why", "document", "doc_id", "evidence", "start", "end"]
+                  "comparable", "why", "low_confidence", "document", "doc_id", "evidence", "start", "end"]
 
 
 @dataclass
@@ -147,13 +147,21 @@ def evidence_caption(stats, lang: str) -> str:
 
 def cell_meta(card, lang: str, with_year: bool = True) -> list[str]:
     """What a cell's value is, beyond the column's name: its year, a qualifier other than the indicator's
-    default (城镇居民 under 人均可支配收入), a status other than actual, a period."""
+    default (城镇居民 under 人均可支配收入), a status other than actual, a period, and whether OCR was unsure
+    of the line it was read from."""
     qualifier = card["qualifier"] or ""
     shown_qualifier = qualifier and qualifier != qualifier_or_default(card["indicator_id"], "")
     return [m for m in (str(int(card["year"])) if with_year and pd.notna(card["year"]) else "",
                         label("qualifier", qualifier, lang) if shown_qualifier else "",
                         label("figure_status", card["status"], lang) if card["status"] != "actual" else "",
-                        label("period", card["period"], lang) if card["period"] else "") if m]
+                        label("period", card["period"], lang) if card["period"] else "",
+                        t("meta.low_confidence", lang) if _flagged(card) else "") if m]
+
+
+def _flagged(card) -> bool:
+    """A figure read from a line OCR was unsure of (check it against the page before quoting it)."""
+    flag = card.get("low_confidence", False) if hasattr(card, "get") else False
+    return bool(flag) and not pd.isna(flag)
 
 
 def cell_text(card, lang: str) -> str:

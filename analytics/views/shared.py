@@ -161,13 +161,16 @@ def unit_caption(units: pd.DataFrame, unit: str, lang: str = "zh") -> str:
 
 
 def figures_display(figures: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Figures as shown in tables: formatted value next to the normalized one, evidence last."""
+    """Figures as shown in tables: formatted value next to the normalized one, a figure OCR was unsure of
+    marked, evidence last."""
     view = figures.assign(shown=[format_value(v, u) for v, u in zip(figures["value"], figures["measure"])],
                           category=figures["category"].map(lambda c: label("category", c, lang)),
                           value_normalized=[format_value(v, "") for v in figures["value_normalized"]],
-                          year=[str(int(y)) if pd.notna(y) else "" for y in figures["year"]])
+                          year=[str(int(y)) if pd.notna(y) else "" for y in figures["year"]],
+                          low_confidence=[t("meta.low_confidence", lang) if f else "" for f in
+                                          figures.get("low_confidence", pd.Series(False, index=figures.index))])
     columns = ["unit", "indicator", "shown", "value_normalized", "measure_normalized", "category", "year",
-               "is_target", "evidence", "doc_id", "start", "end"]
+               "is_target", "low_confidence", "evidence", "doc_id", "start", "end"]
     return localize(view[columns], lang)
 
 

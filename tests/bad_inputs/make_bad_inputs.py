@@ -41,6 +41,18 @@ def blank_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def many_pages_pdf(pages: int = 5000) -> bytes:
+    """A PDF of `pages` blank pages: over the reader's page limit, refused before any page is read."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def docx_bomb(inflated_mb: int = 110) -> bytes:
     """A .docx-shaped zip whose word/document.xml inflates past MAX_UNZIPPED_BYTES (about 110 KB packed)."""
     buffer = io.BytesIO()
@@ -127,6 +139,7 @@ def cases() -> list[Case]:
         Case("nested.html", ("<html><body>" + "<div>" * 1500 + PLAIN_TEXT + "</div>" * 1500 + "</body></html>").encode(),
              "reject", ("nested", "网页结构异常"), "nested.html"),
         Case("kangxi.txt", "全县总⼈⼝18.7万⼈，森林覆盖率百分之三⼗。坚持生态立县。".encode(), "add", (), "kangxi.txt"),
+        Case("5000_pages.pdf", many_pages_pdf(), "reject", ("page limit", "文件过大"), "5000_pages.pdf"),
         Case("repeated_lines.txt", ("坚持生态立县，全县地区生产总值增长百分之六。\n" * 2000).encode(), "add", (),
              "repeated_lines.txt"),
     ]

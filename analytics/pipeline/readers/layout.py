@@ -102,11 +102,14 @@ def _gutter(lines: list[Line], width: float) -> float | None:
     if len(narrow) < 4:
         return None
     step = max(width / 200, 1.0)
-    allowed = max(1, len(narrow) // 10)  # a centred title or two may cross it
+    # a line centred on the page (a title, a running header, a date line) spans the columns: it never
+    # counts against a gutter; of the others, a few may cross it (a heading set across both columns)
+    crossers = [x for x in narrow if abs((x.left + x.right) / 2 - width / 2) > 0.03 * width]
+    allowed = max(1, len(narrow) // 10)
     best, best_len, run_start, run = None, 0.0, None, 0
     x = 0.25 * width
     while x <= 0.75 * width:
-        crossing = sum(line.left < x < line.right for line in narrow) > allowed
+        crossing = sum(line.left < x < line.right for line in crossers) > allowed
         if not crossing:
             run_start = x if run == 0 else run_start
             run += 1

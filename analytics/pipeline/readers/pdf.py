@@ -1,8 +1,8 @@
 """PDF bytes -> text by page: the text layer read with pdfium (pypdfium2), a page without one read by OCR.
 
 pypdfium2 was chosen over pdfplumber by measuring both on PDFs printed by chromium with embedded CID fonts
-(benchmarks/readers.py): the same characters, pdfium about twenty times faster, its characters' boxes one C
-call each. Each page's lines (pdfium's line breaks, with the boxes of their characters) go through
+(benchmarks/readers.py): the same characters, pdfium 15–30 times faster, its characters' boxes one C call
+each. Each page's lines (pdfium's line breaks, with the boxes of their characters) go through
 analytics.pipeline.readers.layout: table rows, reading order by column, running headers/footers and page
 numbers removed, paragraphs re-joined. Pages are separated by a form feed (PAGE_BREAK) on a line of its
 own, which cleaning keeps, so a passage's page is the number of breaks before it.
