@@ -8,10 +8,11 @@ from analytics.evaluate import (BLIND_DIR, COMPARE_DIR, CORPUS_DIR, FINAL_DIR, H
 
 # The levels reached (python -m analytics.evaluate); a change that lowers one fails here.
 FLOORS = {"unit accuracy": 0.97, "recall": 0.98, "attributed recall": 0.96, "precision": 0.96,
-          "indicator agreement": 0.90, "status agreement": 0.97, "entity agreement": 0.97}
+          "indicator agreement": 0.95, "status agreement": 0.97, "entity agreement": 0.97}
 
 
-HELDOUT_FLOORS = {"unit accuracy": 0.95, "recall": 0.95, "attributed recall": 0.95, "precision": 0.95}
+HELDOUT_FLOORS = {"unit accuracy": 0.95, "recall": 0.95, "attributed recall": 0.95, "precision": 0.95,
+                  "indicator agreement": 0.95, "sign agreement": 1.0}
 # The texts that compare counties (issue 17): the levels it asks for, and a sign that is always right.
 COMPARE_FLOORS = {"unit accuracy": 0.97, "attributed recall": 0.94, "precision": 0.96, "indicator agreement": 0.94,
                   "period agreement": 0.96, "sign agreement": 1.0}
@@ -90,10 +91,12 @@ def test_engine_holds_its_levels_on_the_held_out_texts():
 @pytest.mark.parametrize("directory", [COMPARE_DIR, FINAL_DIR, BLIND_DIR],
                          ids=["heldout_compare", "heldout_final", "heldout_blind"])
 def test_engine_holds_its_levels_on_texts_that_compare(directory):
+    # the set issue 17 named is held to its 0.95 indicator agreement; the two written later to 0.94
+    floors = {**COMPARE_FLOORS, "indicator agreement": 0.95} if directory == COMPARE_DIR else COMPARE_FLOORS
     table, _, _ = evaluate(directory)
     overall = table.set_index("scope").loc["all"]
-    low = {k: round(float(overall[k]), 3) for k, floor in COMPARE_FLOORS.items() if overall[k] < floor}
-    assert low == {}, f"below the floors {COMPARE_FLOORS}: {low}"
+    low = {k: round(float(overall[k]), 3) for k, floor in floors.items() if overall[k] < floor}
+    assert low == {}, f"below the floors {floors}: {low}"
 
 
 def test_a_fall_found_as_a_rise_counts_against_the_sign():

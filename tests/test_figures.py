@@ -340,3 +340,16 @@ def test_status_carries_over_a_semicolon_list_and_past_target_years_are_actuals(
 def test_a_percentage_point_change_names_the_rate_before_it():
     figs = _figs("全县常住人口城镇化率达到52.3%，提高1.2个百分点。").set_index("value")
     assert figs.loc[1.2, ["indicator_id", "measure"]].tolist() == ["urbanization_rate_growth", "个百分点"]
+
+
+@pytest.mark.parametrize("text, value, expected", [
+    ("签约项目中，年产20万吨铝板带箔项目总投资32亿元。", 20.0, "production_capacity"),   # a plant's year: capacity
+    ("某某有限公司年处理废旧电池60万吨。", 60.0, "production_capacity"),
+    ("全县年产苹果20万吨。", 20.0, "agricultural_output"),                              # a county's harvest
+    ("银耳年产量达到38万吨。", 38.0, "agricultural_output"),
+    ("全县矿泉水产量216万吨。", 216.0, "other"),       # a manufactured product's output is no farm output
+    ("全县马铃薯产量60万吨。", 60.0, "agricultural_output"),
+])
+def test_annual_output_is_a_capacity_for_a_plant_and_a_harvest_for_a_county(text, value, expected):
+    figures = _figs(text)
+    assert figures.set_index("value").loc[value, "indicator_id"] == expected

@@ -466,6 +466,8 @@ def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) ->
             ident = "share"
         elif tail:
             ident = lx.head_ids[tail]
+            if _other_industry(name[: -len(tail)], ident):
+                ident = ""  # 矿泉水产量: a head's farm id never takes a manufactured product's output
     unit = lx.units.get(_base_measure(measure, lx), {})
     if ident and not growth and not _fits(ident, unit.get("kind", "")):
         ident, qualifier = "", ""  # 森林覆盖率超过75%的有23个: a count is no coverage, whatever its words
@@ -476,6 +478,18 @@ def canonical_indicator(name: str, measure: str, lx: _Lexicons | None = None) ->
     if growth:
         return (ident + "_growth" if ident not in catch_all_ids() else "growth"), qualifier
     return ident, qualifier
+
+
+def _other_industry(product: str, ident: str) -> bool:
+    """True when the words before a head name a product of an industry outside the catalogue entry's own
+    sector (GB/T 4754 section A for an agriculture entry): the industry taxonomy decides, not a word list."""
+    from analytics.features.industries import industry_sections
+
+    entry = catalogued(ident)
+    if entry is None or entry.category != "agriculture" or not product:
+        return False
+    sections = industry_sections(product)
+    return bool(sections) and not any(section.startswith("A") for section in sections)
 
 
 # The dimensions a measure of each kind (data/measure_units.csv) may give a catalogue indicator; a firm

@@ -72,6 +72,13 @@ def _industry_matcher() -> tuple[re.Pattern, dict[str, str]]:
     return compile_terms([*forms, *industry_blockers()]), forms
 
 
+def industry_sections(text: str) -> set[str]:
+    """The GB/T 4754 sections of the industries a short text names (矿泉水 -> {'C 制造业'})."""
+    pattern, forms = _industry_matcher()
+    sections = dict(zip(industry_taxonomy()["industry"], industry_taxonomy()["gbt_section"]))
+    return {sections[forms[m.group()]] for m in pattern.finditer(text) if m.group() in forms}
+
+
 def industry_mentions(passages: pd.DataFrame) -> pd.DataFrame:
     """Passages (passage_id, doc_id, unit, start, end, text) -> one row per industry mention:
     passage_id, doc_id, unit, industry, form, start, end, cue ('has'/'targets'/''), evidence (sentence).
