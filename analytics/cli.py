@@ -12,6 +12,7 @@ or cannot be written), 3 a store that cannot be opened (missing without --create
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -112,7 +113,8 @@ def _add(args: argparse.Namespace) -> int:
 
     store = _open(args, progress=_progress_bar)
     files, unreadable = _files_to_add(args.files)
-    limits = Limits(seconds_per_file=args.timeout) if args.timeout else None  # --timeout 0: in this process
+    # each file in a worker with a time and memory limit, a worker per core; --timeout 0: in this process
+    limits = Limits(seconds_per_file=args.timeout, workers=os.cpu_count() or 1) if args.timeout else None
     result = add_files(store, files, progress=_progress_bar if files else None, limits=limits)
     for doc_id in result.added:
         near = next((n for n in result.near_duplicates if n.doc_id == doc_id), None)

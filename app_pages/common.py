@@ -14,6 +14,7 @@ from analytics.analysis import terms
 from analytics.analysis.evidence import evidence_parts, highlight_html
 from analytics.corpus import corpus as corpus_tables
 from analytics.corpus.errors import StoreError
+from analytics.corpus.isolation import Limits
 from analytics.corpus.store import (open_store, reanalyse_stale, save_setting, stale_documents, store_fingerprint,
                                     store_setting)
 from analytics.export import charts
@@ -195,8 +196,9 @@ def reanalyse_with_progress(lang: str) -> None:
         if not total:
             return
         bar = st.progress(0.0, text=t("message.reanalysing", lang, done=0, total=total))
+        # in a worker, each document with an upload's limits: the server's thread only waits on a pipe
         reanalyse_stale(store(), lambda done, n, name: bar.progress(
-            done / max(n, 1), text=t("message.reanalysing", lang, done=done, total=n)))
+            done / max(n, 1), text=t("message.reanalysing", lang, done=done, total=n)), limits=Limits())
         bar.empty()
 
 

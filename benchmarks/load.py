@@ -1,7 +1,8 @@
-# Run: .venv/bin/python benchmarks/load.py [--sessions 1 10 20] [--rounds 3] [--markdown FILE]
+# Run: .venv/bin/python benchmarks/load.py [--sessions 1 10 20] [--rounds 3] [--documents 100] [--markdown FILE]
 """Many users at once: script-run times per page with 1, 10 and 20 concurrent sessions; prints a table.
 
-A `streamlit run app.py` server (the flags of `make run`) on a free loopback port, on the seeds. Each session
+A `streamlit run app.py` server (the flags of `make run`) on a free loopback port, on a store of the seeds and
+`--documents` generated county documents (benchmarks/bench.py's generator). Each session
 is a websocket client speaking Streamlit's own protocol (BackMsg rerun_script, ForwardMsg script_finished) —
 what a browser tab does, without rendering — and opens the pages one after another, `--rounds` times, each
 with a selection of its own (so a rerun is not merely a repeat of another session's). A page's time is from
@@ -16,14 +17,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from analytics.paths import STORE_ENV  # noqa: E402
 from tests.browser_support import Server  # noqa: E402
 
 PAGES = ["overview", "compare", "similarity", "themes", "figures"]
@@ -101,7 +105,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one page run may take")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table to this file")
+    parser.add_argument("--documents", type=int, default=100, help="generated documents added to the seeds")
     args = parser.parse_args()
+    scratch = tempfile.TemporaryDirectory(prefix="countylens-load-")
+    store_path = Path(scratch.name) / "load.sqlite"
+    documents = prepare_store(store_path, args.documents)
+    os.environ[STORE_ENV] = str(store_path)  # the server opens this store
     server = Server().start()
     try:
         server.wait_healthy()
@@ -121,12 +130,29 @@ def main() -> None:
                 lines.append(f"| {n} | {page} | {len(values)} | {statistics.median(values):.2f} | "
                              f"{percentile(values, 95):.2f} | {max(values):.2f} | {refused} | "
                              f"{before:.0f} → {after:.0f} |")
-        table = "\n".join(lines)
+        load_average = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        table = "\n".join(lines) + (f"\n\nStore: {documents} documents. Load average (1/5/15 min) after the run: "
+                                    f"{load_average} on {os.cpu_count()} cores.")
         print(table)
         if args.markdown:
             args.markdown.write_text(table + "\n", encoding="utf-8")
     finally:
         server.stop()
+        scratch.cleanup()
+
+
+def prepare_store(path: Path, extra: int) -> int:
+    """A store of the seeds and `extra` generated documents; returns how many documents it holds."""
+    from analytics.corpus.export import add_folders
+    from analytics.corpus.store import list_documents, open_store
+    from benchmarks.bench import write_corpus
+
+    store = open_store(path)  # seeded on first open
+    if extra:
+        with tempfile.TemporaryDirectory(prefix="countylens-load-docs-") as folder:
+            write_corpus(Path(folder), extra)
+            add_folders(store, [Path(folder)], limits=None)
+    return len(list_documents(store))
 
 
 if __name__ == "__main__":

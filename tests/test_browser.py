@@ -396,7 +396,8 @@ def test_upload_three_formats_then_compare_and_remove(page, server, tmp_path):
     files = upload_files(tmp_path)
     page.locator("input[type=file]").set_input_files([str(f) for f in files])
     page.get_by_role("button", name=t("button.add_documents", "zh", n=3)).click()
-    page.locator("[data-testid='stAlert']", has_text=t("library.added", "zh", n=3)).wait_for(timeout=120_000)
+    page.locator("[data-testid='stAlert']", has_text=t("library.summary", "zh", added=3, near=0, duplicates=0,
+                                                                      refused=0)).wait_for(timeout=120_000)
     wait_idle(page)
     assert "alert('x')" not in page.locator("[data-testid='stAlertContainer']").all_inner_texts().__str__()
 
@@ -436,7 +437,8 @@ def test_ten_sessions_read_and_add_at_once(browser_context, server, tmp_path):
     for p in [*readers, *writers]:
         wait_page_ready(p, timeout=180_000)
     for p in writers:
-        p.locator("[data-testid='stAlert']", has_text=t("library.added", "zh", n=1)).wait_for(timeout=180_000)
+        p.locator("[data-testid='stAlert']", has_text=t("library.summary", "zh", added=1, near=0,
+                                                                       duplicates=0, refused=0)).wait_for(timeout=180_000)
     elapsed = time.perf_counter() - started
     problems = [p.locator("[data-testid='stException']").count() for p in pages]
     print(f"\nten sessions: {elapsed:.1f}s until every page answered and every document was added")

@@ -74,3 +74,35 @@ def test_a_worker_exits_when_its_parent_is_killed():
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+_SIDE_BY_SIDE = textwrap.dedent("""
+    import os, time
+    import analytics.pipeline.ingest as ingest
+    real = ingest.read_document
+
+    def read(name, data, source="upload", progress=None):
+        if name == "hang.txt":
+            time.sleep(1000)
+        return real(name, data, source, progress)
+
+    ingest.read_document = read
+    from analytics.corpus.isolation import Limits, analyse_isolated
+    text = "岚县全年地区生产总值达到{{}}亿元。"
+    items = [(i, f"doc{{i}}.txt", text.format(i + 10).encode(), "upload") for i in range(5)]
+    items.insert(2, (9, "hang.txt", b"x", "upload"))
+    outcomes = list(analyse_isolated(items, None, Limits(seconds_per_file={limit}, workers=2)))
+    print("INDEXES", sorted(o.index for o in outcomes), flush=True)
+    print("ADDED", sum(o.prepared is not None for o in outcomes), flush=True)
+    print("HUNG", [o.reason for o in outcomes if o.index == 9][0], flush=True)
+    print("CHILDREN", len(__import__("psutil").Process().children(recursive=True)), flush=True)
+""")
+
+
+def test_workers_side_by_side_each_keep_their_limits():
+    done = subprocess.run([sys.executable, "-c", _SIDE_BY_SIDE.format(limit=8.0)], capture_output=True, text=True,
+                          timeout=120, cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "INDEXES [0, 1, 2, 3, 4, 9]" in done.stdout  # every file judged once, whichever worker had it
+    assert "ADDED 5" in done.stdout and "took longer than 8 s" in done.stdout
+    assert "CHILDREN 0" in done.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -132,8 +133,10 @@ def input_fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def add_folders(store, doc_dirs: list[Path]) -> list[Rejection]:
-    """Every document of the folders into the store, each folder with its catalog.csv; rejections."""
+def add_folders(store, doc_dirs: list[Path], limits=None) -> list[Rejection]:
+    """Every document of the folders into the store, each folder with its catalog.csv; rejections. `limits`
+    (analytics.corpus.isolation.Limits) as for add_files: a document that hangs or eats memory is refused in
+    its worker, never stalling the build."""
     from analytics.corpus.store import add_files
     from analytics.pipeline.catalog import read_catalog
 
@@ -146,16 +149,25 @@ def add_folders(store, doc_dirs: list[Path]) -> list[Rejection]:
                 files.append((path.name, read_file(path)))  # bounded: a FIFO or a 3 GB file is refused unread
             except IngestError as error:
                 rejections.append(Rejection(error.file_name, error.reason))
-        result = add_files(store, files, source=source, catalog=read_catalog(Path(directory)))
+        result = add_files(store, files, source=source, catalog=read_catalog(Path(directory)), limits=limits)
         rejections += result.rejected
     return rejections
 
 
+def build_limits():
+    """The limits of a build: an upload's, with a worker per core (nobody else is served meanwhile)."""
+    from analytics.corpus.isolation import Limits
+
+    return Limits(workers=os.cpu_count() or 1)
+
+
 def build(doc_dirs: list[Path], out_dir: Path, csv: bool = False, force: bool = False,
-          store_path: Path | None = None) -> BuildResult:
+          store_path: Path | None = None, limits="default") -> BuildResult:
     """The documents of the folders into a corpus (a temporary store, or `store_path`), its tables
     into out_dir (checked before anything is read: check_out_dir); an unchanged input is served from
-    out_dir's previous build. `force` rebuilds and replaces files CountyLens did not write."""
+    out_dir's previous build. `force` rebuilds and replaces files CountyLens did not write. `limits`: each
+    document read and analysed in a worker with a time and memory limit (build_limits); None reads in this
+    process with the engine's pool (trusted input)."""
     started = time.perf_counter()
     doc_dirs = [Path(d) for d in doc_dirs]
     out_dir = check_out_dir(out_dir, csv, force, store_files(store_path))
@@ -171,7 +183,7 @@ def build(doc_dirs: list[Path], out_dir: Path, csv: bool = False, force: bool = 
 
     with tempfile.TemporaryDirectory(prefix="countylens-build-") as scratch:
         store = open_store(store_path or Path(scratch) / "build.sqlite", seed=False)
-        rejections = add_folders(store, doc_dirs)
+        rejections = add_folders(store, doc_dirs, build_limits() if limits == "default" else limits)
         corpus = load_corpus(store)
     export_tables(corpus, out_dir, csv, force=True)  # the folder was checked before the build
     report = build_report(corpus.evidence, rejections)
