@@ -15,8 +15,8 @@ from analytics.analysis.evidence import evidence_parts, highlight_html
 from analytics.corpus import corpus as corpus_tables
 from analytics.corpus.errors import StoreError
 from analytics.corpus.isolation import Limits
-from analytics.corpus.store import (open_store, reanalyse_stale, save_setting, stale_documents, store_fingerprint,
-                                    store_setting)
+from analytics.corpus.store import (add_seeds, open_store, reanalyse_stale, save_setting, seeds_pending,
+                                    stale_documents, store_fingerprint, store_setting)
 from analytics.export import charts
 from analytics.export import files as export
 from analytics.export.i18n import t
@@ -177,14 +177,28 @@ def presentation_steps(slugs: list[str], lang: str, key: str = "tab") -> str:
 
 @st.cache_resource(show_spinner=False)
 def store():
-    """The open corpus store (seeded on first open), shared by every session. Documents analysed by other
-    code or data are re-analysed by `load_corpus_or_stop`, with a progress bar."""
-    return open_store(reanalyse=False)
+    """The open corpus store, shared by every session. `load_corpus_or_stop` adds the seeds to a new store
+    and re-analyses documents analysed by other code or data, each with a progress bar."""
+    return open_store(reanalyse=False, seed=False)
 
 
 @st.cache_resource(show_spinner=False)
 def _reanalysis_lock() -> threading.Lock:
     return threading.Lock()
+
+
+def seed_with_progress(lang: str) -> None:
+    """On a new store's first start, add the seed documents with a progress bar (the first page would
+    otherwise stay blank while they are analysed); one session does it, the others wait and then see them."""
+    if not seeds_pending(store()):
+        return
+    with st.spinner(t("message.loading", lang)), _reanalysis_lock():
+        if not seeds_pending(store()):  # another session did it meanwhile
+            return
+        bar = st.progress(0.0, text=t("message.seeding", lang, done=0, total="…"))
+        add_seeds(store(), lambda done, n, name: bar.progress(
+            done / max(n, 1), text=t("message.seeding", lang, done=done, total=n)))
+        bar.empty()
 
 
 def reanalyse_with_progress(lang: str) -> None:
@@ -220,6 +234,7 @@ def corpus() -> corpus_tables.Corpus:
 def load_corpus_or_stop(lang: str) -> corpus_tables.Corpus:
     """The corpus, or one clear message (the app keeps serving) if it cannot be loaded."""
     try:
+        seed_with_progress(lang)
         reanalyse_with_progress(lang)
         with st.spinner(t("message.loading", lang)):
             return corpus()
@@ -253,7 +268,7 @@ def show_chart(chart, name: str, lang: str, footer: str | None = None, container
     presentation mode with every font enlarged (charts.presentation_chart). Drawn as SVG, so its text is
     text (selectable, and measurable by the browser tests)."""
     shown = charts.presentation_chart(chart) if presenting() else chart
-    (container or st).altair_chart(charts.as_svg(shown), theme=None)
+    (container or st).vega_lite_chart(charts.browser_spec(charts.as_svg(shown)), theme=None)
     chart_downloads(chart, name, lang, footer)
 
 

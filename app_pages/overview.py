@@ -1,6 +1,7 @@
 """概览 Overview: the corpus at a glance — documents, units, headline figures, cleaning."""
 import streamlit as st
 
+from analytics.export import charts
 from analytics.export.i18n import t
 from analytics.views import shared
 from analytics.views.overview import overview_view
@@ -22,7 +23,7 @@ common.table_downloads(view.documents, "documents", lang)
 st.subheader(t("overview.units", lang))
 left, right = st.columns([3, 2])
 left.dataframe(view.units, hide_index=True)
-right.altair_chart(view.map_chart, theme=None)
+right.vega_lite_chart(charts.browser_spec(view.map_chart), theme=None)
 common.table_downloads(view.units, "units", lang)
 
 st.subheader(t("overview.headline", lang))

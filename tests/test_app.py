@@ -2,6 +2,7 @@
 asserted, language switch and URL state round trip."""
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -29,9 +30,11 @@ def open_page(page: str, **query) -> AppTest:
 
 
 def chart_frames(chart) -> list[pd.DataFrame]:
-    """The data a chart draws (Streamlit sends it beside the spec, as Arrow tables)."""
+    """The data a chart draws: inline in its spec (charts.browser_spec), or beside it as Arrow tables."""
     tables = [d.data.data for d in chart.proto.datasets] + ([chart.proto.data.data] if chart.proto.data.data else [])
-    return [pa.ipc.open_stream(table).read_all().to_pandas() for table in tables]
+    inline = json.loads(chart.proto.spec).get("datasets", {})
+    return ([pa.ipc.open_stream(table).read_all().to_pandas() for table in tables]
+            + [pd.DataFrame(values) for values in inline.values() if isinstance(values, list)])
 
 
 def chart_values(at: AppTest) -> set[str]:
@@ -111,8 +114,10 @@ def test_compare_selection_changes_the_view_and_the_url():
     assert table_rows(at) == ["岚县", "长治经开区"]
     html = comparison_html(at)
     assert "<span class='cl-num'>18.7</span>万人" in html
-    # the zone's 163.92亿元 is one project batch's 总投资, not its fixed-asset investment: no key figure
-    assert "163.92" not in html
+    # the zone's 163.92亿元 is one project batch's 总投资, not its fixed-asset investment: if a column shows
+    # it, that is the 总投资 column
+    numbers = re.findall(r"data-indicator='([^']+)'><details><summary><span class='cl-num'>([^<]*)</span>", html)
+    assert numbers and {ident for ident, number in numbers if number == "163.92"} <= {"total_investment"}
     reopened = open_page("compare", units="岚县,长治经开区")
     assert reopened.multiselect[0].value == ["岚县", "长治经开区"]
 
@@ -392,3 +397,22 @@ def test_library_corrections_change_the_document_and_survive_reanalysis(private_
         mine = load_corpus(store).tables["figures"]
         assert set(mine[mine["doc_id"] == note]["unit"]) == {"岚县"}
         assert reanalyse(store, [note]) == [note]
+
+
+def test_a_first_start_adds_the_seeds_from_the_page_with_its_progress(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from analytics.corpus.store import list_documents, open_store, seeds_pending
+    from analytics.paths import STORE_ENV
+
+    path = tmp_path / "new" / "countylens.sqlite"
+    monkeypatch.setenv(STORE_ENV, str(path))
+    st.cache_resource.clear()
+    try:
+        at = open_page("overview")
+        store = open_store(path, seed=False, reanalyse=False)
+        assert not seeds_pending(store) and len(list_documents(store)) == 5
+        shown = {m.value for m in at.metric}
+        assert "5" in shown  # the first page shows the seeds it has just added
+    finally:
+        st.cache_resource.clear()

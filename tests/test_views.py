@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from analytics.corpus.corpus import Corpus
@@ -140,3 +141,66 @@ def test_a_changed_lexicon_shows_after_restart(store, tmp_path):
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"reanalysed": 5, "potatoes": 0}
+
+
+def test_page_views_are_memoised_on_the_snapshot_and_keyed_on_every_argument(corpus):
+    assert overview_view(corpus, "zh") is overview_view(corpus, "zh")
+    assert overview_view(corpus, "en") is not overview_view(corpus, "zh")
+    first = figures_view(corpus, UNITS, [], "all", "", "zh")
+    assert figures_view(corpus, list(UNITS), [], "all", "", "zh") is first  # a new list, the same selection
+    assert figures_view(corpus, UNITS[:2], [], "all", "", "zh") is not first
+    assert similarity_view(corpus, "unit", UNITS, "zh") is similarity_view(corpus, "unit", UNITS, "zh")
+    assert Corpus(corpus.evidence).memo(("overview",), lambda: 1) == 1  # another snapshot, its own memo
+
+
+def test_sessions_asking_at_once_compute_a_view_once_and_a_failure_is_not_kept(seed_tables):
+    import threading
+    import time
+
+    snapshot = Corpus(seed_tables)
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return object()
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(snapshot.memo(("k",), slow))) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len(results) == 6 and all(r is results[0] for r in results)
+
+    def broken():
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        snapshot.memo(("bad",), broken)
+    assert snapshot.memo(("bad",), lambda: 2) == 2  # the failure was not remembered
+
+
+def test_default_columns_are_those_most_units_state_comparably_and_an_empty_row_says_why(corpus):
+    from analytics.features.key_figures import default_indicators, key_figures, selection_indicators
+    from analytics.views.figure_table import comparison_table, table_html, table_note
+
+    units = ["沁源县", "岚县", "柞水县"]
+    table = comparison_table(corpus, units)
+    every = key_figures(corpus["figures"], units, table.options)
+    shared_by = every[every["comparable"].astype(bool)].groupby("indicator_id")["unit"].nunique()
+    assert table.default_columns and all(shared_by.get(i, 0) >= 1 for i in table.default_columns)
+    counts = [int(shared_by[i]) for i in table.default_columns]
+    assert counts == sorted(counts, reverse=True)  # the most widely stated columns are chosen first
+    assert shared_by.max() >= 2 and counts[0] == shared_by.max()
+    # a hand-made case: b is stated by two units, a (reviewed first) by one, c by none comparably
+    cards = pd.DataFrame({"indicator_id": ["a", "b", "b", "c"], "unit": ["x", "x", "y", "x"],
+                          "comparable": [True, True, True, False]})
+    assert default_indicators(cards, ["a", "b", "c"]) == ["b", "a"]
+    assert default_indicators(cards, ["a", "b", "c"], limit=1) == ["b"]
+
+    with_empty = comparison_table(corpus, ["岚县", "永济市"])
+    assert not with_empty.cells["unit"].eq("永济市").any()
+    html = table_html(with_empty, corpus.clean_text, {})
+    assert "其文档未给出所选指标中的任何一项" in html
+    assert "永济市" in table_note(with_empty)

@@ -177,8 +177,10 @@ def shared_terms(model: TfidfModel, a: str, b: str, top_n: int = 10,
     if product.nnz == 0:
         return pd.DataFrame(columns=["term", "contribution"])
     vocab = model.vocabulary
-    table = pd.DataFrame({"term": vocab[product.col], "contribution": product.data})
-    table = table[~table["term"].isin(left_out(exclude))]
+    # a set lookup per shared term: Series.isin would turn the whole gazetteer into an array on every call
+    dropped = left_out(exclude)
+    kept = [i for i, term in enumerate(vocab[product.col]) if term not in dropped]
+    table = pd.DataFrame({"term": vocab[product.col[kept]], "contribution": product.data[kept]})
     return table.nlargest(top_n, "contribution").reset_index(drop=True)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -38,19 +39,36 @@ class Corpus:
     # snapshot they were computed on: a corpus shared by every session computes each once.
     _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    MEMO_ENTRIES = 64
+    _pending: dict = field(default_factory=dict, repr=False)  # key -> Future of a computation under way
+    MEMO_ENTRIES = 128
 
     def memo(self, key: tuple, compute):
-        """compute(), or its earlier result for the same key on this snapshot (least recently used kept)."""
+        """compute(), or its earlier result for the same key on this snapshot (least recently used kept).
+        Sessions asking for the same key at once wait for the one computing it rather than each computing
+        it again (twenty analysts opening one page after a start would otherwise compute it twenty times)."""
         with self._memo_lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
                 return self._memo[key]
-        value = compute()
+            pending = self._pending.get(key)
+            computing = pending is None
+            if computing:
+                pending = self._pending[key] = Future()
+        if not computing:
+            return pending.result()
+        try:
+            value = compute()
+        except BaseException as error:
+            with self._memo_lock:
+                del self._pending[key]
+            pending.set_exception(error)
+            raise
         with self._memo_lock:
             self._memo[key] = value
+            del self._pending[key]
             while len(self._memo) > self.MEMO_ENTRIES:
                 self._memo.popitem(last=False)
+        pending.set_result(value)
         return value
 
     def tfidf_model(self, level: str):

@@ -14,7 +14,9 @@ report and the benchmark alike:
   previous result (see `_refresh`).
 
 `analysis_fingerprint()` names the code and data that analysed a document: the store records it with
-every document and re-analyses documents analysed by another one.
+every document and re-analyses documents analysed by another one. `corpus_fingerprint()` adds
+analytics/analysis, which makes the corpus-wide tables: it keys their cache and the incremental state, so a
+change there recomputes those tables and re-analyses no document.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from analytics.corpus.fingerprint import analysis_fingerprint
+from analytics.corpus.fingerprint import analysis_fingerprint, corpus_fingerprint
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import describe_documents
 from analytics.registry import CORPUS_WIDE, PER_DOCUMENT, REPORT_KEYS, TABLES, empty_table, typed
@@ -223,7 +225,7 @@ def corpus_tables(per_document: dict[str, pd.DataFrame], previous: CorpusState |
         for doc_id, unit in zip(units["doc_id"], units["unit"]):
             units_of.setdefault(doc_id, []).append(unit)
     revisions = documents["revision"].fillna(0).astype(int) if "revision" in documents else [0] * len(documents)
-    state = {"code": analysis_fingerprint(), "docs": dict(zip(documents["doc_id"], flags)), "units_of": units_of,
+    state = {"code": corpus_fingerprint(), "docs": dict(zip(documents["doc_id"], flags)), "units_of": units_of,
              "revisions": {d: int(r) for d, r in zip(documents["doc_id"], revisions) if r}}
     if previous is not None and previous.state.get("code") == state["code"]:
         refreshed = _refresh(counted, previous, state)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import paths
-from analytics.corpus.fingerprint import analysis_fingerprint
+from analytics.corpus.fingerprint import corpus_fingerprint
 from analytics.export.outputs import OutputError, store_files
 from analytics.pipeline.ingest import IngestError, Rejection, document_paths, read_file
 from analytics.registry import ALL_TABLES, REPORT_KEYS
@@ -123,7 +123,7 @@ def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
 
 def input_fingerprint(files: list[Path]) -> str:
     """The analysing code and data, and every input file with its folder's catalog."""
-    digest = hashlib.sha256(analysis_fingerprint().encode())
+    digest = hashlib.sha256(corpus_fingerprint().encode())
     for path in sorted(files):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -69,6 +69,7 @@ import pandas as pd
 
 from analytics import paths
 from analytics.corpus import engine
+from analytics.corpus.fingerprint import corpus_fingerprint
 from analytics.corpus.errors import StoreError
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import iso_date, read_catalog
@@ -527,10 +528,19 @@ def _insert_features(conn: sqlite3.Connection, doc_id: str, prepared: Prepared, 
             _pause_hook(name, doc_id, nth)
 
 
-def add_seeds(store: Store) -> AddResult:
-    """Add the seed documents (source 'seed', catalog fields from seeds/catalog.csv) and record it."""
+def seeds_pending(store: Store) -> bool:
+    """Whether the seeds were never added to this (writable) store: `add_seeds` is still to run."""
+    if store.read_only:
+        return False
+    with _connect(store) as conn:
+        return _meta(conn, "seeded") != "1"
+
+
+def add_seeds(store: Store, progress: Callable[[int, int, str], None] | None = None) -> AddResult:
+    """Add the seed documents (source 'seed', catalog fields from seeds/catalog.csv) and record it;
+    `progress(done, total, file_name)` per document, as for add_files."""
     files = [(p.name, p.read_bytes()) for p in document_paths(paths.SEEDS_DIR)]
-    result = add_files(store, files, source="seed", catalog=read_catalog(paths.SEEDS_DIR))
+    result = add_files(store, files, progress=progress, source="seed", catalog=read_catalog(paths.SEEDS_DIR))
     with _connect(store) as conn, _write(conn):
         _set_meta(conn, "seeded", "1")
     return result
@@ -947,7 +957,7 @@ def _read_changes(conn: sqlite3.Connection, raw: dict[str, pd.DataFrame]) -> dic
 
 def corpus_key(documents: pd.DataFrame) -> str:
     """Hash of the analysing code and data and of the doc_ids with their near-duplicate flags and revisions."""
-    digest = hashlib.sha256(engine.analysis_fingerprint().encode())
+    digest = hashlib.sha256(corpus_fingerprint().encode())
     flags = documents["near_duplicate_of"].fillna("") if len(documents) else []
     revisions = documents["revision"].fillna(0).astype(int) if "revision" in documents else [0] * len(documents)
     for doc_id, flag, revision in sorted(zip(documents["doc_id"], flags, revisions)):

@@ -419,6 +419,24 @@ def as_svg(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return shown
 
 
+# What Altair's active default theme adds to every spec, and Streamlit takes off again (it draws with theme "none").
+_DEFAULT_THEME_VIEW = {"continuousWidth": 300, "continuousHeight": 300}
+
+
+def browser_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec the dashboard sends to the browser: as Streamlit's altair_chart would make it, but
+    without validating it against the schema on every page run. Validation is most of a chart's cost on the
+    server (about 0.1 s a chart, under a lock every session shares); every builder's spec is validated by the
+    tests instead (tests/test_charts.py)."""
+    spec = chart.to_dict(validate=False)
+    view = spec.get("config", {}).get("view")
+    if isinstance(view, dict):
+        for key, value in _DEFAULT_THEME_VIEW.items():
+            if view.get(key) == value:
+                del view[key]
+    return spec
+
+
 def industry_sections_chart(industries: pd.DataFrame, lang: str = "zh", order: list[str] | None = None) -> alt.Chart:
     """GB/T 4754 sections × units: how many industries of the section a unit has and targets, for one 16:9
     screen (the industry matrix runs to dozens of rows). The same rows and status rule as the matrix."""

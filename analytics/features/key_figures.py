@@ -66,6 +66,21 @@ def selection_indicators(figures: pd.DataFrame, units: list[str]) -> list[str]:
     return reviewed + [i for i in rest.index if indicator(i) is not None]
 
 
+DEFAULT_COLUMNS = 8  # a comparison table's columns unless the user chooses: what fits a 16:9 slide
+
+
+def default_indicators(cards: pd.DataFrame, options: list[str], limit: int = DEFAULT_COLUMNS) -> list[str]:
+    """The columns a comparison opens with: of the `options` (selection_indicators' order: reviewed first),
+    those whose key figures (`cards`, key_figures of every option) are comparable for the most units, ties in
+    the options' order; at most `limit`. Every default column has a value, whatever units are chosen, and
+    the columns most units share come first to be chosen (the same five reviewed columns for every selection
+    left rows of dashes where the units' documents state other things)."""
+    comparable_units = cards[cards["comparable"].astype(bool)].groupby("indicator_id")["unit"].nunique()
+    ranked = sorted((o for o in options if comparable_units.get(o, 0)),
+                    key=lambda o: (-int(comparable_units.get(o, 0)), options.index(o)))
+    return ranked[:limit]
+
+
 def _mark_comparability(chosen: pd.DataFrame) -> pd.DataFrame:
     """comparable / why of each figure of one slot against the column's most common kind of figure (on a
     tie, the kind the slot prefers: its first qualifier, an actual, no period; for a batch indicator, the

@@ -442,7 +442,7 @@ class Comparison:
         comparing the same units, gets the same (read-only) View without recomputing it. `options` are the
         view's own keywords (the comparison table's `indicators`, `sort_by`, `descending`); the deck and the
         report use each view's defaults."""
-        chosen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+        chosen = shared.frozen(options)
         if (slug, chosen) not in self._views:
             words = {"exclude": self.exclude} if slug in TERM_SECTIONS else {}
             key = ("compare", slug, tuple(self.units), self.lang, self.exported, chosen, *words.values())

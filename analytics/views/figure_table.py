@@ -23,7 +23,7 @@ from analytics.analysis.evidence import evidence_parts, highlight_html
 from analytics.export.i18n import label, t
 from analytics.features.indicators import names as indicator_names
 from analytics.features.indicators import qualifier_or_default
-from analytics.features.key_figures import indicator_slots, key_figures, selection_indicators
+from analytics.features.key_figures import default_indicators, indicator_slots, key_figures, selection_indicators
 from analytics.views.shared import format_value, key_figure_mark, localize, span_label
 
 # A unit whose passages hold fewer characters than this rests on a paragraph or two (a mention in another
@@ -45,7 +45,7 @@ class ComparisonTable:
     units: list[str]               # row order (sorted when asked)
     columns: pd.DataFrame          # the indicator columns shown: slot, slot_zh, slot_en, indicator_id, qualifiers
     options: list[str]             # every canonical indicator the selection has, columns to choose from
-    default_columns: list[str]     # the reviewed key figures the selection has: the columns unless chosen
+    default_columns: list[str]     # the indicators comparable for most of the selection: the columns unless chosen
     cells: pd.DataFrame            # key_figures rows of the shown columns (+ indicator names, document title)
     evidence: pd.DataFrame         # unit, n_chars, n_passages, n_documents, thin
     lang: str
@@ -214,17 +214,17 @@ def sorted_units(cells: pd.DataFrame, units: list[str], by: str = "", descending
 
 def comparison_table(corpus, units: list[str], lang: str = "zh", indicators: list[str] | None = None,
                      sort_by: str = "", descending: bool = True) -> ComparisonTable:
-    """The comparison table of `units`: columns `indicators` (default: the reviewed key figures the selection
-    has, in the list's order), rows sorted by `sort_by` (an indicator id or one of ROW_SORTS; '' keeps the
+    """The comparison table of `units`: columns `indicators` (default: features.key_figures.default_indicators,
+    those comparable for most of the units, shown in the reviewed list's order), rows sorted by `sort_by` (an indicator id or one of ROW_SORTS; '' keeps the
     selection order)."""
     figures = corpus["figures"]
     options = selection_indicators(figures, units)
-    reviewed = set(indicator_slots()["indicator_id"])
-    default = [o for o in options if o in reviewed]
+    every_card = key_figures(figures, units, options)  # one column's cards do not depend on the others
+    default = default_indicators(every_card, options)
     wanted = set(indicators) if indicators is not None else set(default)
-    chosen = [o for o in options if o in wanted]  # always in the reviewed list's order
+    chosen = [o for o in options if o in wanted]  # always in the options' order: the reviewed list's first
     columns = indicator_slots(chosen)
-    cards = with_indicator_names(key_figures(figures, units, chosen))
+    cards = with_indicator_names(every_card[every_card["indicator_id"].isin(chosen)].reset_index(drop=True))
     cards = cards.assign(document=[corpus.document_label(d) for d in cards["doc_id"]])
     evidence = unit_evidence(corpus.tables, units)
     sortable = set(columns["indicator_id"]) | set(ROW_SORTS)
@@ -297,10 +297,13 @@ def table_html(table: ComparisonTable, clean_text: Callable[[str], str], caption
         head = "".join(f"<th>{escape(n)}</th>" for n in [t("col.unit", lang), *(name for _, name in shown)])
         rows = []
         for unit in table.units:
-            cells = [headers[unit]]
-            for ident, _ in shown:
-                card = table.cell(unit, ident)
-                cells.append(_cell_html(card, clean_text, lang) if card else "<td class='cl-empty'>—</td>")
+            cards = [table.cell(unit, ident) for ident, _ in shown]
+            if shown and not any(cards):  # a row of dashes says nothing: say why it is empty
+                cells = [headers[unit], f"<td class='cl-empty' colspan='{len(shown)}'>"
+                                        f"{escape(t('compare.empty_row', lang))}</td>"]
+            else:
+                cells = [headers[unit], *(_cell_html(card, clean_text, lang) if card else "<td class='cl-empty'>—</td>"
+                                          for card in cards)]
             rows.append("<tr>" + "".join(cells) + "</tr>")
         blocks.append(f"<table class='cl-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     return TABLE_CSS + "".join(blocks)
@@ -326,6 +329,9 @@ def table_note(table: ComparisonTable) -> str:
         reasons = "; ".join(f"{r.unit} · {getattr(r, name)}: {t('comparable.' + r.why, lang)}"
                             for r in odd.itertuples())
         notes.append(t("report.incomparable_note", lang).format(reasons=reasons))
+    empty = [u for u in table.units if not (cells["unit"] == u).any()]
+    if empty and len(table.columns):
+        notes.append(t("compare.empty_note", lang, units="、".join(empty)))
     notes.append(thin_note(table.evidence, lang))
     return " ".join(n for n in notes if n)
 

@@ -24,6 +24,7 @@ class FiguresView:
     indicators: list[str]        # canonical indicator ids to compare across units (key figures first)
 
 
+@shared.memoised
 def figures_view(corpus: Corpus, units: list[str], categories: list[str], target: str, search: str,
                  lang: str = "zh") -> FiguresView:
     """The Figures page reads every document's figures (reprints included): it is a reading list."""

@@ -25,6 +25,7 @@ class OverviewView:
     reprints: pd.DataFrame       # near-duplicates and their originals
 
 
+@shared.memoised
 def overview_view(corpus: Corpus, lang: str = "zh") -> OverviewView:
     """Everything the Overview shows, in the UI language."""
     documents = corpus.evidence["documents"]

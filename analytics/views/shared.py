@@ -22,6 +22,28 @@ from analytics.pipeline.text import UNRECOVERABLE
 from analytics.registry import ALL_TABLES
 
 
+def frozen(value):
+    """A view's argument as a memo key: lists, tuples and sets as tuples (sets sorted), dicts as sorted pairs."""
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value))
+    if isinstance(value, dict):
+        return tuple(sorted((k, frozen(v)) for k, v in value.items()))
+    return value
+
+
+def memoised(view_function):
+    """A page's view function, memoised on the corpus snapshot (Corpus.memo): a rerun, or another session
+    asking for the same selection, gets the same read-only result without recomputing it, and sessions
+    asking at once compute it once. Its first argument is the corpus; the others make the key."""
+    @functools.wraps(view_function)
+    def view(corpus, *args, **kwargs):
+        key = (view_function.__module__, view_function.__qualname__, frozen(args), frozen(kwargs))
+        return corpus.memo(key, lambda: view_function(corpus, *args, **kwargs))
+    return view
+
+
 def span_label(text: str, start: int, end: int, lang: str = "zh") -> str:
     """Where a span sits, as a reader says it: its page in a paged document, then its characters."""
     page = page_at(text, start)

@@ -38,6 +38,7 @@ class SimilarityView:
     thin_note: str = ""          # the units whose cosines rest on a paragraph or two (unit level)
 
 
+@shared.memoised
 def similarity_view(corpus: Corpus, level: str, keys: list[str], lang: str = "zh") -> SimilarityView:
     """The heatmap of the keys (units or documents) and its tables."""
     pairs = corpus["similarity"]
@@ -62,6 +63,7 @@ def _sources(corpus: Corpus, level: str, keys: list[str]) -> list[str]:
     return [corpus.document_label(d) for d in documents.loc[documents["doc_id"].isin(keys), "doc_id"]]
 
 
+@shared.memoised
 def neighbours_view(corpus: Corpus, level: str, focus: str, lang: str = "zh",
                     among: list[str] | None = None, exclude: frozenset[str] | None = None
                     ) -> tuple[list[Neighbour], pd.DataFrame]:

@@ -38,6 +38,7 @@ class ThemesView:
     thin_note: str = ""          # the units whose shares rest on a paragraph or two
 
 
+@shared.memoised
 def themes_view(corpus: Corpus, units: list[str], lang: str = "zh", term: str = "",
                 exclude: frozenset[str] | None = None, min_frequency: int = network.MIN_TERM_FREQUENCY,
                 min_weight: int = network.MIN_COOCCURRENCE) -> ThemesView:

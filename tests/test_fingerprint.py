@@ -1,0 +1,61 @@
+"""The fingerprints that decide what is re-analysed: every analysing package counts, each in its own key."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from analytics import paths
+from analytics.corpus import fingerprint
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    """analytics/ and data/ copied, the fingerprints computed on the copies (their caches emptied)."""
+    package, data = tmp_path / "analytics", tmp_path / "data"
+    shutil.copytree(paths.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(paths.DATA_DIR, data)
+    monkeypatch.setattr(paths, "PACKAGE", package)
+    monkeypatch.setattr(paths, "DATA_DIR", data)
+
+    def fingerprints() -> tuple[str, str]:
+        fingerprint.analysis_fingerprint.cache_clear()
+        fingerprint.corpus_fingerprint.cache_clear()
+        return fingerprint.analysis_fingerprint(), fingerprint.corpus_fingerprint()
+
+    yield package, data, fingerprints
+    fingerprint.analysis_fingerprint.cache_clear()
+    fingerprint.corpus_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("module", ["pipeline/clean.py", "features/figures.py", "corpus/engine.py", "registry.py",
+                                    "resources.py"])
+def test_a_change_in_document_analysis_re_analyses_documents_and_corpus_tables(package_copy, module):
+    package, _, fingerprints = package_copy
+    before = fingerprints()
+    with open(package / module, "a", encoding="utf-8") as f:
+        f.write("\n# changed\n")
+    after = fingerprints()
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+@pytest.mark.parametrize("module", ["analysis/similarity.py", "analysis/terms.py", "analysis/network.py"])
+def test_a_change_in_corpus_analysis_recomputes_corpus_tables_only(package_copy, module):
+    package, _, fingerprints = package_copy
+    before = fingerprints()
+    with open(package / module, "a", encoding="utf-8") as f:
+        f.write("\n# changed\n")
+    after = fingerprints()
+    assert after[0] == before[0] and after[1] != before[1]
+
+
+def test_a_change_in_a_reviewed_data_file_re_analyses_and_views_do_not(package_copy):
+    package, data, fingerprints = package_copy
+    before = fingerprints()
+    with open(package / "views" / "compare.py", "a", encoding="utf-8") as f:
+        f.write("\n# a view changes no table\n")
+    assert fingerprints() == before
+    reviewed = next(p for p in sorted(data.glob("*.csv")) if p.name != "manifest.csv")
+    with open(reviewed, "a", encoding="utf-8") as f:
+        f.write("\n")
+    assert fingerprints()[0] != before[0]
