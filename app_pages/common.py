@@ -363,8 +363,9 @@ def evidence_picker(table, label_column: str, lang: str, key: str) -> None:
     if table is None or table.empty:
         return
     rows = table.reset_index(drop=True)
+    labels = (rows["unit"].astype(str) + " · " + rows[label_column].astype(str)).tolist()  # once, not per option
     choice = st.selectbox(t("widget.evidence_for", lang), range(len(rows)), key=f"ev_{key}",
-                          format_func=lambda i: f"{rows.at[i, 'unit']} · {rows.at[i, label_column]}")
+                          format_func=labels.__getitem__)
     row = rows.iloc[choice]
     show_evidence(row["doc_id"], row["start"], row["end"], lang=lang)
 

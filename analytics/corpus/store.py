@@ -546,11 +546,40 @@ def add_seeds(store: Store, progress: Callable[[int, int, str], None] | None = N
     return result
 
 
+_FINGERPRINTS: dict[str, tuple[tuple, str]] = {}  # store path -> (its files' stat when read, fingerprint)
+
+
+def _file_state(path: Path) -> tuple:
+    """The store file's and its write-ahead log's size and modification time, and the log's header: a commit
+    grows the log or, after a checkpoint restarted it, changes its salt (a clock tick may hold two commits)."""
+    state: list = []
+    for name in (path, Path(f"{path}-wal")):
+        try:
+            stat = name.stat()
+            state.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        except OSError:
+            state.append(None)
+    try:
+        with open(f"{path}-wal", "rb") as log:
+            state.append(log.read(32))
+    except OSError:
+        state.append(None)
+    return tuple(state)
+
+
 def store_fingerprint(store: Store) -> str:
-    """A cheap value that changes with every write: 'store_id:generation'. Cache the loaded tables on it."""
+    """A cheap value that changes with every write: 'store_id:generation'. Cache the loaded tables on it.
+    Read from the store only when its files changed since the last read (every page run of every session
+    asks for it; opening the database each time was a tenth of the server's time with twenty sessions)."""
+    state = _file_state(store.path)
+    known = _FINGERPRINTS.get(str(store.path))
+    if known is not None and known[0] == state:
+        return known[1]
     with _connect(store) as conn:
         rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation')"))
-    return f"{rows.get('store_id', '')}:{rows.get('generation', '0')}"
+    value = f"{rows.get('store_id', '')}:{rows.get('generation', '0')}"
+    _FINGERPRINTS[str(store.path)] = (state, value)
+    return value
 
 
 # A user's setting is kept in `meta` under this prefix, apart from the store's own keys (generation …).

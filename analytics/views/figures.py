@@ -41,6 +41,7 @@ def figure_categories(corpus: Corpus) -> list[str]:
     return sorted(corpus.evidence["figures"]["category"].unique())
 
 
+@shared.memoised
 def indicator_chart(corpus: Corpus, units: list[str], indicator_id: str, lang: str = "zh") -> tuple[alt.TopLevelMixin, str]:
     """One canonical indicator across the units (the counted figures: a reprint is not a second bar; only
     the units' own figures that measure the same thing: shared.comparable_figures), and its footer."""
@@ -53,6 +54,7 @@ def indicator_chart(corpus: Corpus, units: list[str], indicator_id: str, lang: s
                                 date.today(), lang)
 
 
+@shared.memoised
 def table_view(corpus: Corpus, name: str) -> pd.DataFrame:
     """One corpus table as offered for download (every document; documents without their texts)."""
     return shared.table_for_download(corpus.evidence, name)
