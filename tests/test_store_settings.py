@@ -46,3 +46,18 @@ def test_a_read_only_store_reads_settings_and_refuses_to_save_one(empty_store, m
         save_setting(read_only, "generic_terms", "changed")
     monkeypatch.undo()
     assert store_setting(empty_store, "generic_terms") == "saved"
+
+
+def test_the_fingerprint_follows_every_commit_of_another_writer_however_quick(empty_store):
+    import sqlite3
+
+    seen = {store_fingerprint(empty_store)}
+    for n in range(30):  # commits within one clock tick, some after the log restarts
+        with sqlite3.connect(empty_store.path) as other:
+            other.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            other.commit()
+            if n % 7 == 0:
+                other.execute("PRAGMA wal_checkpoint(RESTART)")
+        fingerprint = store_fingerprint(empty_store)
+        assert fingerprint not in seen
+        seen.add(fingerprint)
