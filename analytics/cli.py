@@ -4,7 +4,8 @@
 `check`, `backup --out FILE` and `recover --out FILE`.
 
 Argument parsing only; the work is done by functions in analytics/ that the dashboard calls too
-(analytics.corpus.engine.build, analytics.corpus.store.add_files / remove_document / list_documents).
+(analytics.corpus.engine.build, analytics.corpus.library.add_files, analytics.corpus.store.remove_document /
+list_documents).
 Exit codes: 0 done, 1 some files were skipped or rejected (the rest was built or stored) or the
 removal was refused, 2 usage error (an unknown unit; an output that is the store, exists without --force,
 or cannot be written), 3 a store that cannot be opened (missing without --create, damaged, newer).
@@ -36,7 +37,7 @@ def _store_path(args: argparse.Namespace) -> Path | None:
 
 
 def _open(args: argparse.Namespace, **options):
-    from analytics.corpus.store import open_store
+    from analytics.corpus.library import open_store
 
     return open_store(_store_path(args), **options)
 
@@ -109,7 +110,7 @@ def _files_to_add(arguments: list[Path]) -> tuple[list[tuple[str, bytes]], list[
 
 def _add(args: argparse.Namespace) -> int:
     from analytics.corpus.isolation import Limits
-    from analytics.corpus.store import add_files
+    from analytics.corpus.library import add_files
 
     store = _open(args, progress=_progress_bar)
     files, unreadable = _files_to_add(args.files)
@@ -201,7 +202,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
-    from analytics.corpus.store import recover_store
+    from analytics.corpus.library import recover_store
     from analytics.export.outputs import OutputError
 
     try:

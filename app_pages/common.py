@@ -15,8 +15,8 @@ from analytics.analysis.evidence import evidence_parts, highlight_html
 from analytics.corpus import corpus as corpus_tables
 from analytics.corpus.errors import StoreError
 from analytics.corpus.isolation import Limits
-from analytics.corpus.store import (add_seeds, open_store, reanalyse_stale, save_setting, seeds_pending,
-                                    stale_documents, store_fingerprint, store_setting)
+from analytics.corpus.library import add_seeds, open_store, reanalyse_stale
+from analytics.corpus.store import save_setting, seeds_pending, stale_documents, store_fingerprint, store_setting
 from analytics.export import charts
 from analytics.export import files as export
 from analytics.export.i18n import t

@@ -3,7 +3,8 @@ a document's title, date, place or outlet, remove."""
 import streamlit as st
 
 from analytics.corpus.isolation import Limits
-from analytics.corpus.store import StoreError, add_files, correct_document, list_documents, remove_document
+from analytics.corpus.library import add_files, correct_document
+from analytics.corpus.store import StoreError, list_documents, remove_document
 from analytics.export.i18n import t
 from analytics.pipeline.ingest import ARCHIVES, FORMATS, MAX_ARCHIVE_BYTES, MAX_FILE_BYTES
 from analytics.views import shared

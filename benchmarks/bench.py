@@ -9,7 +9,7 @@ five is written in Traditional script, so the cleaner converts it back.
 
 For each N it measures, in the same run: the full build (`python -m analytics build --force` in a
 fresh process: wall time, MB/s, peak RSS of the process and its pool workers), an unchanged rebuild
-(cache hit), adding one document to a store holding the corpus (`analytics.corpus.store.add_files`, then
+(cache hit), adding one document to a store holding the corpus (`analytics.corpus.library.add_files`, then
 `load_tables` recomputing the corpus-wide tables), nearest neighbours of one unit (on the built
 similarity table and through the fitted TF-IDF model), the analytics calls and chart specs of one
 Compare-page rerun with 6 units (and the page itself through Streamlit's AppTest), and a naive
@@ -453,8 +453,8 @@ def similarity_path_seconds(passages: pd.DataFrame, unit: str) -> float:
 
 
 def add_one_document(files: list[Path], extra: tuple[str, bytes], store_path: Path) -> dict:
-    """Store the corpus (analytics.corpus.store.add_files), then time adding one more document and reloading."""
-    from analytics.corpus import store as store_module
+    """Store the corpus (analytics.corpus.library.add_files), then time adding one more document and reloading."""
+    from analytics.corpus import library as store_module
 
     out = {}
     for suffix in ("", "-wal", "-shm"):
@@ -566,8 +566,8 @@ ROWS = [
     ("rebuild_s", "unchanged rebuild, CLI wall incl. interpreter start (s)", "{:.2f}"),
     ("rebuild_inner_s", "unchanged rebuild, inside `build()` (s)", "{:.2f}"),
     ("store_fill_s", "store: add_files of the whole corpus (s)", "{:.1f}"),
-    ("add_files_s", "add one document: `store.add_files` (s)", "{:.2f}"),
-    ("reload_s", "add one document: `store.load_tables` recompute (s)", "{:.2f}"),
+    ("add_files_s", "add one document: `library.add_files` (s)", "{:.2f}"),
+    ("reload_s", "add one document: `library.load_tables` recompute (s)", "{:.2f}"),
     ("add_one_s", "add one document, total (s)", "{:.2f}"),
     ("neighbours_ms", "nearest neighbours, `similarity.neighbours` on the table (ms)", "{:.2f}"),
     ("fit_model_s", "fit the TF-IDF model, unit level (s)", "{:.2f}"),

@@ -144,7 +144,8 @@ def main() -> None:
 def prepare_store(path: Path, extra: int) -> int:
     """A store of the seeds and `extra` generated documents; returns how many documents it holds."""
     from analytics.corpus.export import add_folders
-    from analytics.corpus.store import list_documents, open_store
+    from analytics.corpus.library import open_store
+    from analytics.corpus.store import list_documents
     from benchmarks.bench import write_corpus
 
     store = open_store(path)  # seeded on first open

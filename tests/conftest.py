@@ -43,7 +43,7 @@ def private_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory):
     """A store with the seeds, made once; tests work on copies of it (seeding costs seconds)."""
-    from analytics.corpus.store import open_store
+    from analytics.corpus.library import open_store
 
     path = tmp_path_factory.mktemp("template") / "countylens.sqlite"
     open_store(path)
@@ -55,7 +55,7 @@ def store(seeded_template, tmp_path):
     """A fresh copy of the seeded store for one test."""
     import shutil
 
-    from analytics.corpus.store import open_store
+    from analytics.corpus.library import open_store
 
     path = tmp_path / "store" / "countylens.sqlite"
     path.parent.mkdir()

@@ -269,7 +269,7 @@ NEW_DOCUMENT = ("榆社县位于山西省晋中市。榆社县总人口13.5万�
 
 
 def test_library_lists_documents_and_new_ones_reach_every_page(private_store):
-    from analytics.corpus.store import add_files, open_store
+    from analytics.corpus.library import add_files, open_store
 
     at = open_page("library")
     before = len(at.dataframe[0].value)
@@ -302,8 +302,9 @@ def test_compare_builds_a_deck_with_progress():
 def test_documents_analysed_by_other_code_are_reanalysed_when_the_app_opens(private_store):
     import sqlite3
 
-    from analytics.corpus.engine import analysis_fingerprint
-    from analytics.corpus.store import list_documents, open_store, stale_documents
+    from analytics.corpus.fingerprint import analysis_fingerprint
+    from analytics.corpus.library import open_store
+    from analytics.corpus.store import list_documents, stale_documents
 
     open_page("overview")  # the store exists and is seeded
     with sqlite3.connect(private_store) as conn:
@@ -371,7 +372,7 @@ def test_the_language_toggle_flipped_ten_times_keeps_the_comparison():
 
 
 def test_library_corrections_change_the_document_and_survive_reanalysis(private_store):
-    from analytics.corpus.store import add_files, open_store, reanalyse
+    from analytics.corpus.library import add_files, open_store, reanalyse
 
     store = open_store(private_store)
     untitled = "今年全县新增造林1.2万亩，森林覆盖率达到41.3%，接待游客86万人次。".encode()
@@ -402,7 +403,8 @@ def test_library_corrections_change_the_document_and_survive_reanalysis(private_
 def test_a_first_start_adds_the_seeds_from_the_page_with_its_progress(tmp_path, monkeypatch):
     import streamlit as st
 
-    from analytics.corpus.store import list_documents, open_store, seeds_pending
+    from analytics.corpus.library import open_store
+    from analytics.corpus.store import list_documents, seeds_pending
     from analytics.paths import STORE_ENV
 
     path = tmp_path / "new" / "countylens.sqlite"

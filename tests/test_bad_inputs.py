@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.corpus.store import FEATURE_TABLES, add_files, check_store, list_documents, load_tables, open_store
+from analytics.corpus.library import add_files, load_tables, open_store
+from analytics.corpus.store import FEATURE_TABLES, check_store, list_documents
 from analytics.pipeline.ingest import FORMATS, MAX_NAME_CHARS, safe_file_name
 from tests.bad_inputs.make_bad_inputs import BIG5_SIMPLIFIED, GBK_TEXT, PLAIN_TEXT, Case, cases, oversized, write_corpus
 from tests.conftest import ROOT

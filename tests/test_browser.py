@@ -407,7 +407,8 @@ def test_upload_three_formats_then_compare_and_remove(page, server, tmp_path):
     assert "13.5万人" in metrics and "80%" in metrics
 
     # they are in the store file, not in the session: a new session (or a restarted server) sees them
-    from analytics.corpus.store import list_documents, open_store
+    from analytics.corpus.library import open_store
+    from analytics.corpus.store import list_documents
     from analytics.paths import default_store as store_path
 
     assert {f.name for f in files} <= set(list_documents(open_store(store_path()))["file_name"])
@@ -444,7 +445,8 @@ def test_ten_sessions_read_and_add_at_once(browser_context, server, tmp_path):
     print(f"\nten sessions: {elapsed:.1f}s until every page answered and every document was added")
     assert errors == [] and problems == [0] * 10
 
-    from analytics.corpus.store import list_documents, open_store
+    from analytics.corpus.library import open_store
+    from analytics.corpus.store import list_documents
     from analytics.paths import default_store as store_path
 
     stored = set(list_documents(open_store(store_path()))["file_name"])

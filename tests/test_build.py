@@ -166,7 +166,7 @@ def test_export_writes_the_tables_the_store_serves(store, tmp_path, capsys):
     import pandas as pd
 
     from analytics.cli import main
-    from analytics.corpus.store import load_tables
+    from analytics.corpus.library import load_tables
 
     out = tmp_path / "tables"
     assert main(["export", "--store", str(store.path), "--out", str(out), "--csv"]) == 0
@@ -235,7 +235,7 @@ def test_a_full_disk_leaves_no_temporary_file(store, tmp_path, monkeypatch, caps
 
 def test_csv_exports_neutralise_cells_that_would_start_a_formula(tmp_path):
     from analytics.corpus.corpus import load_corpus
-    from analytics.corpus.store import add_files, open_store
+    from analytics.corpus.library import add_files, open_store
 
     store = open_store(tmp_path / "f.sqlite", seed=False)
     add_files(store, [("=cmd|' /C calc'!A0.txt", "=1+2 岚县坚持生态立县，全县森林覆盖率达到百分之三十八。".encode())])

@@ -11,7 +11,9 @@ import pytest
 from analytics.analysis import terms
 from analytics.corpus import engine
 from analytics.corpus.corpus import Corpus
-from analytics.corpus.store import StoreError, add_files, list_documents, load_tables, open_store, stale_documents
+from analytics.corpus.fingerprint import analysis_fingerprint
+from analytics.corpus.library import add_files, load_tables, open_store
+from analytics.corpus.store import StoreError, list_documents, stale_documents
 from analytics.pipeline.ingest import load_documents
 from analytics.registry import FEATURE_TABLES, PER_DOCUMENT
 from analytics.views import compare, figure_table, shared
@@ -101,7 +103,7 @@ def test_documents_analysed_by_other_code_are_reanalysed_on_open(store):
     progress = []
     reopened = open_store(store.path, progress=lambda done, total, name: progress.append((done, total)))
     assert progress[-1] == (5, 5) and stale_documents(reopened) == []
-    assert set(list_documents(reopened)["analysed_by"]) == {engine.analysis_fingerprint()}
+    assert set(list_documents(reopened)["analysed_by"]) == {analysis_fingerprint()}
     tables = load_tables(reopened)
     assert doc_id in set(tables["industries"]["doc_id"])
     from analytics.corpus.store import check_store

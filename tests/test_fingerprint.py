@@ -59,3 +59,22 @@ def test_a_change_in_a_reviewed_data_file_re_analyses_and_views_do_not(package_c
     with open(reviewed, "a", encoding="utf-8") as f:
         f.write("\n")
     assert fingerprints()[0] != before[0]
+
+
+@pytest.mark.parametrize("module, documents_stale", [("pipeline/units.py", True), ("features/industries.py", True),
+                                                     ("analysis/similarity.py", False)])
+def test_a_store_sees_what_a_change_makes_stale(store, package_copy, module, documents_stale):
+    """After a change in an analysing package, the store's documents are stale (re-analysed on the next open)
+    or, for the corpus-wide code, only its cached corpus tables' key moves (recomputed on the next load)."""
+    from analytics.corpus.store import corpus_key, list_documents, stale_documents
+
+    package, _, fingerprints = package_copy
+    fingerprints()
+    documents = list_documents(store)
+    assert stale_documents(store) == []  # the copies are the code the store was analysed by
+    before_key = corpus_key(documents)
+    with open(package / module, "a", encoding="utf-8") as f:
+        f.write("\n# changed\n")
+    fingerprints()
+    assert set(stale_documents(store)) == (set(documents["doc_id"]) if documents_stale else set())
+    assert corpus_key(documents) != before_key

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest  # noqa: F401 (the element tree's type, in shown_texts)
 
-from analytics.corpus.store import add_files, open_store
+from analytics.corpus.library import add_files, open_store
 from analytics.paths import STORE_ENV
 from analytics.pipeline.ingest import document_id
 from tests.conftest import ROOT

@@ -239,7 +239,8 @@ def test_one_command_takes_a_folder_of_what_analysts_collect(tmp_path, capsys):
 
     from analytics.cli import main
     from analytics.corpus.corpus import load_corpus
-    from analytics.corpus.store import list_documents, open_store
+    from analytics.corpus.library import open_store
+    from analytics.corpus.store import list_documents
     from analytics.views.shared import span_label
 
     folder = tmp_path / "收集"
@@ -296,7 +297,7 @@ def test_a_title_is_never_a_date_line():
 @needs_chromium
 def test_an_upload_shows_the_pages_of_a_scan_as_they_are_read(scanned_report, tmp_path):
     from analytics.corpus.isolation import Limits
-    from analytics.corpus.store import add_files, open_store
+    from analytics.corpus.library import add_files, open_store
 
     calls = []
     store = open_store(tmp_path / "store.sqlite", seed=False)

@@ -15,17 +15,9 @@ import pytest
 
 from analytics.corpus import engine
 from analytics.corpus import store as store_module
-from analytics.corpus.store import (
-    FEATURE_TABLES,
-    StoreError,
-    add_files,
-    check_store,
-    list_documents,
-    load_tables,
-    open_store,
-    remove_document,
-    store_fingerprint,
-)
+from analytics.corpus.library import add_files, load_tables, open_store
+from analytics.corpus.store import (FEATURE_TABLES, StoreError, check_store, list_documents, remove_document,
+                                    store_fingerprint)
 from analytics.registry import ALL_TABLES
 from tests.conftest import ROOT, seed_text
 
@@ -231,7 +223,7 @@ _REAL_FULL = engine._full  # the tests below patch engine._full to prove it is n
 def _full_recompute(store) -> dict[str, pd.DataFrame]:
     from analytics.pipeline.hygiene import counted_tables
 
-    with store_module._connect(store) as conn:
+    with store_module.connect(store) as conn:
         per_document = store_module.read_per_document(conn)
     return _REAL_FULL(counted_tables(per_document), {}).tables
 
@@ -280,13 +272,13 @@ def test_per_document_tables_are_read_incrementally_within_a_process(store):
     load_tables(store)
     doc_id = add_files(store, [("岚县.txt", UPLOAD)]).added[0]
     cached = load_tables(store)
-    with store_module._connect(store) as conn:
+    with store_module.connect(store) as conn:
         fresh = store_module.read_per_document(conn)
     for name in ["documents", *[n for n in FEATURE_TABLES if n != "units"]]:
         pd.testing.assert_frame_equal(cached[name], fresh[name], obj=name)
     remove_document(store, doc_id)
     cached = load_tables(store)
-    with store_module._connect(store) as conn:
+    with store_module.connect(store) as conn:
         fresh = store_module.read_per_document(conn)
     assert doc_id not in set(cached["documents"]["doc_id"])
     for name in ["documents", *[n for n in FEATURE_TABLES if n != "units"]]:
@@ -297,7 +289,7 @@ UNPLACED = "今年全县新增造林1.2万亩，森林覆盖率达到41.3%，接
 
 
 def test_a_correction_moves_an_unplaced_text_and_every_table_follows(store):
-    from analytics.corpus.store import correct_document, reanalyse
+    from analytics.corpus.library import correct_document, reanalyse
 
     doc_id = add_files(store, [("note.txt", UNPLACED)]).added[0]
     before = load_tables(store)  # loaded once: the next load must not serve these rows again
@@ -319,7 +311,7 @@ def test_a_correction_moves_an_unplaced_text_and_every_table_follows(store):
 
 
 def test_a_correction_is_checked(store):
-    from analytics.corpus.store import correct_document
+    from analytics.corpus.library import correct_document
 
     doc_id = add_files(store, [("note.txt", UNPLACED)]).added[0]
     with pytest.raises(ValueError, match="not a date"):

@@ -10,8 +10,8 @@ import pytest
 
 from analytics.cli import main
 from analytics.corpus import store as store_module
-from analytics.corpus.store import (StoreError, add_files, check_file, list_documents, open_store, recover_store,
-                                    remove_document)
+from analytics.corpus.library import add_files, load_tables, open_store, recover_store
+from analytics.corpus.store import StoreError, check_file, list_documents, remove_document
 
 UPLOAD = ("上传.txt", "岚县坚持生态立县，全县森林覆盖率达到百分之三十八。".encode())
 
@@ -166,7 +166,7 @@ def test_other_sessions_keep_being_served_while_an_upload_is_analysed(store):
 
     from analytics.corpus.corpus import Corpus
     from analytics.corpus.isolation import Limits
-    from analytics.corpus.store import load_tables
+    from analytics.corpus.library import load_tables
     from analytics.views.compare import compare_view
 
     corpus = Corpus(load_tables(store))
@@ -214,7 +214,7 @@ def test_a_read_only_store_with_a_stale_cache_is_still_served_and_exported(store
     monkeypatch.setattr(store_module.os, "access", lambda p, mode: mode != store_module.os.W_OK)
     read_only = open_store(path)
     assert read_only.read_only
-    tables = store_module.load_tables(read_only)
+    tables = load_tables(read_only)
     assert len(tables["documents"]) == 5 and len(tables["similarity"]) > 0
     assert main(["export", "--store", str(path), "--out", str(tmp_path / "tables")]) == 0
     assert (tmp_path / "tables" / "figures.parquet").exists()

@@ -8,7 +8,8 @@ import pytest
 
 from analytics.corpus import store as store_module
 from analytics.corpus.errors import StoreError
-from analytics.corpus.store import open_store, save_setting, store_fingerprint, store_setting
+from analytics.corpus.library import open_store
+from analytics.corpus.store import save_setting, store_fingerprint, store_setting
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.corpus.corpus import Corpus
-from analytics.corpus.store import add_files, load_tables
+from analytics.corpus.library import add_files, load_tables
 from analytics.export.i18n import label
 from analytics.views.compare import DECK_SECTIONS, compare_view
 from analytics.views.figures import figures_view, indicator_chart
@@ -182,7 +182,7 @@ def test_sessions_asking_at_once_compute_a_view_once_and_a_failure_is_not_kept(s
 
 
 def test_default_columns_are_those_most_units_state_comparably_and_an_empty_row_says_why(corpus):
-    from analytics.features.key_figures import default_indicators, key_figures, selection_indicators
+    from analytics.features.key_figures import default_indicators, key_figures
     from analytics.views.figure_table import comparison_table, table_html, table_note
 
     units = ["沁源县", "岚县", "柞水县"]

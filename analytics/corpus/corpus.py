@@ -158,6 +158,6 @@ def main_units(passages: pd.DataFrame, units: pd.DataFrame, share: float = 0.8) 
 
 def load_corpus(store=None, progress=None) -> Corpus:
     """Every table of a corpus store (default: analytics.paths.default_store(), seeded on first open)."""
-    from analytics.corpus.store import load_tables, open_store
+    from analytics.corpus.library import load_tables, open_store
 
     return Corpus(load_tables(store or open_store(progress=progress)))

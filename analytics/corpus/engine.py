@@ -13,10 +13,10 @@ report and the benchmark alike:
   only (near-duplicates left out, analytics.pipeline.hygiene), and incrementally when given the
   previous result (see `_refresh`).
 
-`analysis_fingerprint()` names the code and data that analysed a document: the store records it with
-every document and re-analyses documents analysed by another one. `corpus_fingerprint()` adds
-analytics/analysis, which makes the corpus-wide tables: it keys their cache and the incremental state, so a
-change there recomputes those tables and re-analyses no document.
+analytics.corpus.fingerprint.analysis_fingerprint() names the code and data that analysed a document: the
+store records it with every document, and the library re-analyses documents analysed by another one.
+`corpus_fingerprint()` adds analytics/analysis, which makes the corpus-wide tables: it keys their cache and
+the incremental state, so a change there recomputes those tables and re-analyses no document.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from analytics.corpus.fingerprint import analysis_fingerprint, corpus_fingerprint
+from analytics.corpus.fingerprint import corpus_fingerprint
 from analytics.pipeline import hygiene
 from analytics.pipeline.catalog import describe_documents
 from analytics.registry import CORPUS_WIDE, PER_DOCUMENT, REPORT_KEYS, TABLES, empty_table, typed

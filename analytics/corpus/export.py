@@ -137,7 +137,7 @@ def add_folders(store, doc_dirs: list[Path], limits=None) -> list[Rejection]:
     """Every document of the folders into the store, each folder with its catalog.csv; rejections. `limits`
     (analytics.corpus.isolation.Limits) as for add_files: a document that hangs or eats memory is refused in
     its worker, never stalling the build."""
-    from analytics.corpus.store import add_files
+    from analytics.corpus.library import add_files
     from analytics.pipeline.catalog import read_catalog
 
     rejections = []
@@ -179,7 +179,7 @@ def build(doc_dirs: list[Path], out_dir: Path, csv: bool = False, force: bool = 
             rejections = [Rejection(**r) for r in manifest.get("rejections", [])]
             return BuildResult(read_tables(out_dir), rejections, True, time.perf_counter() - started, out_dir)
     from analytics.corpus.corpus import load_corpus
-    from analytics.corpus.store import open_store
+    from analytics.corpus.library import open_store
 
     with tempfile.TemporaryDirectory(prefix="countylens-build-") as scratch:
         store = open_store(store_path or Path(scratch) / "build.sqlite", seed=False)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics.corpus.store import prepare
 from analytics.pipeline.ingest import DOCUMENT_COLUMNS, IngestError, safe_file_name
 
 _POLL_S = 0.25  # how often the waiting thread looks at the deadline and at cancel()
@@ -109,7 +110,6 @@ def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame
     time: they are the batch of a worker that failed, tried again so that only the culprit is refused."""
     detach_from_parent(parent_pid or os.getppid(), [parent_end] if parent_end is not None else [])
     from analytics.corpus import engine
-    from analytics.corpus.store import prepare
     from analytics.pipeline.ingest import read_document
 
     _limit_memory(memory_mb)

@@ -1,4 +1,8 @@
-"""Files -> the user's corpus in an embedded database -> every table the dashboard shows.
+"""The corpus store: persistence of documents, their tables and the cached corpus tables in one SQLite file.
+
+This module only persists: schema and migrations, transactions, reads, cache blobs, settings, and check,
+backup and salvage of a damaged file. What turns bytes into stored documents — add, re-analyse, open with the
+seeds, recover — is analytics.corpus.library (bytes -> ingest -> engine -> here).
 
 Why SQLite (stdlib `sqlite3`) and not Parquet folders, DuckDB or a server:
 * it ships with Python — nothing to install, nothing to run;
@@ -35,12 +39,13 @@ Layout (one row is what the table is named for):
 
 Corpus-wide tables after a change are the engine's (analytics.corpus.engine.corpus_tables, incremental
 from the cached state of the previous corpus); the store only (de)serialises them. Within one process the
-per-document tables are also read incrementally (`_per_document_cached`): only the rows of documents added
+per-document tables are also read incrementally (`per_document_cached`): only the rows of documents added
 since the last load are read.
 
-Analysis fingerprint: every document records `analysed_by` (engine.analysis_fingerprint: the analysing
-code and the reviewed data) and its catalog fields; `open_store` re-analyses, from the stored bytes, every
-document analysed by another fingerprint, so nothing stale is shown after a lexicon or code change.
+Analysis fingerprint: every document records `analysed_by` (fingerprint.analysis_fingerprint: the analysing
+code and the reviewed data) and its catalog fields; `stale_documents` names those analysed by another
+fingerprint, which analytics.corpus.library.open_store re-analyses from their stored bytes, so nothing stale
+is shown after a lexicon or code change.
 
 Test hook: with the environment variable `COUNTYLENS_STORE_TEST_PAUSE=STAGE[@N]`, the process prints
 `PAUSED STAGE doc_id` on stdout and sleeps inside the N-th document transaction (default 1) after
@@ -62,25 +67,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
-from analytics import paths
-from analytics.corpus import engine
-from analytics.corpus.fingerprint import corpus_fingerprint
+from analytics.corpus.fingerprint import analysis_fingerprint, corpus_fingerprint
 from analytics.corpus.errors import StoreError
 from analytics.pipeline import hygiene
-from analytics.pipeline.catalog import iso_date, read_catalog
-from analytics.pipeline.ingest import (DOCUMENT_COLUMNS, IngestError, Rejection, document_id, document_paths,
-                                       expand_archives, read_document, safe_file_name)
-from analytics.registry import FEATURE_TABLES, TABLES, typed
+from analytics.registry import CORPUS_WIDE, FEATURE_TABLES, TABLES, typed
 
 # 2: measure columns renamed, industries/assets per document, documents record analysed_by and catalog.
 SCHEMA_VERSION = "3"
 MIGRATES_FROM = {"1", "2"}  # older versions whose documents are kept and re-analysed from their bytes
-CORPUS_CACHED = engine.CORPUS_WIDE
+CORPUS_CACHED = CORPUS_WIDE
 # revision: how many times the document was analysed again since it was added (a correction, new code)
 STORE_DOCUMENT_COLUMNS = ["added_at", "analysed_by", "revision", "near_duplicate_of", "near_duplicate_jaccard"]
 LIST_COLUMNS = ["doc_id", "file_name", "title", "date", "place", "outlet", "source", "format", "encoding", "script",
@@ -88,8 +88,6 @@ LIST_COLUMNS = ["doc_id", "file_name", "title", "date", "place", "outlet", "sour
                 "near_duplicate_jaccard"]
 PAUSE_ENV = "COUNTYLENS_STORE_TEST_PAUSE"
 BUSY_TIMEOUT_S = 30.0  # a second writer waits this long for the first one's transaction
-
-
 
 
 @dataclass
@@ -130,14 +128,6 @@ class NearDuplicate:
                 "stored, left out of themes, similarity and distinctive terms")
 
 
-@dataclass
-class AddResult:
-    added: list[str] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    duplicates: list[Duplicate] = field(default_factory=list)
-    near_duplicates: list[NearDuplicate] = field(default_factory=list)
-
-
 # ---------------------------------------------------------------- connection and schema
 
 
@@ -146,7 +136,7 @@ _RECOVER_HINT = ("run `python -m analytics check --store {path}` for the details
                  "`python -m analytics recover --store {path} --out NEW.sqlite` to save its documents")
 
 
-def _sqlite_reason(error: sqlite3.Error) -> str:
+def sqlite_reason(error: sqlite3.Error) -> str:
     text = str(error)
     return "the disk is full" if "disk is full" in text else text
 
@@ -164,7 +154,7 @@ def _store_error(path: Path, error: sqlite3.Error) -> StoreError:
 
 
 @contextmanager
-def _connect(store: Store) -> Iterator[sqlite3.Connection]:
+def connect(store: Store) -> Iterator[sqlite3.Connection]:
     """A short-lived connection: one per operation keeps the Store usable from Streamlit's threads. A
     read-only store is opened read-only (immutable when its folder is not writable: WAL needs a -shm
     file). SQLite errors come out as StoreError naming the store."""
@@ -189,7 +179,7 @@ def _connect(store: Store) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so the read-check-write inside is atomic."""
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -201,7 +191,7 @@ def _write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def _refuse_if_read_only(store: Store) -> None:
+def refuse_if_read_only(store: Store) -> None:
     if store.read_only:
         raise StoreError(f"{store.path}: the store is read-only ({store.read_only}); nothing was changed")
 
@@ -226,7 +216,7 @@ def _document_columns() -> list[str]:
 
 def _create_schema(conn: sqlite3.Connection) -> None:
     """Tables, indexes and meta rows, created if missing; new schema columns are added to old stores."""
-    with _write(conn):
+    with transaction(conn):
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         conn.execute(
             "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, file_name TEXT NOT NULL, "
@@ -268,45 +258,31 @@ def _bump_generation(conn: sqlite3.Connection) -> int:
     return int(_meta(conn, "generation", "0"))
 
 
-def open_store(path: str | Path | None = None, seed: bool = True,
-               progress: Callable[[int, int, str], None] | None = None, reanalyse: bool = True) -> Store:
-    """Open (or create) the store at `path` (default: analytics.paths.default_store()).
-
-    Creates the schema and, on first open, adds the documents of seeds/ with source 'seed' and the
-    seeds' catalog. Seeding is recorded once it finished: a seed removed later is not added back, and a
-    seeding that was interrupted resumes (already stored seeds count as duplicates). `seed=False`
-    gives an empty store (tests, the build command). A store of an older schema is migrated; one of a
-    newer schema is refused (StoreError). Documents analysed by other code or data than this
-    process's (`engine.analysis_fingerprint`) are re-analysed from their stored bytes, reporting
-    `progress(done, total, file_name)`; `reanalyse=False` leaves that to the caller (the dashboard does
-    it with a progress bar: `stale_documents`, `reanalyse_stale`). Output: a Store for the functions below.
-    """
-    path = Path(path or paths.default_store())
+def open_database(path: Path) -> tuple[Store, bool]:
+    """The store at `path` opened: a file that is no sound store refused (StoreError), a store of an older
+    schema migrated, one of a newer schema refused, the schema created in a new file. Returns the Store and
+    whether the seeds were ever added (analytics.corpus.library.open_store adds them and re-analyses)."""
     store = Store(path, read_only=_check_file(path))
     if store.read_only:
-        with _connect(store) as conn:
+        with connect(store) as conn:
             _check_sound(conn, path)
             version = _meta(conn, "schema_version", "")
         if version != SCHEMA_VERSION:
             raise StoreError(f"{path}: a read-only store of schema {version or '?'}; this CountyLens needs schema "
                              f"{SCHEMA_VERSION} and cannot migrate a store it may not write")
-        return store
+        return store, True
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"{path}: cannot create the store's folder: {error.strerror}") from None
-    with _connect(store) as conn:
+    with connect(store) as conn:
         if path.stat().st_size:
             _check_sound(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")  # persistent: recorded in the file itself
         _check_schema_version(conn, path)
         _create_schema(conn)
         seeded = _meta(conn, "seeded") == "1"
-    if reanalyse:
-        reanalyse_stale(store, progress)
-    if seed and not seeded:
-        add_seeds(store)
-    return store
+    return store, seeded
 
 
 def _check_file(path: Path) -> str:
@@ -355,7 +331,7 @@ def _check_schema_version(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(f"{path}: store schema {version}, this CountyLens reads schema {SCHEMA_VERSION}: "
                          "open it with the CountyLens version that wrote it (its `export` command writes its "
                          "tables), or start a new store: `python -m analytics add FILE... --store NEW.sqlite`")
-    with _write(conn):
+    with transaction(conn):
         # The features of an old schema are not readable as today's: drop them; every document keeps its
         # bytes and is re-analysed (analysed_by NULL) on this open.
         for name in FEATURE_TABLES:
@@ -371,113 +347,10 @@ def _check_schema_version(conn: sqlite3.Connection, path: Path) -> None:
 
 def stale_documents(store: Store) -> list[str]:
     """doc_ids of the documents analysed by other code or data than this process's."""
-    with _connect(store) as conn:
+    with connect(store) as conn:
         return [r[0] for r in conn.execute(
             "SELECT doc_id FROM documents WHERE analysed_by IS NULL OR analysed_by <> ? ORDER BY rowid",
-            (engine.analysis_fingerprint(),))]
-
-
-def reanalyse_stale(store: Store, progress: Callable[[int, int, str], None] | None = None,
-                    limits=None) -> list[str]:
-    """Re-analyse every stale document from its stored bytes (each in its own transaction). Returns the
-    doc_ids re-analysed; a document that no longer analyses keeps its old rows and is reported on stderr.
-    A read-only store is served as it is (nothing re-analysed). `limits` as for add_files: the server
-    re-analyses in a worker, so a stored document that now takes too long never stalls it."""
-    if store.read_only:
-        return []
-    return reanalyse(store, stale_documents(store), progress, limits)
-
-
-def reanalyse(store: Store, doc_ids: list[str], progress: Callable[[int, int, str], None] | None = None,
-              limits=None) -> list[str]:
-    """Re-analyse the given documents from their stored bytes and catalog fields; see reanalyse_stale."""
-    done: list[str] = []
-    for start in range(0, len(doc_ids), 200):  # bounded memory: raw bytes of 200 documents at a time
-        chunk = doc_ids[start:start + 200]
-        with _connect(store) as conn:
-            rows = conn.execute(f"SELECT doc_id, file_name, source, raw, catalog FROM documents WHERE doc_id IN "
-                                f"({', '.join('?' * len(chunk))}) ORDER BY rowid", chunk).fetchall()
-        catalog = _catalog_frame({name: json.loads(fields) for _, name, _, _, fields in rows if fields})
-        with _connect(store) as conn:
-            for doc_id, name, prepared in _reanalysed(rows, catalog, limits):
-                if isinstance(prepared, str):
-                    print(f"{name}: not re-analysed: {prepared}", file=sys.stderr)
-                    continue
-                _replace_features(conn, doc_id, prepared)
-                done.append(doc_id)
-                if progress:
-                    progress(len(done), len(doc_ids), name)
-    return done
-
-
-def _reanalysed(rows: list[tuple], catalog: pd.DataFrame | None, limits) -> Iterator[tuple[str, str, Prepared | str]]:
-    """(doc_id, file_name, Prepared or the reason it failed) of stored rows (doc_id, file_name, source, raw,
-    catalog), read and analysed here or, with `limits`, in a worker (analytics.corpus.isolation)."""
-    if limits is not None:
-        from analytics.corpus.isolation import analyse_isolated
-
-        items = [(index, name, bytes(raw), source) for index, (_, name, source, raw, _) in enumerate(rows)]
-        for outcome in analyse_isolated(items, catalog, limits):
-            doc_id = rows[outcome.index][0]
-            yield doc_id, rows[outcome.index][1], outcome.prepared if outcome.prepared is not None else outcome.reason
-        return
-    documents = []
-    for doc_id, name, source, raw, _ in rows:
-        try:
-            documents.append(read_document(name, bytes(raw), source))
-        except IngestError as error:
-            yield doc_id, name, error.reason
-    frame = pd.DataFrame(documents, columns=DOCUMENT_COLUMNS)
-    for document, prepared in zip(documents, engine.analyse_many(frame, catalog, finish=prepare)):
-        yield document["doc_id"], document["file_name"], prepared
-
-
-CORRECTABLE = ("title", "date", "place", "outlet")
-
-
-def correct_document(store: Store, doc_id: str, corrections: dict[str, str], limits=None) -> None:
-    """Set a document's catalog fields (CORRECTABLE: a user's title, date, place or outlet; '' clears one)
-    and re-analyse it with them; kept with the document, so every later re-analysis keeps them too.
-    Raises StoreError for a read-only store or an unknown doc_id, ValueError for an unknown field."""
-    _refuse_if_read_only(store)
-    if not corrections:
-        return
-    unknown = set(corrections) - set(CORRECTABLE)
-    if unknown:
-        raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
-    with _connect(store) as conn:
-        row = conn.execute("SELECT catalog FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no document {doc_id} in {store.path} (文档不存在)")
-        fields = json.loads(row[0]) if row[0] else {}
-        corrected = set(filter(None, fields.get("corrected", "").split(",")))
-        for name, value in corrections.items():
-            value = " ".join(str(value).split())
-            if name == "date" and value:
-                value = iso_date(value)
-                if not value:
-                    raise ValueError(f"not a date: {corrections[name]!r} (write it as 2024-08-06)")
-            if value:
-                fields[name] = value
-                corrected.add(name)
-            else:
-                fields.pop(name, None)
-                corrected.discard(name)
-        fields["corrected"] = ",".join(sorted(corrected))  # what the Library marks as the user's
-        with _write(conn):
-            conn.execute("UPDATE documents SET catalog = ? WHERE doc_id = ?",
-                         (json.dumps(fields, ensure_ascii=False), doc_id))
-            _bump_generation(conn)
-    if not reanalyse(store, [doc_id], limits=limits):
-        raise StoreError(f"{doc_id}: the corrected document could not be analysed again (重新分析失败)")
-
-
-def _catalog_frame(catalogs: dict[str, dict]) -> pd.DataFrame | None:
-    """{file_name: {field: value}} -> a catalog table indexed by file_name (None when all are empty)."""
-    rows = {name: fields for name, fields in catalogs.items() if fields}
-    if not rows:
-        return None
-    return pd.DataFrame.from_dict(rows, orient="index").fillna("").rename_axis("file_name")
+            (analysis_fingerprint(),))]
 
 
 @dataclass
@@ -499,16 +372,16 @@ def prepare(tables: dict[str, pd.DataFrame]) -> Prepared:
     return Prepared(document, rows, hygiene.text_signature(document["clean_text"]))
 
 
-def _replace_features(conn: sqlite3.Connection, doc_id: str, prepared: Prepared) -> None:
+def replace_features(conn: sqlite3.Connection, doc_id: str, prepared: Prepared) -> None:
     """A re-analysed document's rows in place of its old ones, and its analysed_by: one transaction."""
     columns = [c for c in TABLES["documents"] if c not in ("doc_id", "file_name", "source")]
-    with _write(conn):
+    with transaction(conn):
         for name in FEATURE_TABLES:
             conn.execute(f"DELETE FROM {_q(name)} WHERE doc_id = ?", (doc_id,))
         _insert_features(conn, doc_id, prepared)
         conn.execute(f"UPDATE documents SET {', '.join(f'{_q(c)} = ?' for c in columns)}, analysed_by = ?, "
                      "feature_rows = ?, minhash = ?, revision = IFNULL(revision, 0) + 1 WHERE doc_id = ?",
-                     (*[prepared.document[c] for c in columns], engine.analysis_fingerprint(),
+                     (*[prepared.document[c] for c in columns], analysis_fingerprint(),
                       _feature_counts(prepared), hygiene.signature_bytes(prepared.signature), doc_id))
         # a document's rows changed in place: what a process read before is stale even with the same doc_ids
         _set_meta(conn, "revised", str(int(_meta(conn, "revised", "0")) + 1))
@@ -528,22 +401,82 @@ def _insert_features(conn: sqlite3.Connection, doc_id: str, prepared: Prepared, 
             _pause_hook(name, doc_id, nth)
 
 
+def mark_seeded(store: Store) -> None:
+    """Record that the seeds were added (or must never be: a recovered store), so they are not added again."""
+    with connect(store) as conn, transaction(conn):
+        _set_meta(conn, "seeded", "1")
+
+
+def stored_inputs(store: Store, doc_ids: list[str]) -> list[tuple]:
+    """(doc_id, file_name, source, raw bytes, catalog JSON) of the given documents, in the order added: what
+    re-analysing them needs."""
+    with connect(store) as conn:
+        return conn.execute(f"SELECT doc_id, file_name, source, raw, catalog FROM documents WHERE doc_id IN "
+                            f"({', '.join('?' * len(doc_ids))}) ORDER BY rowid", doc_ids).fetchall()
+
+
+def stored_file_name(conn: sqlite3.Connection, doc_id: str) -> str | None:
+    """The file name a document with this doc_id was stored under, None when it is not stored."""
+    row = conn.execute("SELECT file_name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    return row[0] if row else None
+
+
+def document_catalog(store: Store, doc_id: str) -> dict:
+    """A stored document's catalog fields (given title, date, place, outlet, which of them a user corrected);
+    StoreError when there is no such document."""
+    with connect(store) as conn:
+        row = conn.execute("SELECT catalog FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"no document {doc_id} in {store.path} (文档不存在)")
+    return json.loads(row[0]) if row[0] else {}
+
+
+def save_catalog(store: Store, doc_id: str, fields: dict) -> None:
+    """Replace a document's catalog fields (its tables are re-analysed by the caller)."""
+    refuse_if_read_only(store)
+    with connect(store) as conn, transaction(conn):
+        conn.execute("UPDATE documents SET catalog = ? WHERE doc_id = ?",
+                     (json.dumps(fields, ensure_ascii=False), doc_id))
+        _bump_generation(conn)
+
+
+def corpus_snapshot(store: Store) -> tuple[dict[str, pd.DataFrame], str, dict[str, bytes], dict[str, bytes]]:
+    """From one read snapshot (a concurrent add is either all seen or not): the per-document tables, their
+    corpus_key, the corpus-wide tables cached under that key, and — when those are not all there — the blobs
+    cached for an earlier corpus (with its STATE_BLOB), from which the engine updates incrementally."""
+    with connect(store) as conn:
+        conn.execute("BEGIN")
+        per_document = per_document_cached(store, conn)
+        key = corpus_key(per_document["documents"])
+        cached = dict(conn.execute("SELECT table_name, data FROM corpus_cache WHERE key = ?", (key,)).fetchall())
+        previous: dict[str, bytes] = {}
+        if not set(CORPUS_CACHED) <= set(cached):
+            stored: dict[str, dict] = {}
+            for other, name, data in conn.execute("SELECT key, table_name, data FROM corpus_cache WHERE key <> ?",
+                                                  (key,)):
+                stored.setdefault(other, {})[name] = data
+            previous = next((tables for tables in stored.values() if STATE_BLOB in tables), {})
+        conn.execute("COMMIT")
+    return per_document, key, cached, previous
+
+
+def cached_tables(blobs: dict[str, bytes]) -> dict[str, pd.DataFrame]:
+    """The corpus-wide tables of cached blobs, with their registry dtypes."""
+    return {name: typed(pd.read_parquet(io.BytesIO(blobs[name])), name) for name in CORPUS_CACHED}
+
+
+def checkpoint(store: Store) -> None:
+    """Fold the write-ahead log into the store file (before the file is moved into place)."""
+    with connect(store) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def seeds_pending(store: Store) -> bool:
     """Whether the seeds were never added to this (writable) store: `add_seeds` is still to run."""
     if store.read_only:
         return False
-    with _connect(store) as conn:
+    with connect(store) as conn:
         return _meta(conn, "seeded") != "1"
-
-
-def add_seeds(store: Store, progress: Callable[[int, int, str], None] | None = None) -> AddResult:
-    """Add the seed documents (source 'seed', catalog fields from seeds/catalog.csv) and record it;
-    `progress(done, total, file_name)` per document, as for add_files."""
-    files = [(p.name, p.read_bytes()) for p in document_paths(paths.SEEDS_DIR)]
-    result = add_files(store, files, progress=progress, source="seed", catalog=read_catalog(paths.SEEDS_DIR))
-    with _connect(store) as conn, _write(conn):
-        _set_meta(conn, "seeded", "1")
-    return result
 
 
 _FINGERPRINTS: dict[str, tuple[tuple, str]] = {}  # store path -> (its files' stat when read, fingerprint)
@@ -575,7 +508,7 @@ def store_fingerprint(store: Store) -> str:
     known = _FINGERPRINTS.get(str(store.path))
     if known is not None and known[0] == state:
         return known[1]
-    with _connect(store) as conn:
+    with connect(store) as conn:
         rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation')"))
     value = f"{rows.get('store_id', '')}:{rows.get('generation', '0')}"
     _FINGERPRINTS[str(store.path)] = (state, value)
@@ -588,7 +521,7 @@ _SETTING_PREFIX = "setting:"
 
 def store_setting(store: Store, key: str) -> str | None:
     """A setting saved with the corpus (save_setting), or None if there is none."""
-    with _connect(store) as conn:
+    with connect(store) as conn:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (_SETTING_PREFIX + key,)).fetchone()
     return row[0] if row else None
 
@@ -600,7 +533,7 @@ def save_setting(store: Store, key: str, value: str) -> None:
     store refuses with StoreError, saying why."""
     if store.read_only:
         raise StoreError(f"{store.path}: the store is read-only ({store.read_only}); the setting was not saved")
-    with _connect(store) as conn, _write(conn):
+    with connect(store) as conn, transaction(conn):
         _set_meta(conn, _SETTING_PREFIX + key, value)
 
 
@@ -659,12 +592,12 @@ def _refresh_index(conn: sqlite3.Connection, store: Store) -> None:
     store._index_generation = generation
 
 
-def _store_document(store: Store, conn: sqlite3.Connection, document: dict, raw: bytes, prepared: Prepared,
+def store_document(store: Store, conn: sqlite3.Connection, document: dict, raw: bytes, prepared: Prepared,
                     nth: int) -> tuple[str, tuple[str, float] | None] | Duplicate:
     """One document and all its features in one transaction. Returns ('added', near) or a Duplicate."""
     doc_id = document["doc_id"]
     doc_columns = _document_columns()
-    with _write(conn):
+    with transaction(conn):
         _pause_hook("begin", doc_id, nth)
         existing = conn.execute("SELECT file_name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if existing:  # another writer stored the same bytes since the pre-check
@@ -675,7 +608,7 @@ def _store_document(store: Store, conn: sqlite3.Connection, document: dict, raw:
         row = dict(prepared.document)
         row.update(doc_id=doc_id, file_name=document["file_name"], source=document["source"],
                    added_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), raw=raw,
-                   minhash=hygiene.signature_bytes(signature), analysed_by=engine.analysis_fingerprint(),
+                   minhash=hygiene.signature_bytes(signature), analysed_by=analysis_fingerprint(),
                    catalog=json.dumps(document.get("catalog") or {}, ensure_ascii=False),
                    feature_rows=_feature_counts(prepared),
                    near_duplicate_of=near[0] if near else None, near_duplicate_jaccard=near[1] if near else None)
@@ -696,145 +629,6 @@ def _store_document(store: Store, conn: sqlite3.Connection, document: dict, raw:
     return "added", near
 
 
-def _analysed(pending: list[tuple[dict, bytes]], catalog: pd.DataFrame | None) -> Iterator[Prepared | str]:
-    """Each pending document analysed and prepared for writing, in order (the engine's batches; a pool
-    for large uploads, where the rows and signatures are made too)."""
-    columns = DOCUMENT_COLUMNS
-    documents = pd.DataFrame([{c: doc[c] for c in columns} for doc, _ in pending], columns=columns)
-    yield from engine.analyse_many(documents, catalog, finish=prepare)
-
-
-def _read_here(files, source, catalog, duplicate, result, tick) -> Iterator:
-    """Trusted input (seeds, a recovery, a benchmark): read in this process, analysed by the engine's pool."""
-    pending: list[tuple[dict, bytes]] = []
-    for name, data in files:
-        try:
-            document = read_document(str(name), bytes(data), source)
-        except IngestError as error:
-            result.rejected.append(Rejection(error.file_name, error.reason))
-            tick(error.file_name)
-            continue
-        except Exception as error:  # parsers (pypdf, python-docx, lexbor) raise many kinds on hostile bytes
-            safe = safe_file_name(str(name))
-            result.rejected.append(Rejection(safe, f"could not be read: {type(error).__name__} (无法读取)"))
-            tick(safe)
-            continue
-        if not duplicate(document["doc_id"], document["file_name"]):
-            pending.append((document, bytes(data)))
-    yield from zip(pending, _analysed(pending, catalog))
-
-
-def _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled, page=None) -> Iterator:
-    """Uploads: exact duplicates found from the bytes here, everything else read and analysed in a worker
-    process with `limits` (analytics.corpus.isolation); `page(name, page, pages)` as a PDF's pages are read."""
-    from analytics.corpus.isolation import analyse_isolated
-
-    items, raws = [], {}
-    for index, (name, data) in enumerate(files):
-        data = bytes(data)
-        if data and duplicate(document_id(data), safe_file_name(str(name))):
-            continue
-        items.append((index, str(name), data, source))
-        raws[index] = data
-    names = {index: name for index, name, _, _ in items}
-    on_page = (lambda index, done, pages: page(names[index], done, pages)) if page else None
-    for outcome in analyse_isolated(items, catalog, limits, cancelled or (lambda: False), on_page):
-        if outcome.prepared is None:
-            result.rejected.append(Rejection(outcome.file_name, outcome.reason))
-            tick(outcome.file_name)
-            continue
-        yield (outcome.document, raws[outcome.index]), outcome.prepared
-
-
-def add_files(store: Store, files: list[tuple[str, bytes]], progress: Callable[[int, int, str], None] | None = None,
-              source: str = "upload", catalog: pd.DataFrame | None = None, limits=None,
-              cancelled: Callable[[], bool] | None = None) -> AddResult:
-    """Add files (name, bytes) to the store; each is stored with all its features, or not at all.
-
-    A .zip gives the documents inside it (ingest.expand_archives). Each file is read by
-    `analytics.pipeline.ingest.read_document` (names reduced to a safe base name), exact
-    duplicates (same doc_id, in the store or earlier in this batch) are reported and skipped, and only
-    the new documents go through `analytics.corpus.engine.document_tables`. A near-duplicate is stored with
-    `near_duplicate_of` set. `progress(done, total, file_name)` is called once per file, in order of
-    completion. `catalog` (indexed by file_name) supplies title/place/outlet/date, as for the seeds.
-    Output: AddResult(added doc_ids, rejected [Rejection], duplicates, near_duplicates). Never raises
-    for a bad file: every file ends in exactly one of the four lists; a read-only store raises StoreError.
-    `limits` (analytics.corpus.isolation.Limits): read and analyse in a worker process with a time and a
-    memory limit per file, stopped when `cancelled()` turns true — for uploads, which may be hostile.
-    """
-    _refuse_if_read_only(store)
-    files, unpacked = expand_archives(files)  # a .zip gives its documents; what it cannot give is refused here
-    result, total, done = AddResult(), len(files) + len(unpacked), 0
-
-    def tick(name: str) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total, name)
-
-    for rejection in unpacked:
-        result.rejected.append(rejection)
-        tick(rejection.file_name)
-
-    seen: dict[str, str] = {}
-    with _connect(store) as conn:
-
-        def duplicate(doc_id: str, file_name: str) -> bool:
-            stored = conn.execute("SELECT file_name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-            if stored or doc_id in seen:
-                result.duplicates.append(Duplicate(file_name, doc_id, stored[0] if stored else seen[doc_id]))
-                tick(file_name)
-                return True
-            seen[doc_id] = file_name
-            return False
-
-        if limits is None:
-            analysed = _read_here(files, source, catalog, duplicate, result, tick)
-        else:
-            def page(name: str, number: int, pages: int) -> None:  # a long PDF or scan shows its pages
-                if progress:
-                    progress(done, total, f"{safe_file_name(name)} · {number}/{pages}")
-
-            analysed = _read_isolated(files, source, catalog, duplicate, result, tick, limits, cancelled, page)
-        for nth, ((document, raw), prepared) in enumerate(analysed, start=1):
-            name = document["file_name"]
-            if isinstance(prepared, str):
-                result.rejected.append(Rejection(name, prepared))
-                tick(name)
-                continue
-            try:
-                document["catalog"] = _catalog_fields(catalog, name)
-                outcome = _store_document(store, conn, document, raw, prepared, nth)
-            except sqlite3.Error as error:  # disk full, lock timeout: this file is not stored, say why
-                store._index_generation = None
-                result.rejected.append(Rejection(name, f"could not be stored: {_sqlite_reason(error)} (存储失败)"))
-                tick(name)
-                continue
-            except Exception as error:  # an odd document breaking a describe step must not stop the batch
-                store._index_generation = None
-                result.rejected.append(Rejection(name, f"could not be analysed: {type(error).__name__}: {error} (分析失败)"))
-                tick(name)
-                continue
-            if isinstance(outcome, Duplicate):
-                result.duplicates.append(outcome)
-            else:
-                result.added.append(document["doc_id"])
-                near = outcome[1]
-                if near:
-                    result.near_duplicates.append(NearDuplicate(name, document["doc_id"], near[0], near[1]))
-            tick(name)
-    return result
-
-
-def _catalog_fields(catalog: pd.DataFrame | None, file_name: str) -> dict[str, str]:
-    """The catalog row given for a file (kept with the document, so a re-analysis keeps it)."""
-    if catalog is None or file_name not in catalog.index:
-        return {}
-    row = catalog.loc[file_name]
-    row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
-    return {k: str(v) for k, v in row.items() if isinstance(v, str) and v}
-
-
 # ---------------------------------------------------------------- removing, listing, loading
 
 
@@ -846,8 +640,8 @@ def remove_document(store: Store, doc_id: str, force: bool = False) -> dict:
     first of them that matches none becomes an original itself. Output: {'doc_id', 'file_name',
     'reflagged': {doc_id: new original or None}}.
     """
-    _refuse_if_read_only(store)
-    with _connect(store) as conn, _write(conn):
+    refuse_if_read_only(store)
+    with connect(store) as conn, transaction(conn):
         row = conn.execute("SELECT file_name, source FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
             raise StoreError(f"no document {doc_id!r} in the store (see `python -m analytics list`)")
@@ -886,7 +680,7 @@ def _reflag(conn: sqlite3.Connection, affected: list[str]) -> dict[str, str | No
 
 def list_documents(store: Store) -> pd.DataFrame:
     """The stored documents in the order they were added: LIST_COLUMNS (no texts, no bytes)."""
-    with _connect(store) as conn:
+    with connect(store) as conn:
         return _with_flags(_select(conn, "documents", LIST_COLUMNS))
 
 
@@ -935,7 +729,7 @@ _PER_DOCUMENT_CACHE: dict[tuple[str, str], dict] = {}
 _PER_DOCUMENT_LOCK = threading.Lock()
 
 
-def _per_document_cached(store: Store, conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
+def per_document_cached(store: Store, conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
     """read_per_document, inside the caller's read transaction, reusing what this process read before."""
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation', 'revised')"))
     ident = (str(Path(store.path).resolve()), meta.get("store_id", ""))
@@ -1000,69 +794,29 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-_STATE = "_state"  # JSON: code fingerprint, documents with flags, each document's units, refit counters
-_COUNTS = "_counts:"  # + level: the LevelCounts of the last load (npz)
+STATE_BLOB = "_state"  # JSON: code fingerprint, documents with flags, each document's units, refit counters
+COUNTS_BLOB = "_counts:"  # + level: the LevelCounts of the last load (npz)
 
 
-def load_tables(store: Store) -> dict[str, pd.DataFrame]:
-    """Every table of the stored corpus: the per-document tables of every document (in the order they
-    were added; documents also carry source, added_at, analysed_by, near_duplicate_of/_jaccard) and the
-    corpus-wide tables of `engine.corpus_tables`, cached in the store under `corpus_key` so an unchanged
-    corpus loads without recomputing them, and refreshed incrementally from the cached state of the
-    previous corpus after a change. All tables come from one read snapshot, even while a writer adds.
-    """
-    with _connect(store) as conn:
-        conn.execute("BEGIN")  # one snapshot for every table: a concurrent add is either all seen or not
-        per_document = _per_document_cached(store, conn)
-        key = corpus_key(per_document["documents"])
-        cached = dict(conn.execute("SELECT table_name, data FROM corpus_cache WHERE key = ?", (key,)).fetchall())
-        previous = {}
-        if not set(CORPUS_CACHED) <= set(cached):
-            stored: dict[str, dict] = {}
-            for other, name, data in conn.execute("SELECT key, table_name, data FROM corpus_cache WHERE key <> ?",
-                                                  (key,)):
-                stored.setdefault(other, {})[name] = data
-            previous = next((tables for tables in stored.values() if _STATE in tables), {})
-        conn.execute("COMMIT")
-    if set(CORPUS_CACHED) <= set(cached):
-        corpus = {name: typed(pd.read_parquet(io.BytesIO(cached[name])), name) for name in CORPUS_CACHED}
-        return {**per_document, **corpus}
-    result = engine.corpus_tables(per_document, _previous_state(previous))
-    _write_cache(store, key, result.tables, result.counts, result.state)
-    return {**per_document, **result.tables}
-
-
-def _previous_state(blobs: dict[str, bytes]) -> engine.CorpusState | None:
-    """The cached result of an earlier corpus, as the engine's incremental update takes it."""
-    from analytics.analysis.similarity import LevelCounts  # 2.3 s (scikit-learn): only when a corpus changed
-
-    if not blobs or not set(CORPUS_CACHED) | {_STATE} <= set(blobs):
-        return None
-    tables = {name: typed(pd.read_parquet(io.BytesIO(blobs[name])), name) for name in CORPUS_CACHED}
-    counts = {name[len(_COUNTS):]: LevelCounts.from_bytes(data) for name, data in blobs.items()
-              if name.startswith(_COUNTS)}
-    return engine.CorpusState(tables, counts, json.loads(blobs[_STATE]))
-
-
-def _write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame], counts: dict | None = None,
-                 state: dict | None = None) -> None:
+def write_cache(store: Store, key: str, corpus: dict[str, pd.DataFrame], counts: dict | None = None,
+                state: dict | None = None) -> None:
     """Replace the cached corpus tables; a read-only or busy store only means the next load recomputes them."""
     if store.read_only:
         return
     blobs = [(key, name, _to_parquet(frame)) for name, frame in corpus.items()]
-    blobs += [(key, _COUNTS + level, c.to_bytes()) for level, c in (counts or {}).items()]
+    blobs += [(key, COUNTS_BLOB + level, c.to_bytes()) for level, c in (counts or {}).items()]
     if state is not None:
-        blobs.append((key, _STATE, json.dumps(state, ensure_ascii=False).encode("utf-8")))
+        blobs.append((key, STATE_BLOB, json.dumps(state, ensure_ascii=False).encode("utf-8")))
     try:
-        with _connect(store) as conn:
+        with connect(store) as conn:
             conn.execute("PRAGMA busy_timeout = 2000")
-            with _write(conn):
+            with transaction(conn):
                 conn.execute("DELETE FROM corpus_cache WHERE key <> ?", (key,))
                 conn.executemany("INSERT OR REPLACE INTO corpus_cache (key, table_name, data) VALUES (?, ?, ?)",
                                  blobs)
                 if state is not None:
                     _set_meta(conn, "corpus_refit", json.dumps(state.get("refit", {}), sort_keys=True))
-    except (sqlite3.OperationalError, StoreError) as error:  # _connect turns SQLite's errors into StoreError
+    except (sqlite3.OperationalError, StoreError) as error:  # connect turns SQLite's errors into StoreError
         print(f"corpus cache not written: {error}", file=sys.stderr)
 
 
@@ -1074,7 +828,7 @@ def check_store(store: Store) -> list[str]:
     row per passage, and that no feature row lacks its document.
     """
     problems = []
-    with _connect(store) as conn:
+    with connect(store) as conn:
         status = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if status != "ok":
             problems.append(f"integrity_check: {status}")
@@ -1109,7 +863,7 @@ def check_file(path: str | Path) -> list[str]:
         return [f"{path}: no store there"]
     store = Store(path, read_only=read_only or "opened for checking only")
     try:
-        with _connect(store) as conn:
+        with connect(store) as conn:
             status = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
         if status != ["ok"]:
             return [f"integrity_check: {s}" for s in status]
@@ -1127,7 +881,7 @@ def backup_store(path: str | Path, out: str | Path, force: bool = False) -> Path
     target = check_output(Path(out), force, store_files(source))
     tmp = target.with_name(f".{target.name}.tmp")
     store = Store(source, read_only="backup")
-    with _connect(store) as conn:
+    with connect(store) as conn:
         try:
             copy = sqlite3.connect(tmp)
             try:
@@ -1136,7 +890,7 @@ def backup_store(path: str | Path, out: str | Path, force: bool = False) -> Path
                 copy.close()
         except sqlite3.Error as error:  # the target's folder not writable, the disk full: say so of the copy
             tmp.unlink(missing_ok=True)
-            raise OutputError(f"{out}: not written: {_sqlite_reason(error)}") from None
+            raise OutputError(f"{out}: not written: {sqlite_reason(error)}") from None
     try:
         tmp.replace(target)
     except OSError as error:
@@ -1160,7 +914,7 @@ def _has_documents(path: Path) -> bool:
         return False
 
 
-def _salvage_rows(path: Path) -> tuple[list[tuple], list[str]]:
+def salvage_rows(path: Path) -> tuple[list[tuple], list[str]]:
     """(file_name, source, raw, catalog) of every document whose row can still be read, and the problems met.
 
     SQLite's own `.recover` (the sqlite3 shell) rebuilds what it can into a fresh database first; the rows
@@ -1211,33 +965,4 @@ def _salvage_rows(path: Path) -> tuple[list[tuple], list[str]]:
     shutil.rmtree(scratch, ignore_errors=True)
     return rows, problems
 
-
-def recover_store(path: str | Path, out: str | Path, force: bool = False) -> tuple[AddResult, list[str]]:
-    """A new store at `out` holding every document of the damaged store at `path` that can still be read,
-    each re-analysed from its stored bytes (so no feature row of the damaged file is trusted). The damaged
-    file is never written. Returns (what was added, the problems met)."""
-    from analytics.export.outputs import STORE_SIDE_FILES, check_output, store_files
-
-    source = Path(path)
-    target = check_output(Path(out), force, store_files(source))
-    rows, problems = _salvage_rows(source)
-    tmp = target.with_name(f".{target.name}.recovering")
-    for side in STORE_SIDE_FILES:
-        Path(str(tmp) + side).unlink(missing_ok=True)
-    new = open_store(tmp, seed=False)
-    result = AddResult()
-    catalogs = {name: json.loads(catalog) for name, _, _, catalog in rows if catalog}
-    catalog = _catalog_frame(catalogs) if catalogs else None
-    for source_name in dict.fromkeys(r[1] for r in rows):
-        chosen = [(name, raw) for name, src, raw, _ in rows if src == source_name]
-        part = add_files(new, chosen, source=source_name, catalog=catalog)
-        for field_name in ("added", "rejected", "duplicates", "near_duplicates"):
-            getattr(result, field_name).extend(getattr(part, field_name))
-    with _connect(new) as conn:
-        conn.execute("UPDATE meta SET value = '1' WHERE key = 'seeded'")  # never re-seed a recovered store
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    for side in STORE_SIDE_FILES[1:]:
-        Path(str(tmp) + side).unlink(missing_ok=True)
-    tmp.replace(target)
-    return result, problems
 

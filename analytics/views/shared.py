@@ -312,7 +312,7 @@ def plain(text: str) -> str:
 
 
 def add_messages(result, lang: str = "zh") -> list[tuple[str, str]]:
-    """A store.AddResult as (kind, message) pairs: one summary line (added, near-duplicates, duplicates,
+    """A library.AddResult as (kind, message) pairs: one summary line (added, near-duplicates, duplicates,
     refused), then one line per file that was not simply added, with its reason."""
     counts = {"added": len(result.added), "near": len(result.near_duplicates), "duplicates": len(result.duplicates),
               "refused": len(result.rejected)}
