@@ -40,6 +40,6 @@ if view.indicators:
 st.subheader(t("figures.all_tables", lang))
 name = st.selectbox(t("widget.table", lang), shared.TABLE_NAMES, key="w_table",
                     format_func=lambda n: label("table", n, lang))
-table = table_view(data, name)
+table = table_view(data, name, lang)
 st.dataframe(table, hide_index=True)
 common.table_downloads(table, f"table_{name}", lang)

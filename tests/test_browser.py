@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = ROOT / "test-artifacts"
 # page -> vega charts rendered on first load (Compare's charts sit in its later tabs)
 PAGES = {"overview": 1, "compare": 0, "similarity": 1, "themes": 2, "figures": 1, "library": 0}
-# The home page is served at "/" and, as a second path of the same script, at "/overview" (app.py).
-URLS = {"home": ""}
+# The home page is served at "/" and, as second paths of the same script, at "/home" and "/overview" (app.py).
+URLS = {"root": ""}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -188,7 +188,7 @@ def test_every_page_renders_with_its_charts(page, server, path):
 
 
 def test_root_and_overview_are_the_home_page(page, server):
-    for path in ("home", "overview"):
+    for path in ("root", "home", "overview"):
         open_page(page, server, path, PAGES["overview"])  # asserts no "Page not found" dialog
         assert page.locator("h1").first.inner_text().strip() == t("app.title", "zh")
 

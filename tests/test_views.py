@@ -129,7 +129,7 @@ def test_a_changed_lexicon_shows_after_restart(store, tmp_path):
         "import analytics.paths as p\n"
         f"p.DATA_DIR = __import__('pathlib').Path({str(data)!r})\n"
         "from analytics.corpus.corpus import load_corpus\n"
-        "from analytics.corpus.store import open_store\n"
+        "from analytics.corpus.library import open_store\n"
         "seen = []\n"
         f"corpus = load_corpus(open_store({str(store.path)!r}, progress=lambda d, t, n: seen.append(d)))\n"
         "ind = corpus['industries']\n"
@@ -204,3 +204,17 @@ def test_default_columns_are_those_most_units_state_comparably_and_an_empty_row_
     html = table_html(with_empty, corpus.clean_text, {})
     assert "其文档未给出所选指标中的任何一项" in html
     assert "永济市" in table_note(with_empty)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_built_table_is_shown_with_labelled_headers(corpus, lang):
+    from analytics.registry import ALL_TABLES
+    from analytics.views.figures import table_view
+    from analytics.views.shared import table_for_download
+
+    for name in ALL_TABLES:
+        raw = list(table_for_download(corpus.evidence, name).columns)
+        shown = list(table_view(corpus, name, lang).columns)
+        assert len(shown) == len(raw)
+        unlabelled = [c for c, header in zip(raw, shown) if header == c]
+        assert not unlabelled, (name, unlabelled)  # no doc_id, indicator_id … in the view an analyst reads

@@ -55,6 +55,7 @@ def indicator_chart(corpus: Corpus, units: list[str], indicator_id: str, lang: s
 
 
 @shared.memoised
-def table_view(corpus: Corpus, name: str) -> pd.DataFrame:
-    """One corpus table as offered for download (every document; documents without their texts)."""
-    return shared.table_for_download(corpus.evidence, name)
+def table_view(corpus: Corpus, name: str, lang: str = "zh") -> pd.DataFrame:
+    """One corpus table as shown and offered for download (every document; documents without their texts),
+    its headers in the UI language (`python -m analytics export` writes the tables with their column names)."""
+    return shared.localize(shared.table_for_download(corpus.evidence, name), lang)
