@@ -192,3 +192,26 @@ def test_xlsx_drops_control_characters():
 ])
 def test_safe_sheet_name(name, expected):
     assert export.safe_sheet_name(name) == expected
+
+
+def test_a_long_footer_wraps_to_the_chart_and_never_widens_the_image():
+    chart = charts.theme_profile_chart(one_unit_themes("沁源县"))
+    sources = [f"第{i}县人民政府关于加快推进全域旅游和生态保护高质量发展的实施意见" for i in range(1, 9)]
+    footer = export.export_footer(sources, "TF-IDF 余弦，jieba 分词", date(2026, 11, 23))
+    plain = pixels(export.chart_to_png(chart, scale=1))
+    footed_png = export.chart_to_png(chart, scale=1, footer=footer)
+    save("theme_profile_long_footer.png", footed_png)
+    footed = pixels(footed_png)
+    assert footed.shape[1] <= plain.shape[1] + 2  # the chart fills the image's width, the footer wraps under it
+    assert footed.shape[0] > plain.shape[0] + 3 * export.FOOTER_SIZE  # several footer lines, all drawn
+    svg = export.chart_to_svg(chart, footer=footer).decode("utf-8")
+    assert "第8县人民政府" in svg  # the last source is still there
+
+
+def test_wrapped_lines_fit_and_keep_every_character():
+    line = "来源：沁源县政府工作报告、柞水县发展规划；Method: TF-IDF cosine over jieba tokens；导出 2026-11-23"
+    for width in (120, 200, 400):
+        wrapped = export.wrap_text([line], width, 11)
+        assert all(export.text_width(w, 11) <= width for w in wrapped)
+        assert "".join(wrapped).replace(" ", "") == line.replace(" ", "")
+    assert export.wrap_text([line], 10_000, 11) == [line]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -75,7 +76,52 @@ def vl_version() -> str | None:
 
 def _spec(chart: alt.TopLevelMixin, footer) -> dict:
     register_cjk_font()  # raises FontNotFoundError rather than exporting blank labels
+    if footer:
+        lines = footer.splitlines() if isinstance(footer, str) else list(footer)
+        footer = wrap_text(lines, rendered_width(chart) - 2 * FOOTER_MARGIN, FOOTER_SIZE)
     return with_footer(chart, footer).to_dict()
+
+
+FOOTER_MARGIN = 12  # the charts' padding (charts.theme_config): the footer starts and ends inside it
+# A break after a list or clause separator, or at a space, or else between any two characters.
+_BREAKS = re.compile(r".+?(?:[；;、，,。]\s*|\s+|$)")
+
+
+def rendered_width(chart: alt.TopLevelMixin) -> float:
+    """The chart's width in pixels as vl-convert draws it (its own title, axes and legend included)."""
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vl_version())
+    match = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg)
+    return float(match.group(1)) if match else 600.0
+
+
+def text_width(text: str, font_size: float) -> float:
+    """An estimate of a line's drawn width: a full-width (CJK) character is one em, any other about 0.6 em."""
+    return sum(font_size if unicodedata.east_asian_width(c) in "WF" else 0.6 * font_size for c in text)
+
+
+def wrap_text(lines: Sequence[str], width: float, font_size: float) -> list[str]:
+    """Each line broken so that none is wider than `width` pixels: after a separator or at a space where one
+    fits, between characters where none does. A footer wider than its chart would widen the image and
+    leave the chart in its left third on a slide."""
+    width = max(width, 10 * font_size)
+    out: list[str] = []
+    for line in lines:
+        current = ""
+        for piece in _BREAKS.findall(line) or [line]:
+            if text_width(current + piece, font_size) <= width:
+                current += piece
+                continue
+            if current.strip():
+                out.append(current.rstrip())
+                current = ""
+            for char in piece:  # a piece wider than the line on its own: break between characters
+                if text_width(current + char, font_size) > width and current.strip():
+                    out.append(current.rstrip())
+                    current = ""
+                current += char
+        if current.strip() or not out:
+            out.append(current.rstrip())
+    return out
 
 
 def chart_to_png(chart: alt.TopLevelMixin, scale: float = 2, footer: str | Sequence[str] | None = None,
