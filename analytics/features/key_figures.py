@@ -66,7 +66,7 @@ def selection_indicators(figures: pd.DataFrame, units: list[str]) -> list[str]:
     return reviewed + [i for i in rest.index if indicator(i) is not None]
 
 
-DEFAULT_COLUMNS = 8  # a comparison table's columns unless the user chooses: what fits a 16:9 slide
+DEFAULT_COLUMNS = 6  # a comparison table's columns unless the user chooses: what fits a 16:9 slide with six units
 
 
 def default_indicators(cards: pd.DataFrame, options: list[str], limit: int = DEFAULT_COLUMNS) -> list[str]:
