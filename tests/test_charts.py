@@ -248,3 +248,21 @@ def test_similarity_heatmap_shows_cluster_bands():
     band = spec["hconcat"][0]
     assert band["encoding"]["color"]["field"] == "cluster"
     assert [row["cluster"] for row in spec["datasets"][band["data"]["name"]]] == ["1", "1", "2"]
+
+
+def test_a_heatmap_of_thirty_units_fits_a_laptop_screen_with_its_legend():
+    """30 units at 1366 px: the grid within HEATMAP_GRID_PX, the legend under it, no unreadable numbers; the
+    drawn SVG no wider than the screen's content area."""
+    from analytics.export import files
+
+    keys = [f"第{i}县" for i in range(30)]
+    pairs = pd.DataFrame([{"level": "unit", "a": a, "b": b, "cosine": 0.1 + (i * j % 7) / 10}
+                          for i, a in enumerate(keys) for j, b in enumerate(keys) if i < j])
+    spec = charts.similarity_heatmap(pairs, keys, "zh").to_dict()
+    assert spec["width"]["step"] * len(keys) <= charts.HEATMAP_GRID_PX
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect"]  # no numbers in small cells
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert files.rendered_width(charts.similarity_heatmap(pairs, keys, "zh")) <= 1366 - 300  # sidebar + margins
+    few = charts.similarity_heatmap(pairs[pairs["a"].isin(keys[:3]) & pairs["b"].isin(keys[:3])], keys[:3], "zh")
+    assert [layer["mark"]["type"] for layer in few.to_dict()["layer"]] == ["rect", "text"]
+    assert charts.heatmap_cell(3) == 36 and charts.heatmap_cell(300) == 14

@@ -36,6 +36,10 @@ STATUS_COLORS = {"has": BAR_COLOR, "targets": "#e08a1e"}
 UNKNOWN_THEME_COLOR = MUTED  # a theme key the lexicon does not know: no theme's colour
 COSINE_DOMAIN = [0, 1]  # the similarity heatmap's colour scale: absolute, the same on every heatmap
 WHITE_TEXT_ABOVE = 0.6  # heatmap cells darker than this cosine get white numbers
+HEATMAP_GRID_PX = 720  # the similarity grid's side at most: with labels and legend, within a 1366 px screen
+HEATMAP_CELL_PX = (14, 36)  # its cells' side: no smaller than a label's line, no larger than needed
+HEATMAP_NUMBERS_FROM = 26  # cells smaller than this carry no number (the tooltip gives it)
+HEATMAP_SIDE_LEGEND_UP_TO = 12  # more keys than this: the legend goes under the grid
 
 
 def theme_config() -> dict:
@@ -133,6 +137,12 @@ def theme_profile_chart(themes: pd.DataFrame, lang: str = "zh",
     return themed(chart)
 
 
+def heatmap_cell(n_keys: int) -> int:
+    """The side of a heatmap cell for `n_keys` rows and columns: the grid stays within HEATMAP_GRID_PX."""
+    low, high = HEATMAP_CELL_PX
+    return int(max(low, min(high, HEATMAP_GRID_PX // max(n_keys, 1))))
+
+
 def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "zh",
                        level: str | None = None, clusters: list[int] | None = None) -> alt.TopLevelMixin:
     """Cosine heatmap over the keys in `order` (e.g. clustering order), each cell labelled.
@@ -163,24 +173,32 @@ def similarity_heatmap(similarity: pd.DataFrame, order: list[str], lang: str = "
                  alt.Tooltip("b:N", title=t("axis.unit", lang)),
                  alt.Tooltip("cosine:Q", title=t("legend.cosine", lang), format=".3f")],
     )
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+    # Many keys: smaller cells so the grid and its legend fit a laptop screen (1366 px), the legend under the
+    # grid, and no numbers in cells too small to read them (the tooltip still gives each cosine).
+    cell = heatmap_cell(len(keys))
+    many = len(keys) > HEATMAP_SIDE_LEGEND_UP_TO
+    rect = base.mark_rect(stroke="white", strokeWidth=1 if cell >= 24 else 0.5).encode(
         color=alt.Color("cosine:Q", title=t("legend.cosine", lang),
                         scale=alt.Scale(scheme="blues", domain=COSINE_DOMAIN, clamp=True),
-                        legend=alt.Legend(format=".1f", values=[0, 0.2, 0.4, 0.6, 0.8, 1], gradientLength=160)))
+                        legend=alt.Legend(format=".1f", values=[0, 0.2, 0.4, 0.6, 0.8, 1], gradientLength=160,
+                                          orient="bottom" if many else "right",
+                                          direction="horizontal" if many else "vertical")))
     # White on dark cells, dark on light ones, so every value stays legible ('blues' turns dark past 0.6).
-    text = base.mark_text(fontSize=11).encode(
+    text = base.mark_text(fontSize=11 if cell >= 32 else 9).encode(
         text=alt.Text("cosine:Q", format=".2f"),
         color=alt.condition(alt.datum.cosine > WHITE_TEXT_ABOVE, alt.value("white"), alt.value(TEXT_COLOR)))
-    size = alt.Step(max(STEP, 36))
+    marks = [rect, text] if cell >= HEATMAP_NUMBERS_FROM else [rect]
+    size = alt.Step(cell)
     heading = title("chart.similarity.title", lang, "chart.similarity.subtitle")
     if clusters is None:
-        return themed(alt.layer(rect, text, title=heading).properties(width=size, height=size))
+        return themed(alt.layer(*marks, title=heading).properties(width=size, height=size))
     bands = alt.Chart(pd.DataFrame({"a": keys, "cluster": [str(c) for c in clusters]})).mark_rect().encode(
         y=alt.Y("a:N", sort=keys, title=None),
-        color=alt.Color("cluster:N", title=t("legend.cluster", lang), scale=alt.Scale(scheme="set2")),
+        color=alt.Color("cluster:N", title=t("legend.cluster", lang), scale=alt.Scale(scheme="set2"),
+                        legend=alt.Legend(orient="left") if many else alt.Undefined),
         tooltip=[alt.Tooltip("a:N", title=t("axis.unit", lang)), alt.Tooltip("cluster:N", title=t("legend.cluster", lang))],
     ).properties(width=12, height=size)
-    heatmap = alt.layer(rect, text).properties(width=size, height=size).encode(y=alt.Y("a:N", sort=keys, axis=None))
+    heatmap = alt.layer(*marks).properties(width=size, height=size).encode(y=alt.Y("a:N", sort=keys, axis=None))
     chart = alt.hconcat(bands, heatmap, spacing=4, title=heading).resolve_scale(color="independent")
     return themed(chart)
 
