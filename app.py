@@ -8,6 +8,7 @@ from app_pages import common
 
 st.set_page_config(page_title="CountyLens 县域战略对比", page_icon=":material/map:", layout="wide")
 lang = common.language()
+common.streamlit_strings(lang)
 presenting = common.presentation_mode(lang)
 
 # The default page is served at "/" but still reserves its own path, which then answers "Page not found": give

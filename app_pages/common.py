@@ -20,6 +20,7 @@ from analytics.corpus.store import save_setting, seeds_pending, stale_documents,
 from analytics.export import charts
 from analytics.export import files as export
 from analytics.export.i18n import t
+from analytics.pipeline.ingest import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES
 from analytics.views import figure_table, shared
 
 # What presentation mode takes out of the frame: chrome, every button, picker and popover (their element
@@ -114,6 +115,24 @@ def tabs(slugs: list[str], lang: str, key: str = "tab"):
     active = st.session_state.get(f"w_{key}_{lang}", default)
     set_url(key, slugs[labels.index(active)] if active in labels and active != labels[0] else "")
     return containers
+
+
+def streamlit_strings(lang: str) -> None:
+    """Streamlit's own words on its widgets, which it writes in English only, in the UI language: the file
+    uploader's button and its size line (ours: the reader's real limits, not Streamlit's upload cap). CSS
+    replaces the text it draws; the words come from ui_strings, never from a user."""
+    def css_text(key: str, **values) -> str:
+        return t(key, lang, **values).replace("\\", "").replace('"', "")
+
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0;}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "{css_text('streamlit.upload')}"; font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{css_text('streamlit.upload_limits', file_mb=MAX_FILE_BYTES // 2**20, zip_mb=MAX_ARCHIVE_BYTES // 2**20)}";
+  font-size: 0.8rem;}}
+</style>""")
 
 
 def presentation_mode(lang: str) -> bool:

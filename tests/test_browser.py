@@ -533,3 +533,25 @@ def test_presentation_mode_makes_the_slide(page, server, width, height):
     page.keyboard.press("Escape")
     page.locator("[data-testid='stSidebar']").wait_for(state="visible")
     assert "present" not in url_query(page)
+
+
+STREAMLIT_WORDS_JS = """() => {
+  const zone = document.querySelector('[data-testid=stFileUploaderDropzone]');
+  const label = zone.querySelector('button [data-testid=stMarkdownContainer] p');
+  const limits = zone.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span');
+  return {label_size: getComputedStyle(label).fontSize, label: getComputedStyle(label, '::after').content,
+          limits_size: getComputedStyle(limits).fontSize, limits: getComputedStyle(limits, '::after').content};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_uploader_speaks_the_interface_language(page, server, lang):
+    """Streamlit writes its uploader's button and size line in English only: the drawn words are ours."""
+    open_page(page, server, "library", lang=lang)
+    page.locator("[data-testid=stFileUploaderDropzone]").wait_for()
+    words = page.evaluate(STREAMLIT_WORDS_JS)
+    assert words["label_size"] == "0px" and words["limits_size"] == "0px", words  # "Upload", "200MB per file" hidden
+    assert t("streamlit.upload", lang) in words["label"], words
+    assert "20 MB" in words["limits"] and "200 MB" in words["limits"], words
+    if lang == "zh":
+        assert "选择文件" in words["label"] and "每个文档" in words["limits"]
