@@ -371,7 +371,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true",
                         help="the gazetteer sweep instead: every county-level unit in four forms (see analytics.evaluate.sweep)")
     parser.add_argument("--every", type=int, default=1, metavar="K", help="with --sweep: every K-th unit only")
+    parser.add_argument("--terms", action="store_true",
+                        help="do top terms carry content? the realistic texts of tests/evaluation/term_texts "
+                             "(see analytics.evaluate.terms)")
     args = parser.parse_args(argv)
+    if args.terms:
+        from analytics.evaluate.terms import print_term_quality
+
+        return print_term_quality()
     if args.sweep:
         return _print_sweep(args.every, args.misses)
     texts = load_texts(args.corpus)
