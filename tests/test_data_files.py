@@ -71,6 +71,7 @@ HEADERS = {
     "speaker_cues.csv": ("cue", "type"),
     "status_cues.csv": ("cue", "scope", "status"),
     "taxonomies.csv": ("taxonomy", "value", "zh", "en", "comparable", "note"),
+    "term_pos.csv": ("pos", "name", "example", "why"),
     "theme_colors.csv": ("theme", "color"),
     "themes.csv": ("theme", "theme_zh", "theme_en", "keyword"),
     "ui_strings.csv": ("key", "zh", "en"),

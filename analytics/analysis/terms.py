@@ -13,7 +13,9 @@ import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics.pipeline.gazetteer import load_gazetteer
@@ -95,16 +97,51 @@ def distinctive_terms_of(tables: dict[str, pd.DataFrame], units: list[str], top_
 
 
 def top_terms(passage_tokens: pd.DataFrame, units: list[str], n: int = 10,
-              exclude: frozenset[str] | None = None) -> pd.DataFrame:
-    """Each unit's n most frequent terms, place names and the generic words `exclude` left out: unit,
-    rank, term, count."""
+              exclude: frozenset[str] | None = None, min_count: int = 2) -> pd.DataFrame:
+    """Each unit's n key terms, place names and the generic words `exclude` left out: unit, rank, term,
+    count, keyness.
+
+    Ranked by keyness against general Chinese (`keyness`), not by frequency: 产业, 项目, 企业 are frequent in
+    every county's text and in the language at large, 脐橙 or 茯苓 only in the county that grows them. Terms
+    seen fewer than `min_count` times are ranked after the others (one mention is not a unit's theme)."""
     rows = []
     chosen = without_terms(passage_tokens[passage_tokens["unit"].isin(units)], left_out(exclude))
     for unit in units:
         tokens = " ".join(chosen.loc[chosen["unit"] == unit, "tokens"]).split()
-        counts = pd.Series(tokens, dtype=str).value_counts().head(n)
-        rows += [(unit, rank, term, int(count)) for rank, (term, count) in enumerate(counts.items(), 1)]
-    return pd.DataFrame(rows, columns=["unit", "rank", "term", "count"])
+        counts = pd.Series(tokens, dtype=str).value_counts()
+        scores = keyness(counts)
+        ranked = (pd.DataFrame({"term": counts.index, "count": counts.to_numpy(), "keyness": scores.to_numpy(),
+                                "enough": counts.to_numpy() >= min_count})
+                  .sort_values(["enough", "keyness", "count", "term"], ascending=[False, False, False, True])
+                  .head(n))
+        rows += [(unit, rank, r.term, int(r.count), float(r.keyness))
+                 for rank, r in enumerate(ranked.itertuples(), 1)]
+    return pd.DataFrame(rows, columns=["unit", "rank", "term", "count", "keyness"])
+
+
+@lru_cache(maxsize=1)
+def background_frequencies() -> tuple[dict[str, int], int]:
+    """General Chinese word frequencies: the dictionary jieba ships (word, count in its reference corpus;
+    rjieba segments with the same dictionary), and their total. The reference of `keyness`."""
+    import jieba
+
+    counts: dict[str, int] = {}
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                counts[parts[0]] = int(parts[1])
+    return counts, sum(counts.values())
+
+
+def keyness(counts: pd.Series) -> pd.Series:
+    """Each term's keyness in a text against general Chinese: count × ln(share in the text / share in the
+    background), the background add-one smoothed (a word the dictionary lacks counts once: a local name or a
+    new compound is as rare as can be). Positive for terms the text uses more than the language does."""
+    background, total = background_frequencies()
+    size = max(int(counts.sum()), 1)
+    reference = np.array([background.get(term, 0) + 1 for term in counts.index], dtype=float) / (total + len(background))
+    return pd.Series(counts.to_numpy() * np.log((counts.to_numpy() / size) / reference), index=counts.index)
 
 
 def top_terms_wide(top: pd.DataFrame) -> pd.DataFrame:
