@@ -154,7 +154,7 @@ def test_removing_an_original_unflags_its_reprint(store):
 
 CHILD = """
 import sys
-from analytics.corpus.store import add_files, open_store
+from analytics.corpus.library import add_files, open_store
 store = open_store(sys.argv[1])
 files = [(f"doc{i}.txt", ("岚县推动产业发展，编号" + str(i) + "。" + sys.argv[2] * 6000).encode())
          for i in range(int(sys.argv[3]))]

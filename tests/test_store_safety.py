@@ -182,13 +182,17 @@ def test_other_sessions_keep_being_served_while_an_upload_is_analysed(store):
     worker.start()
     time.sleep(0.5)  # the worker process is reading the first file
     served = []
-    for n in range(10):
-        units = [["岚县", "沁源县"], ["柞水县", "岚县", "沁源县"]][n % 2]
+    deadline = time.monotonic() + 60
+    while worker.is_alive() and time.monotonic() < deadline:
+        units = [["岚县", "沁源县"], ["柞水县", "岚县", "沁源县"]][len(served) % 2]
         corpus._memo.clear()  # each comparison computed afresh, as for a new selection
         compare_view(corpus, units).view("key_figures")
         served.append(time.monotonic())
     worker.join(60)
-    assert "upload" in finished and served[-1] < finished["upload"], (served[-1], finished)
+    assert "upload" in finished
+    # served all along: several comparisons finished while the upload was still being analysed
+    during = [moment for moment in served if moment < finished["upload"]]
+    assert len(during) >= 3, (len(during), len(served), finished["upload"] - served[0] if served else None)
 
 
 def test_paths_that_are_no_regular_file_are_refused_before_reading(tmp_path):
