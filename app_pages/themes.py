@@ -9,7 +9,7 @@ import streamlit as st
 from analytics.analysis import network
 from analytics.export.i18n import t
 from analytics.views import shared
-from analytics.views.themes import themes_view
+from analytics.views.themes import KWIC_SCOPES, KWIC_SORTS, kwic_view, themes_view
 from app_pages import common
 
 lang = common.lang()
@@ -49,7 +49,16 @@ st.subheader(t("themes.kwic", lang))
 term = st.text_input(t("widget.term", lang), value=common.url_value("term"), key="w_term",
                      placeholder=t("widget.term_placeholder", lang))
 common.set_url("term", term.strip())
-if view.kwic is not None:
-    st.caption(t("themes.kwic_count", lang, n=len(view.kwic), term=shared.plain(term.strip())))
-    st.dataframe(shared.localize(view.kwic, lang), hide_index=True)
-    common.table_downloads(view.kwic, "kwic", lang)
+scope_area, sort_area = st.columns(2)
+with scope_area:
+    scope = common.choice("kwic_scope", list(KWIC_SCOPES), lang)
+with sort_area:
+    order = common.choice("kwic_sort", list(KWIC_SORTS), lang)
+if term.strip():
+    concordance = kwic_view(common.corpus(), term, units, scope, order, lang)
+    st.caption(shared.plain(concordance.caption))
+    st.dataframe(shared.localize(concordance.lines, lang), hide_index=True)
+    common.table_downloads(shared.localize(concordance.lines, lang), "kwic", lang)
+    by_unit, by_document = st.columns([1, 2])
+    by_unit.dataframe(shared.localize(concordance.by_unit, lang), hide_index=True)
+    by_document.dataframe(shared.localize(concordance.by_document, lang), hide_index=True)

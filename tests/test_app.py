@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.export.i18n import label
+from analytics.export.i18n import label, t
 from tests.conftest import ROOT
 
 PAGES = ["overview", "compare", "similarity", "themes", "figures", "library"]
@@ -214,10 +214,14 @@ def test_themes_kwic_round_trips_through_the_url():
     assert {"生态环保", "文旅康养"} <= chart_values(at)  # theme labels of data/themes.csv
     at.text_input[0].set_value("木耳").run()
     assert at.query_params["term"] == "木耳"
-    kwic = at.dataframe[-1].value
+    match, count = label("col", "match", "zh"), label("col", "occurrences", "zh")
+    kwic = next(frame.value for frame in at.dataframe if match in frame.value.columns)
     assert len(kwic) >= 1 and set(column(kwic, "match")) == {"木耳"}
-    reopened = open_page("themes", term="木耳")
+    counted = [frame.value for frame in at.dataframe if count in frame.value.columns]
+    assert len(counted) == 2 and all(frame[count].sum() == len(kwic) for frame in counted)  # per unit, per document
+    reopened = open_page("themes", term="木耳", kwic_scope="corpus")
     assert reopened.text_input[0].value == "木耳"
+    assert any(t("kwic.in_corpus", "zh", n=5) in c.value for c in reopened.caption)
 
 
 def test_figures_filters_and_search():

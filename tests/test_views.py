@@ -91,8 +91,7 @@ def test_themes_view_counts_and_kwic(corpus):
     assert set(view.profile["unit"]) == set(UNITS)
     shares = view.profile.groupby("unit")["share"].sum()
     assert shares.round(6).eq(1.0).all()
-    assert len(view.kwic) > 0 and view.kwic["match"].eq("旅游").all()
-    assert themes_view(corpus, UNITS, "zh").kwic is None
+    assert "kwic" not in vars(view)  # the concordance is its own view (kwic_view)
     assert corpus.network(tuple(UNITS)) is corpus.network(tuple(UNITS))  # memoised on the snapshot
 
 
@@ -218,3 +217,25 @@ def test_every_built_table_is_shown_with_labelled_headers(corpus, lang):
         assert len(shown) == len(raw)
         unlabelled = [c for c, header in zip(raw, shown) if header == c]
         assert not unlabelled, (name, unlabelled)  # no doc_id, indicator_id … in the view an analyst reads
+
+
+def test_kwic_in_the_selection_or_the_whole_corpus_with_counts_and_sorted_contexts(corpus):
+    from analytics.views.themes import kwic_view
+
+    selection = kwic_view(corpus, "旅游", UNITS, "selection", "position", "zh")
+    everywhere = kwic_view(corpus, "旅游", UNITS, "corpus", "position", "zh")
+    assert selection.total > 0 and everywhere.total >= selection.total
+    assert set(selection.lines["unit"]) <= set(UNITS) and selection.lines["match"].eq("旅游").all()
+    assert "沁源县" in selection.caption and "5 篇文档" in everywhere.caption
+    # the counts count every line, per unit and per document
+    assert selection.by_unit["occurrences"].sum() == selection.total == selection.by_document["occurrences"].sum()
+    assert selection.by_unit["occurrences"].is_monotonic_decreasing
+    # sorted by the left context read outwards from the term, or by the right context
+    by_left = kwic_view(corpus, "旅游", UNITS, "selection", "left", "zh").lines
+    keys = [left[::-1] for left in by_left["left"]]
+    assert keys == sorted(keys) and len(by_left) == selection.total
+    by_right = kwic_view(corpus, "旅游", UNITS, "selection", "right", "zh").lines
+    assert list(by_right["right"]) == sorted(by_right["right"])
+    # every line still points at its sentence
+    text = corpus.clean_text(by_right.at[0, "doc_id"])
+    assert text[by_right.at[0, "start"]:by_right.at[0, "end"]] == "旅游"
