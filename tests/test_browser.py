@@ -555,3 +555,16 @@ def test_the_uploader_speaks_the_interface_language(page, server, lang):
     assert "20 MB" in words["limits"] and "200 MB" in words["limits"], words
     if lang == "zh":
         assert "选择文件" in words["label"] and "每个文档" in words["limits"]
+
+
+CUT_LABELS_JS = """() => [...document.querySelectorAll('[data-testid=stWidgetLabel] [data-testid=stMarkdownContainer]')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.innerText)"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_widget_label_is_cut_on_a_laptop_screen(page, server, lang):
+    """At 1366 px every control's label is whole (Streamlit ends a label too long for its column with …)."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for path in ("compare", "similarity", "themes", "figures", "library"):
+        open_page(page, server, path, PAGES[path], lang=lang)
+        assert page.evaluate(CUT_LABELS_JS) == [], (path, lang)
