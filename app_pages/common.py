@@ -272,10 +272,21 @@ def select_units(lang: str, key: str = "units", max_units: int = 6) -> list[str]
     if over:
         st.warning(t("message.too_many_units", lang, n=max_units, dropped=over))
     wanted = wanted or data.default_units(max_units)
-    chosen = st.multiselect(t("widget.units", lang), options, default=wanted, key=f"w_{key}",
-                            max_selections=max_units, format_func=data.unit_label,
-                            placeholder=t("widget.placeholder", lang),
+    widget = f"w_{key}"
+
+    def keep_at_most() -> None:
+        # our own limit rather than Streamlit's max_selections, whose message is English only
+        chosen_now = st.session_state[widget]
+        if len(chosen_now) > max_units:
+            st.session_state[widget] = chosen_now[:max_units]
+            st.session_state[f"{widget}_refused"] = True
+
+    chosen = st.multiselect(t("widget.units", lang), options, default=wanted, key=widget, on_change=keep_at_most,
+                            format_func=data.unit_label, placeholder=t("widget.placeholder", lang),
                             help=t("widget.units_help", lang, n=max_units))
+    if st.session_state.pop(f"{widget}_refused", False):
+        st.warning(t("message.too_many_chosen", lang, n=max_units))
+    chosen = chosen[:max_units]
     set_url(key, chosen)
     return chosen
 

@@ -422,3 +422,14 @@ def test_a_first_start_adds_the_seeds_from_the_page_with_its_progress(tmp_path, 
         assert "5" in shown  # the first page shows the seeds it has just added
     finally:
         st.cache_resource.clear()
+
+
+def test_a_seventh_unit_is_refused_in_the_interface_language():
+    at = open_page("compare")
+    options = at.multiselect[0].options
+    assert len(options) >= 7
+    at.multiselect[0].set_value(options[:7]).run()
+    assert not at.exception
+    assert len(at.multiselect[0].value) == 6 and at.multiselect[0].value == options[:6]
+    assert any(w.value == t("message.too_many_chosen", "zh", n=6) for w in at.warning)
+    assert len(at.query_params["units"].split(",")) == 6
