@@ -129,7 +129,7 @@ def _child(conn, items: list[tuple[int, str, bytes, str]], catalog: pd.DataFrame
                 conn.send(Outcome(index, error.file_name, reason=error.reason))
                 continue
             except Exception as error:  # parsers raise many kinds on hostile bytes  # noqa: BLE001
-                if size > 1 or not singles:
+                if size > 1:
                     # the files before may have used the memory this one needs (OCR loads its models): a fresh
                     # worker tries it once more, alone
                     conn.send(("retry", index))
