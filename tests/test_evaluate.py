@@ -116,3 +116,14 @@ def test_indicators_compare_as_what_they_measure():
     assert _as_measured("uncatalogued", "亿元") == _as_measured("amount", "亿元") == "uncatalogued"
     assert _as_measured("grain_output_growth", "亿斤") == _as_measured("grain_output_change", "亿斤")
     assert _as_measured("gdp_growth", "%") == "gdp_growth" != _as_measured("gdp", "亿元")
+
+
+def test_the_report_has_one_row_per_scope_and_styles_count_their_own_texts(evaluation):
+    from analytics.evaluate import load_texts
+
+    table, _, _ = evaluation
+    assert table["scope"].is_unique  # a style named like a phenomenon (ranking, zone) is its own row
+    texts = load_texts(CORPUS_DIR)
+    for style in {t.style for t in texts}:
+        row = table.set_index("scope").loc[f"style:{style}"]
+        assert row["texts"] == sum(t.style == style for t in texts), style

@@ -316,13 +316,15 @@ def _share(rows: pd.DataFrame, test) -> float:
 
 
 def report(texts: list[EvalText], matches: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """One row for all texts, then one per phenomenon (the texts tagged with it)."""
+    """One row for all texts, then one per phenomenon (the texts tagged with it), then one per style of text
+    ('style:news': the texts written in it; some styles share a phenomenon's name, such as ranking)."""
     rows = [{"scope": "all", **measures(matches, documents)}]
-    for p in (*PHENOMENA, *STYLES):
-        names = {t.name for t in texts if p in t.phenomena}
+    groups = [(p, {t.name for t in texts if p in t.phenomena}) for p in PHENOMENA]
+    groups += [(f"style:{s}", {t.name for t in texts if t.style == s}) for s in STYLES]
+    for scope, names in groups:
         if names:
-            rows.append({"scope": p, **measures(matches[matches["text"].isin(names)],
-                                                documents[documents["text"].isin(names)])})
+            rows.append({"scope": scope, **measures(matches[matches["text"].isin(names)],
+                                                    documents[documents["text"].isin(names)])})
     return pd.DataFrame(rows)
 
 
